@@ -1,0 +1,345 @@
+/**
+ * Exhaustive breadth-first exploration. States get dense ids in discovery order, so the BFS queue
+ * is the id range itself and level boundaries give depths. Per state the explorer keeps the parent
+ * id and the index of the action that reached it; the shortest trace is rebuilt by re-execution.
+ * The first violating state found is at minimal depth, and among those the first in discovery
+ * order: the result is deterministic.
+ */
+import { totalmem } from 'node:os';
+import { getHeapStatistics } from 'node:v8';
+import { CheckerError } from './errors.js';
+import { JsonStore, PackedStore, type StateStore } from './store.js';
+import type {
+  CheckOptions,
+  CheckResult,
+  Invariant,
+  LimitKind,
+  Spec,
+  Trace,
+  Violation,
+  WitnessResult,
+} from './types.js';
+import { formatPath } from './trace.js';
+
+const NO_PARENT = -1;
+
+export interface CheckRun<S, A> {
+  readonly result: CheckResult<S, A>;
+  /** The path (initial index, then action indices) to stored state `id`. */
+  pathTo(id: number): number[];
+  /** The shortest trace to the first state found that satisfies witness `name`. */
+  witnessTrace(name: string): Trace<S, A> | undefined;
+}
+
+export function check<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): CheckResult<S, A> {
+  return explore(spec, options).result;
+}
+
+export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): CheckRun<S, A> {
+  validateOptions(options);
+  const started = performance.now();
+  const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
+  const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
+  const timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
+  const maxMemory = options.maxMemoryBytes ?? defaultMemoryCeiling();
+  const progressEvery = options.progressEveryMs ?? 1000;
+  const canonical = !options.noSymmetry && spec.canonical ? spec.canonical.bind(spec) : undefined;
+  const store: StateStore<S> =
+    spec.codec && !options.forceJsonStore ? new PackedStore(spec.codec) : new JsonStore<S>();
+  const fast = store.kind === 'packed' && spec.apply !== undefined && store.loadInto !== undefined;
+  const kindOf = actionKindFn(spec);
+
+  let parent = new Int32Array(1 << 12);
+  let via = new Uint16Array(1 << 12);
+  const initialSource: number[] = [];
+  const fired: Record<string, number> = {};
+  const witnessFound: number[] = (spec.witnesses ?? []).map(() => -1);
+  const witnessDepth: number[] = witnessFound.map(() => -1);
+  let witnessesLeft = witnessFound.length;
+  let transitions = 0;
+  let depth = 0;
+  let limit: { kind: LimitKind; value: number } | undefined;
+  let violation: { id: number; inv: Invariant<S>; message: string } | undefined;
+
+  const ensureAux = (n: number) => {
+    if (n <= parent.length) return;
+    const p = new Int32Array(parent.length * 2);
+    p.set(parent);
+    parent = p;
+    const v = new Uint16Array(via.length * 2);
+    v.set(via);
+    via = v;
+  };
+  const auxBytes = () => parent.byteLength + via.byteLength;
+
+  /** Checks claims on a freshly stored state; returns true if exploration must stop. */
+  const examine = (s: S, id: number, d: number): boolean => {
+    if (witnessesLeft > 0) {
+      const ws = spec.witnesses!;
+      for (let i = 0; i < ws.length; i++) {
+        if (witnessFound[i] < 0 && ws[i].holds(s)) {
+          witnessFound[i] = id;
+          witnessDepth[i] = d;
+          witnessesLeft--;
+        }
+      }
+    }
+    for (const inv of spec.invariants) {
+      if (!inv.holds(s)) {
+        violation = { id, inv, message: inv.explain ? inv.explain(s) : `${inv.name} does not hold` };
+        return true;
+      }
+    }
+    return false;
+  };
+
+  /** Stores `s` if new; returns its id, -1 if known, or -2 if a limit stopped the run. */
+  const visit = (s: S, from: number, actionIndex: number, d: number): number => {
+    if (store.find(s) >= 0) return -1;
+    if (d > maxDepth) {
+      limit ??= { kind: 'maxDepth', value: maxDepth };
+      return -1;
+    }
+    if (store.count >= maxStates) {
+      limit = { kind: 'maxStates', value: maxStates };
+      return -2;
+    }
+    const growth = store.growthBytes() + (store.count === parent.length ? auxBytes() * 2 : 0);
+    if (store.bytes() + auxBytes() + growth > maxMemory || heapNearlyFull(store.kind)) {
+      limit = { kind: 'memory', value: maxMemory };
+      return -2;
+    }
+    if (growth > 0) store.find(s); // re-probe after a possible resize
+    const id = store.insert(s);
+    ensureAux(id + 1);
+    parent[id] = from;
+    via[id] = actionIndex;
+    if (d > depth) depth = d;
+    return id;
+  };
+
+  // Initial states.
+  const inits = spec.initial();
+  if (inits.length === 0) throw new CheckerError('E_SPEC_NO_INITIAL', `spec "${spec.name}" has no initial state`);
+  for (let i = 0; i < inits.length && !violation && !limit; i++) {
+    const s0 = canonical ? canonical(inits[i]) : inits[i];
+    const id = visit(s0, NO_PARENT, 0, 0);
+    if (id >= 0) {
+      initialSource[id] = i;
+      if (examine(s0, id, 0)) break;
+    }
+  }
+
+  // Breadth-first expansion; the queue is the id range [head, store.count).
+  let head = 0;
+  let levelEnd = store.count;
+  let level = 0;
+  let lastReport = started;
+  const scratch: S | undefined = fast ? store.load(0) : undefined;
+  const loadInto = fast ? store.loadInto! : undefined;
+  const apply = spec.apply;
+  outer: while (head < store.count && !violation && limit?.kind !== 'maxStates' && limit?.kind !== 'memory') {
+    if (head === levelEnd) {
+      level++;
+      levelEnd = store.count;
+    }
+    const id = head++;
+    const s = store.load(id);
+    let index = 0;
+    let enabled: Iterable<A>;
+    try {
+      enabled = spec.actions(s);
+    } catch (e) {
+      throw specThrew(spec, 'actions', id, undefined, e);
+    }
+    for (const a of enabled) {
+      if (index > 0xffff) {
+        throw new CheckerError('E_TOO_MANY_ACTIONS', `state ${id} has more than 65536 enabled actions`);
+      }
+      let t: S;
+      try {
+        if (fast) {
+          loadInto!(id, scratch!);
+          apply!(scratch!, a);
+          t = scratch!;
+        } else {
+          t = spec.next(s, a);
+        }
+        if (canonical) t = canonical(t);
+      } catch (e) {
+        throw specThrew(spec, 'next', id, a, e);
+      }
+      transitions++;
+      const k = kindOf(a);
+      fired[k] = (fired[k] ?? 0) + 1;
+      const nid = visit(t, id, index, level + 1);
+      index++;
+      if (nid === -2) break outer;
+      if (nid >= 0) {
+        if (examine(t, nid, level + 1)) break outer;
+      }
+    }
+    if ((head & 255) === 0) {
+      const now = performance.now();
+      if (now - started > timeoutMs) {
+        if (head < store.count) limit = { kind: 'timeout', value: timeoutMs };
+        break;
+      }
+      if (options.onProgress && now - lastReport >= progressEvery) {
+        lastReport = now;
+        const ms = now - started;
+        options.onProgress({
+          distinct: store.count,
+          transitions,
+          queue: store.count - head,
+          depth,
+          ms,
+          statesPerSecond: Math.round((store.count / ms) * 1000),
+        });
+      }
+    }
+  }
+  if (!violation && !limit && head < store.count) limit = { kind: 'timeout', value: timeoutMs };
+
+  const ms = performance.now() - started;
+  const pathTo = (id: number): number[] => {
+    const path: number[] = [];
+    let cur = id;
+    while (parent[cur] !== NO_PARENT) {
+      path.push(via[cur]);
+      cur = parent[cur];
+    }
+    path.push(initialSource[cur]);
+    return path.reverse();
+  };
+  const rebuild = (id: number): Trace<S, A> => rebuildTrace(spec, store, pathTo, id, canonical);
+
+  let violationOut: Violation<S, A> | undefined;
+  if (violation) {
+    violationOut = {
+      property: violation.inv.name,
+      message: violation.message,
+      trace: rebuild(violation.id),
+    };
+  }
+  const witnesses: WitnessResult<S, A>[] = (spec.witnesses ?? []).map((w, i) =>
+    witnessFound[i] >= 0
+      ? { name: w.name, reached: true, depth: witnessDepth[i] }
+      : { name: w.name, reached: false },
+  );
+  const complete = !violation && !limit;
+  const neverFired = (spec.actionKinds ?? []).filter((k) => !fired[k]);
+  const storeBytes = store.bytes() + auxBytes();
+  const result: CheckResult<S, A> = {
+    verdict: violation ? 'violated' : limit ? 'incomplete' : 'verified',
+    spec: spec.name,
+    stats: {
+      distinct: store.count,
+      transitions,
+      depth,
+      ms: Math.round(ms * 10) / 10,
+      statesPerSecond: Math.round((store.count / Math.max(ms, 1e-3)) * 1000),
+      transitionsPerSecond: Math.round((transitions / Math.max(ms, 1e-3)) * 1000),
+      fired,
+      bytesPerState:
+        store instanceof PackedStore
+          ? Math.round((store.bytesPerState() + 6) * 10) / 10
+          : Math.round(storeBytes / Math.max(1, store.count)),
+      storeBytes,
+      store: store.kind,
+    },
+    witnesses,
+    neverFired,
+    vacuous: complete && witnesses.some((w) => !w.reached),
+    ...(violationOut ? { violation: violationOut } : {}),
+    ...(limit ? { limit } : {}),
+  };
+  return {
+    result,
+    pathTo: (id) => pathTo(id),
+    witnessTrace: (name: string) => {
+      const i = (spec.witnesses ?? []).findIndex((w) => w.name === name);
+      return i >= 0 && witnessFound[i] >= 0 ? rebuild(witnessFound[i]) : undefined;
+    },
+  };
+}
+
+/**
+ * Re-executes the path with the reference `next` and checks, at every step, that the state it
+ * reaches is the very state the explorer stored: the fast path, the codec and the reference path
+ * must agree, or the run is not to be trusted.
+ */
+function rebuildTrace<S, A>(
+  spec: Spec<S, A>,
+  store: StateStore<S>,
+  pathTo: (id: number) => number[],
+  id: number,
+  canonical: ((s: S) => S) | undefined,
+): Trace<S, A> {
+  const path = pathTo(id);
+  const inits = spec.initial();
+  let s = canonical ? canonical(inits[path[0]]) : inits[path[0]];
+  const steps: { action: A; label: string; state: S }[] = [];
+  for (let i = 1; i < path.length; i++) {
+    const enabled = [...spec.actions(s)];
+    const a = enabled[path[i]];
+    if (a === undefined) {
+      throw new CheckerError(
+        'E_SPEC_NONDETERMINISTIC',
+        `replaying ${formatPath(path)}: step ${i} found ${enabled.length} enabled actions, expected index ${path[i]}; actions() must be deterministic`,
+      );
+    }
+    s = spec.next(s, a);
+    if (canonical) s = canonical(s);
+    steps.push({ action: a, label: spec.label(a), state: s });
+  }
+  if (!store.equals(id, s)) {
+    throw new CheckerError(
+      'E_CODEC_MISMATCH',
+      `replaying ${formatPath(path)} with spec.next did not reach the stored state; the fast path (apply/codec) and the reference path (next) disagree`,
+    );
+  }
+  return { initial: canonical ? canonical(inits[path[0]]) : inits[path[0]], steps, path };
+}
+
+function actionKindFn<S, A>(spec: Spec<S, A>): (a: A) => string {
+  if (spec.kind) return spec.kind.bind(spec);
+  return (a: A) => {
+    if (a !== null && typeof a === 'object' && typeof (a as { kind?: unknown }).kind === 'string') {
+      return (a as unknown as { kind: string }).kind;
+    }
+    return spec.label(a);
+  };
+}
+
+function specThrew<S, A>(spec: Spec<S, A>, where: string, id: number, a: A | undefined, e: unknown): CheckerError {
+  const what = a === undefined ? '' : ` on action ${spec.label(a)}`;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new CheckerError('E_SPEC_THROWS', `spec "${spec.name}" threw in ${where}${what} from state #${id}: ${msg}`);
+}
+
+function validateOptions(o: CheckOptions): void {
+  for (const key of ['maxStates', 'maxDepth', 'timeoutMs', 'maxMemoryBytes'] as const) {
+    const v = o[key];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && !Number.isNaN(v))) {
+      throw new CheckerError('E_BAD_OPTION', `option ${key} must be a non-negative number, got ${String(v)}`);
+    }
+  }
+}
+
+/** Half of physical memory, at most 16 GiB: the explorer's typed arrays live outside the JS heap. */
+function defaultMemoryCeiling(): number {
+  return Math.min(16 * 2 ** 30, Math.floor(osTotalMem() / 2));
+}
+
+function osTotalMem(): number {
+  return totalmem();
+}
+
+let heapCheckCounter = 0;
+/** The JSON store lives in the JS heap: stop before V8 runs out of it. */
+function heapNearlyFull(kind: 'packed' | 'json'): boolean {
+  if (kind !== 'json' || (++heapCheckCounter & 4095) !== 0) return false;
+  const h = getHeapStatistics();
+  return h.used_heap_size > h.heap_size_limit * 0.8;
+}

@@ -1,0 +1,20 @@
+/**
+ * Misuse of the tool is an error with a stable code and a message that says what to do next
+ * (a verdict is data, never an exception). Codes are stable: tools may match on them.
+ */
+export type ErrorCode =
+  | 'E_SPEC_NO_INITIAL'
+  | 'E_SPEC_THROWS'
+  | 'E_SPEC_NONDETERMINISTIC'
+  | 'E_CODEC_MISMATCH'
+  | 'E_BAD_OPTION'
+  | 'E_TOO_MANY_ACTIONS';
+
+export class CheckerError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(`${code}: ${message}`);
+    this.name = 'CheckerError';
+    this.code = code;
+  }
+}

@@ -1,0 +1,23 @@
+/** The checker's public entry. Generic: it knows nothing about memcg. */
+export { assertSpec, formatResult } from './assert.js';
+export { type CheckRun, check, explore } from './bfs.js';
+export { CheckerError, type ErrorCode } from './errors.js';
+export { always, sometimes } from './property.js';
+export { canonicalJson, JsonStore, PackedStore, type StateStore } from './store.js';
+export { formatPath, parsePath, replayPath } from './trace.js';
+export type {
+  CheckOptions,
+  CheckResult,
+  Codec,
+  Invariant,
+  LimitKind,
+  Progress,
+  Spec,
+  Stats,
+  Trace,
+  TraceStep,
+  Verdict,
+  Violation,
+  Witness,
+  WitnessResult,
+} from './types.js';

@@ -1,0 +1,220 @@
+/**
+ * Exact stores of visited states. A state gets a dense id in insertion order (so BFS order is id
+ * order). Fingerprints only index the table; a hit is confirmed by comparing the whole encoding.
+ */
+import type { Codec } from './types.js';
+import { hashWords } from './hash.js';
+
+export interface StateStore<S> {
+  readonly kind: 'packed' | 'json';
+  readonly count: number;
+  /** Id of `s` if stored, else -1. */
+  find(s: S): number;
+  /** Store `s` (which must not be stored yet) and return its id. */
+  insert(s: S): number;
+  /** The stored state (fresh and mutable for the packed store; the stored object for JSON). */
+  load(id: number): S;
+  /** Overwrite a reusable state with stored state `id`, if the codec supports it. */
+  loadInto?(id: number, into: S): void;
+  /** Is stored state `id` the same state as `s`? */
+  equals(id: number, s: S): boolean;
+  /** Bytes held now. */
+  bytes(): number;
+  /** Extra bytes the next insert would allocate (0 if none). */
+  growthBytes(): number;
+}
+
+const MAX_LOAD = 0.7;
+
+export class PackedStore<S> implements StateStore<S> {
+  readonly kind = 'packed' as const;
+  count = 0;
+  private readonly stride: number; // 32-bit words per state, padding zeroed
+  private capacity: number;
+  private u8: Uint8Array;
+  private u32: Uint32Array;
+  private hashes: Uint32Array;
+  private table: Uint32Array; // id + 1, 0 = empty
+  private mask: number;
+  private readonly scratch8: Uint8Array;
+  private readonly scratch32: Uint32Array;
+  private lastHash = 0;
+  private lastSlot = 0;
+
+  constructor(
+    private readonly codec: Codec<S>,
+    initialCapacity = 1 << 12,
+  ) {
+    this.stride = Math.max(1, Math.ceil(codec.bytes / 4));
+    this.capacity = initialCapacity;
+    this.u32 = new Uint32Array(this.capacity * this.stride);
+    this.u8 = new Uint8Array(this.u32.buffer);
+    this.hashes = new Uint32Array(this.capacity);
+    this.table = new Uint32Array(nextPow2(Math.ceil(this.capacity / MAX_LOAD)));
+    this.mask = this.table.length - 1;
+    this.scratch32 = new Uint32Array(this.stride);
+    this.scratch8 = new Uint8Array(this.scratch32.buffer);
+  }
+
+  /** Encodes `s` into the scratch buffer and probes; remembers hash and slot for `insert`. */
+  find(s: S): number {
+    this.codec.encode(s, this.scratch8, 0);
+    const stride = this.stride;
+    const h = hashWords(this.scratch32, 0, stride);
+    const table = this.table;
+    const mask = this.mask;
+    let slot = h & mask;
+    for (;;) {
+      const e = table[slot];
+      if (e === 0) break;
+      const id = e - 1;
+      if (this.hashes[id] === h && this.sameWords(id)) return id;
+      slot = (slot + 1) & mask;
+    }
+    this.lastHash = h;
+    this.lastSlot = slot;
+    return -1;
+  }
+
+  /** Must directly follow a `find(s)` that returned -1 for the same `s`. */
+  insert(_s: S): number {
+    if (this.count === this.capacity) this.grow();
+    const id = this.count++;
+    this.u32.set(this.scratch32, id * this.stride);
+    this.hashes[id] = this.lastHash;
+    this.table[this.lastSlot] = id + 1;
+    if (this.count > this.table.length * MAX_LOAD) this.rehash();
+    return id;
+  }
+
+  load(id: number): S {
+    return this.codec.decode(this.u8, id * this.stride * 4);
+  }
+
+  get loadInto(): ((id: number, into: S) => void) | undefined {
+    const decodeInto = this.codec.decodeInto;
+    if (!decodeInto) return undefined;
+    return (id, into) => decodeInto.call(this.codec, this.u8, id * this.stride * 4, into);
+  }
+
+  equals(id: number, s: S): boolean {
+    this.codec.encode(s, this.scratch8, 0);
+    return this.sameWords(id);
+  }
+
+  /** The stored bytes of state `id` (a copy). */
+  raw(id: number): Uint8Array {
+    return this.u8.slice(id * this.stride * 4, id * this.stride * 4 + this.codec.bytes);
+  }
+
+  bytes(): number {
+    return this.u32.byteLength + this.hashes.byteLength + this.table.byteLength;
+  }
+
+  bytesPerState(): number {
+    return this.stride * 4 + 4 + (4 * this.table.length) / Math.max(1, this.count);
+  }
+
+  growthBytes(): number {
+    let extra = 0;
+    if (this.count === this.capacity) extra += this.capacity * (this.stride * 4 + 4);
+    if (this.count + 1 > this.table.length * MAX_LOAD) extra += this.table.length * 8;
+    return extra;
+  }
+
+  private sameWords(id: number): boolean {
+    const a = this.u32;
+    const b = this.scratch32;
+    const base = id * this.stride;
+    for (let i = 0; i < this.stride; i++) if (a[base + i] !== b[i]) return false;
+    return true;
+  }
+
+  private grow(): void {
+    this.capacity *= 2;
+    const u32 = new Uint32Array(this.capacity * this.stride);
+    u32.set(this.u32);
+    this.u32 = u32;
+    this.u8 = new Uint8Array(u32.buffer);
+    const hashes = new Uint32Array(this.capacity);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+  }
+
+  private rehash(): void {
+    const table = new Uint32Array(this.table.length * 2);
+    const mask = table.length - 1;
+    for (let id = 0; id < this.count; id++) {
+      let slot = this.hashes[id] & mask;
+      while (table[slot] !== 0) slot = (slot + 1) & mask;
+      table[slot] = id + 1;
+    }
+    this.table = table;
+    this.mask = mask;
+  }
+}
+
+/**
+ * Fallback for specs without a codec: states keyed by a canonical JSON serialisation (object keys
+ * sorted). Exact for states that are JSON values; slower and larger than the packed store.
+ */
+export class JsonStore<S> implements StateStore<S> {
+  readonly kind = 'json' as const;
+  private readonly ids = new Map<string, number>();
+  private readonly states: S[] = [];
+  private keyBytes = 0;
+  private lastKey = '';
+
+  get count(): number {
+    return this.states.length;
+  }
+
+  find(s: S): number {
+    const key = canonicalJson(s);
+    this.lastKey = key;
+    return this.ids.get(key) ?? -1;
+  }
+
+  insert(s: S): number {
+    const id = this.states.length;
+    this.ids.set(this.lastKey, id);
+    this.states.push(s);
+    this.keyBytes += this.lastKey.length * 2;
+    return id;
+  }
+
+  load(id: number): S {
+    return this.states[id];
+  }
+
+  equals(id: number, s: S): boolean {
+    return canonicalJson(this.states[id]) === canonicalJson(s);
+  }
+
+  /** A rough figure: key text plus about 100 bytes of map and array overhead per entry. */
+  bytes(): number {
+    return this.keyBytes + this.states.length * 100;
+  }
+
+  growthBytes(): number {
+    return 0;
+  }
+}
+
+/** JSON with object keys sorted at every level, so equal values serialise equally. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, value) => {
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(value).sort()) out[k] = (value as Record<string, unknown>)[k];
+      return out;
+    }
+    return value;
+  });
+}
+
+function nextPow2(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
