@@ -9,6 +9,7 @@ import { totalmem } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import { CheckerError } from './errors.js';
 import { JsonStore, PackedStore, type StateStore } from './store.js';
+import { formatPath } from './trace.js';
 import type {
   CheckOptions,
   CheckResult,
@@ -19,7 +20,6 @@ import type {
   Violation,
   WitnessResult,
 } from './types.js';
-import { formatPath } from './trace.js';
 
 const NO_PARENT = -1;
 
@@ -109,7 +109,8 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
       limit = { kind: 'memory', value: maxMemory };
       return -2;
     }
-    if (growth > 0) store.find(s); // re-probe after a possible resize
+    // Re-probe after a possible resize; the JSON store has no table to resize (its growth is the entry).
+    if (growth > 0 && store.kind === 'packed') store.find(s);
     const id = store.insert(s);
     ensureAux(id + 1);
     parent[id] = from;
@@ -120,7 +121,8 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
 
   // Initial states.
   const inits = spec.initial();
-  if (inits.length === 0) throw new CheckerError('E_SPEC_NO_INITIAL', `spec "${spec.name}" has no initial state`);
+  if (inits.length === 0)
+    throw new CheckerError('E_SPEC_NO_INITIAL', `spec "${spec.name}" has no initial state`);
   for (let i = 0; i < inits.length && !violation && !limit; i++) {
     const s0 = canonical ? canonical(inits[i]) : inits[i];
     const id = visit(s0, NO_PARENT, 0, 0);
@@ -135,7 +137,8 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   let levelEnd = store.count;
   let level = 0;
   let lastReport = started;
-  const scratch: S | undefined = fast ? store.load(0) : undefined;
+  // Only once something is stored: slot 0 of an empty store holds no state to decode.
+  const scratch: S | undefined = fast && store.count > 0 ? store.load(0) : undefined;
   const loadInto = fast ? store.loadInto! : undefined;
   const apply = spec.apply;
   outer: while (head < store.count && !violation && limit?.kind !== 'maxStates' && limit?.kind !== 'memory') {
@@ -148,7 +151,8 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
     let index = 0;
     let enabled: Iterable<A>;
     try {
-      enabled = spec.actions(s);
+      // Materialised here: a generator's guards run while it is iterated, and must be caught too.
+      enabled = [...spec.actions(s)];
     } catch (e) {
       throw specThrew(spec, 'actions', id, undefined, e);
     }
@@ -212,7 +216,13 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
     path.push(initialSource[cur]);
     return path.reverse();
   };
-  const rebuild = (id: number): Trace<S, A> => rebuildTrace(spec, store, pathTo, id, canonical);
+  /** The stored ids from the initial state to `id`, in order. */
+  const idsTo = (id: number): number[] => {
+    const ids: number[] = [];
+    for (let cur = id; cur !== NO_PARENT; cur = parent[cur]) ids.push(cur);
+    return ids.reverse();
+  };
+  const rebuild = (id: number): Trace<S, A> => rebuildTrace(spec, store, pathTo(id), idsTo(id), canonical);
 
   let violationOut: Violation<S, A> | undefined;
   if (violation) {
@@ -272,11 +282,10 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
 function rebuildTrace<S, A>(
   spec: Spec<S, A>,
   store: StateStore<S>,
-  pathTo: (id: number) => number[],
-  id: number,
+  path: number[],
+  ids: number[],
   canonical: ((s: S) => S) | undefined,
 ): Trace<S, A> {
-  const path = pathTo(id);
   const inits = spec.initial();
   let s = canonical ? canonical(inits[path[0]]) : inits[path[0]];
   const steps: { action: A; label: string; state: S }[] = [];
@@ -292,12 +301,12 @@ function rebuildTrace<S, A>(
     s = spec.next(s, a);
     if (canonical) s = canonical(s);
     steps.push({ action: a, label: spec.label(a), state: s });
-  }
-  if (!store.equals(id, s)) {
-    throw new CheckerError(
-      'E_CODEC_MISMATCH',
-      `replaying ${formatPath(path)} with spec.next did not reach the stored state; the fast path (apply/codec) and the reference path (next) disagree`,
-    );
+    if (!store.equals(ids[i], s)) {
+      throw new CheckerError(
+        'E_CODEC_MISMATCH',
+        `replaying ${formatPath(path)} with spec.next did not reach the stored state at step ${i}; the fast path (apply/codec) and the reference path (next) disagree`,
+      );
+    }
   }
   return { initial: canonical ? canonical(inits[path[0]]) : inits[path[0]], steps, path };
 }
@@ -312,10 +321,19 @@ function actionKindFn<S, A>(spec: Spec<S, A>): (a: A) => string {
   };
 }
 
-function specThrew<S, A>(spec: Spec<S, A>, where: string, id: number, a: A | undefined, e: unknown): CheckerError {
+function specThrew<S, A>(
+  spec: Spec<S, A>,
+  where: string,
+  id: number,
+  a: A | undefined,
+  e: unknown,
+): CheckerError {
   const what = a === undefined ? '' : ` on action ${spec.label(a)}`;
   const msg = e instanceof Error ? e.message : String(e);
-  return new CheckerError('E_SPEC_THROWS', `spec "${spec.name}" threw in ${where}${what} from state #${id}: ${msg}`);
+  return new CheckerError(
+    'E_SPEC_THROWS',
+    `spec "${spec.name}" threw in ${where}${what} from state #${id}: ${msg}`,
+  );
 }
 
 function validateOptions(o: CheckOptions): void {

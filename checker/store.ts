@@ -2,8 +2,9 @@
  * Exact stores of visited states. A state gets a dense id in insertion order (so BFS order is id
  * order). Fingerprints only index the table; a hit is confirmed by comparing the whole encoding.
  */
-import type { Codec } from './types.js';
+
 import { hashWords } from './hash.js';
+import type { Codec } from './types.js';
 
 export interface StateStore<S> {
   readonly kind: 'packed' | 'json';
@@ -196,8 +197,9 @@ export class JsonStore<S> implements StateStore<S> {
     return this.keyBytes + this.states.length * 100;
   }
 
+  /** The entry the next insert adds: the key just looked up, and the per-entry overhead. */
   growthBytes(): number {
-    return 0;
+    return this.lastKey.length * 2 + 100;
   }
 }
 

@@ -10,7 +10,10 @@ import type { Spec, Trace, TraceStep } from './types.js';
 export function replayPath<S, A>(spec: Spec<S, A>, path: readonly number[], symmetry = true): Trace<S, A> {
   const inits = spec.initial();
   if (path.length === 0 || path[0] < 0 || path[0] >= inits.length) {
-    throw new CheckerError('E_BAD_OPTION', `path must start with an initial-state index below ${inits.length}`);
+    throw new CheckerError(
+      'E_BAD_OPTION',
+      `path must start with an initial-state index below ${inits.length}`,
+    );
   }
   const canon = symmetry && spec.canonical ? spec.canonical.bind(spec) : (s: S) => s;
   const initial = canon(inits[path[0]]);

@@ -1,0 +1,152 @@
+/**
+ * Bounds of a run (the TLA+ `MC*.cfg` of this model): CPUs, memcgs, page frames, batch. The model
+ * is parametric; named scopes hold the numbers. Nothing here changes what an action does.
+ */
+
+export interface MemcgDecl {
+  /** Display name, e.g. `A` or `A1`. */
+  readonly name: string;
+  /** Index of the parent in `Config.memcgs` (-1 for root only). */
+  readonly parent: number;
+}
+
+/** A page frame: a small page (one page struct) or a THP (a head and `subpages - 1` tails). */
+export interface FrameDecl {
+  readonly kind: 'small' | 'thp';
+  /** Page structs in the frame: 1 for a small page, HPAGE_PMD_NR (scaled down) for a THP. */
+  readonly subpages: number;
+}
+
+export interface Config {
+  readonly cpus: number;
+  /** Index 0 is root_mem_cgroup (CSS_NO_REF). */
+  readonly memcgs: readonly MemcgDecl[];
+  readonly frames: readonly FrameDecl[];
+  /** MEMCG_CHARGE_BATCH, scaled down. */
+  readonly batch: number;
+  /** Include the standalone drain_all_stock(memcg) path (memory.max/high writes, reclaim). */
+  readonly drainAll: boolean;
+}
+
+export interface ScopeInfo {
+  readonly name: string;
+  readonly description: string;
+  readonly config: Config;
+}
+
+const memcgs = (spec: string): MemcgDecl[] => parseMemcgs(spec);
+
+export const SCOPES: readonly ScopeInfo[] = [
+  {
+    name: 'tiny',
+    description: '2 CPUs, root/A, one small page, one 2-subpage THP, batch 2, no standalone drain_all_stock',
+    config: { cpus: 2, memcgs: memcgs('root/A'), frames: parseFrames('1,thp:2'), batch: 2, drainAll: false },
+  },
+  {
+    name: 'small',
+    description: '2 CPUs, root/A,root/B, one small page, one 2-subpage THP, batch 2',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A,root/B'),
+      frames: parseFrames('1,thp:2'),
+      batch: 2,
+      drainAll: true,
+    },
+  },
+  {
+    name: 'ci',
+    description: '2 CPUs, root/A,root/B, two small pages, one 2-subpage THP, batch 2, every core operation',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A,root/B'),
+      frames: parseFrames('2,thp:2'),
+      batch: 2,
+      drainAll: true,
+    },
+  },
+  {
+    name: 'large',
+    description: '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A,root/B,A/A1'),
+      frames: parseFrames('2,thp:2'),
+      batch: 2,
+      drainAll: true,
+    },
+  },
+];
+
+export const DEFAULT_SCOPE = 'ci';
+
+/** Upper bounds a scope may have (the packed state uses one signed byte per field). */
+export const LIMITS = { cpus: 4, memcgs: 6, pageStructs: 8, batch: 8, thpSubpages: 4 } as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * `root/A,root/B,A/A1`: each item is `parent/child`; root is implicit and comes first.
+ */
+export function parseMemcgs(spec: string): MemcgDecl[] {
+  const out: MemcgDecl[] = [{ name: 'root', parent: -1 }];
+  const items = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0)
+    throw new ConfigError(`--memcgs "${spec}": give at least one parent/child, e.g. root/A`);
+  for (const item of items) {
+    const m = /^([A-Za-z_][\w]*)\/([A-Za-z_][\w]*)$/.exec(item);
+    if (!m) throw new ConfigError(`--memcgs item "${item}" must be parent/child, e.g. root/A or A/A1`);
+    const [, parentName, child] = m;
+    const parent = out.findIndex((d) => d.name === parentName);
+    if (parent < 0)
+      throw new ConfigError(`--memcgs item "${item}": parent "${parentName}" is not declared before it`);
+    if (out.some((d) => d.name === child))
+      throw new ConfigError(`--memcgs item "${item}": "${child}" is declared twice`);
+    out.push({ name: child, parent });
+  }
+  return out;
+}
+
+/** `2,thp:2`: a number N adds N small pages; `thp:K` adds one THP of K subpages. */
+export function parseFrames(spec: string): FrameDecl[] {
+  const out: FrameDecl[] = [];
+  for (const raw of spec.split(',').map((s) => s.trim())) {
+    if (/^\d+$/.test(raw)) {
+      for (let i = 0; i < Number(raw); i++) out.push({ kind: 'small', subpages: 1 });
+    } else {
+      const m = /^thp:(\d+)$/.exec(raw);
+      if (!m || Number(m[1]) < 2) {
+        throw new ConfigError(
+          `--pages item "${raw}" must be a count of small pages (2) or thp:K with K >= 2 (thp:2)`,
+        );
+      }
+      out.push({ kind: 'thp', subpages: Number(m[1]) });
+    }
+  }
+  if (out.length === 0) throw new ConfigError(`--pages "${spec}": give at least one page`);
+  return out;
+}
+
+export function validateConfig(c: Config): void {
+  const structs = c.frames.reduce((n, f) => n + f.subpages, 0);
+  const fail = (what: string) => {
+    throw new ConfigError(`${what}; the limits are ${JSON.stringify(LIMITS)}`);
+  };
+  if (!Number.isInteger(c.cpus) || c.cpus < 1 || c.cpus > LIMITS.cpus)
+    fail(`--cpus ${c.cpus} is out of range 1..${LIMITS.cpus}`);
+  if (c.memcgs.length < 2 || c.memcgs.length > LIMITS.memcgs)
+    fail(`${c.memcgs.length} memcgs (with root) is out of range 2..${LIMITS.memcgs}`);
+  if (structs > LIMITS.pageStructs) fail(`${structs} page structs is more than ${LIMITS.pageStructs}`);
+  if (c.frames.some((f) => f.kind === 'thp' && f.subpages > LIMITS.thpSubpages))
+    fail(`a THP has more than ${LIMITS.thpSubpages} subpages`);
+  if (!Number.isInteger(c.batch) || c.batch < 1 || c.batch > LIMITS.batch)
+    fail(`--batch ${c.batch} is out of range 1..${LIMITS.batch}`);
+}
+
+export function scopeByName(name: string): ScopeInfo | undefined {
+  return SCOPES.find((s) => s.name === name);
+}

@@ -1,0 +1,515 @@
+/**
+ * The kernel paths both designs share, and the blocks that are identical in v5.8 and v5.9
+ * (spec §2.2; §2.3 lists the differences, which live in old.ts and new.ts).
+ *
+ * Atomicity: one step is one kernel critical section (spec §2.4). Per-CPU stock operations run
+ * with irqs off on their CPU; per-page operations hold the page exclusively; drain_all_stock reads
+ * a remote stock racily, so its reads are separate steps; css offline runs under cgroup_mutex.
+ */
+
+import {
+  chargeable,
+  hasOnlineChildren,
+  indicesWhere,
+  runningOn,
+  splittable,
+  unchargeable,
+} from '../guards.js';
+import {
+  cssGet,
+  cssPut,
+  cssTryget,
+  deref,
+  idPut,
+  isDescendant,
+  nrPages,
+  pageCounterCharge,
+  pageCounterUncharge,
+  ROOT,
+  rcuReadLock,
+  rcuReadUnlock,
+} from '../kernel.js';
+import { frameName, memcgName, pageName } from '../names.js';
+import { call, END, type Op, op, type Program, type Step } from '../ops.js';
+import type { Layout, State } from '../state.js';
+
+/** Program indices (fixed order; part of the action encoding). */
+export const PROG = {
+  charge: 0,
+  uncharge: 1,
+  offline: 2,
+  drainAll: 3,
+  split: 4,
+  killCss: 5,
+  drainWork: 6,
+  release: 7,
+  free: 8,
+} as const;
+
+/** Charge entry argument: page struct and memcg packed in one number. */
+export const chargeArg = (p: number, m: number) => p * 16 + m;
+const argPage = (arg: number) => arg >> 4;
+const argMemcg = (arg: number) => arg & 15;
+
+const me = (x: { s: State; cpu: number }) => x.s.cpu[x.cpu];
+
+// ---------------------------------------------------------------------------------------------
+// Blocks shared by both designs.
+
+export const commonBlocks: Record<string, readonly Op[]> = {
+  // mem_cgroup_charge → get_mem_cgroup_from_mm: rcu_read_lock, read the owner task's memcg.
+  get_mem_cgroup_from_mm: [
+    op('rcu_read_lock', rcuReadLock),
+    op('memcg = mem_cgroup_from_task(mm->owner)', (x) => {
+      me(x).page = argPage(x.arg) + 1;
+      me(x).memcg = argMemcg(x.arg) + 1;
+    }),
+    op('goto css_tryget', (x) => {
+      x.jump = 'css_tryget';
+    }),
+  ],
+  // The retry of get_mem_cgroup_from_mm's loop after css_tryget failed: the owner has moved.
+  mem_cgroup_from_task: [
+    op('memcg = mem_cgroup_from_task(mm->owner)', (x) => {
+      me(x).memcg = x.arg + 1;
+    }),
+  ],
+  css_tryget: [
+    op('if (!css_tryget(memcg)) retry', (x) => {
+      if (cssTryget(x, me(x).memcg - 1)) {
+        me(x).tmp = 1;
+      } else {
+        x.jump = 'mem_cgroup_from_task';
+        x.stop = true;
+      }
+    }),
+    op('rcu_read_unlock', rcuReadUnlock),
+  ],
+  // try_charge(memcg, nr_pages): root returns early; a stock hit; or a batch charge and a refill.
+  try_charge: [
+    op('try_charge(memcg, nr_pages)', (x) => {
+      const c = me(x);
+      call(x, 'try_charge()', { m: c.memcg - 1, n: nrPages(x, c.page - 1) });
+    }),
+  ],
+  consume_stock: [
+    op('if (nr_pages > MEMCG_CHARGE_BATCH) return false', (x) => {
+      if (x.n > x.L.config.batch) x.stop = true;
+    }),
+    op(
+      'if (stock->cached == memcg && stock->nr_pages >= nr_pages) { stock->nr_pages -= nr_pages; return true }',
+      (x) => {
+        const st = x.s.stock[x.cpu];
+        if (st.cached === x.m + 1 && st.nr >= x.n) {
+          st.nr -= x.n;
+          x.ret = true;
+        }
+      },
+    ),
+  ],
+  // drain_local_stock(work): on the stock's own CPU, irqs off.
+  drain_local_stock: [
+    op('drain_stock(stock)', (x) => {
+      call(x, 'drain_stock', { st: x.st });
+    }),
+    op('clear_bit(FLUSHING_CACHED_CHARGE, &stock->flags)', (x) => {
+      x.s.stock[x.st].flushing = 0;
+    }),
+  ],
+  // The queued stock->work item running on its CPU.
+  'drain_local_stock (work)': [
+    op('drain_local_stock(&stock->work)', (x) => {
+      call(x, 'drain_local_stock', { st: x.arg });
+    }),
+    op('work item done', (x) => {
+      x.s.stock[x.arg].work = 0;
+    }),
+  ],
+  // css_put(memcg) at out_put of mem_cgroup_charge: drops the lookup reference.
+  'css_put(memcg)': [
+    op('css_put(memcg)', (x) => cssPut(x, me(x).memcg - 1)),
+    op('memcg goes out of scope', (x) => {
+      me(x).tmp = 0;
+      x.jump = END;
+    }),
+  ],
+  uncharge_batch: [
+    op('if (ug->memcg) uncharge_batch(ug)', (x) => {
+      if (me(x).ugMemcg) call(x, 'uncharge_batch()', {});
+    }),
+    op('free_unref_page_list(page_list)', (x) => {
+      x.jump = END;
+    }),
+  ],
+  // drain_all_stock(root_memcg), spec §2.2: the trylock, then per CPU three racy steps, then unlock.
+  'drain_all_stock: mutex_trylock': [
+    op('root_memcg = memcg', (x) => {
+      me(x).memcg = x.arg + 1;
+    }),
+    op('if (!mutex_trylock(&percpu_charge_mutex)) return', (x) => {
+      if (x.s.mutex !== 0) {
+        x.jump = '+drain_all_stock: mutex_unlock';
+        x.stop = true;
+        return;
+      }
+      x.s.mutex = x.cpu + 1;
+      me(x).i = 0;
+    }),
+  ],
+  'drain_all_stock: read stock->cached': [
+    op('rcu_read_lock', rcuReadLock),
+    op('memcg = stock->cached', (x) => {
+      me(x).seen = x.s.stock[me(x).i].cached;
+    }),
+  ],
+  'drain_all_stock: read stock->nr_pages': [
+    op('flush = memcg && stock->nr_pages && mem_cgroup_is_descendant(memcg, root_memcg)', (x) => {
+      const c = me(x);
+      c.flush = c.seen !== 0 && x.s.stock[c.i].nr !== 0 && isDescendant(x, c.seen - 1, c.memcg - 1) ? 1 : 0;
+    }),
+    op('rcu_read_unlock', rcuReadUnlock),
+  ],
+  'drain_all_stock: flush': [
+    op(
+      'if (flush && !test_and_set_bit(FLUSHING)) { cpu == curcpu ? drain_local_stock : schedule_work_on }',
+      (x) => {
+        const c = me(x);
+        const st = x.s.stock[c.i];
+        if (c.flush && !st.flushing) {
+          st.flushing = 1;
+          if (c.i === x.cpu) call(x, 'drain_local_stock', { st: c.i });
+          else st.work = 1;
+        }
+      },
+    ),
+    op('next cpu', (x) => {
+      const c = me(x);
+      c.seen = 0;
+      c.flush = 0;
+      c.i++;
+      if (c.i < x.L.config.cpus) x.jump = 'drain_all_stock: read stock->cached';
+    }),
+  ],
+  'drain_all_stock: mutex_unlock': [
+    op('put_cpu(); mutex_unlock(&percpu_charge_mutex)', (x) => {
+      x.s.mutex = 0;
+      me(x).i = 0;
+    }),
+  ],
+  // css_killed_work_fn → offline_css → mem_cgroup_css_offline (after drain_all_stock), then the extra put.
+  offline_css: [
+    op('mem_cgroup_id_put(memcg)', (x) => idPut(x, me(x).memcg - 1)),
+    op('css->flags &= ~CSS_ONLINE', (x) => {
+      x.s.memcg[me(x).memcg - 1].offline = 1;
+    }),
+    op('css_put(css) (the extra ref of kill_css)', (x) => cssPut(x, me(x).memcg - 1)),
+  ],
+  // cgroup_rmdir → kill_css.
+  kill_css: [
+    op('css->flags |= CSS_DYING', (x) => {
+      x.s.memcg[x.arg].killed = 1;
+    }),
+    op('css_get(css) (extra ref until ->css_offline)', (x) => cssGet(x, x.arg)),
+    op('percpu_ref_kill_and_confirm(&css->refcnt) (drops the base ref)', (x) => cssPut(x, x.arg)),
+  ],
+  css_release_work_fn: [
+    op('css->flags |= CSS_RELEASED', (x) => {
+      x.s.memcg[x.arg].released = 1;
+    }),
+    op('queue_rcu_work(css_free_rwork_fn) (waits for the readers now inside rcu_read_lock)', (x) => {
+      let mask = 0;
+      x.s.cpu.forEach((c, i) => {
+        if (c.rcu) mask |= 1 << i;
+      });
+      x.s.memcg[x.arg].gp = mask;
+    }),
+  ],
+  css_free_rwork_fn: [
+    op('mem_cgroup_css_free → kfree(memcg)', (x) => {
+      deref(x, x.arg);
+      x.s.memcg[x.arg].freed = 1;
+    }),
+    op('css_put(css->parent)', (x) => cssPut(x, x.L.parent[x.arg])),
+  ],
+};
+
+/** Shared pieces of blocks that differ only by an op or two between the designs. */
+export const shared = {
+  batchCharge: op('batch = max(MEMCG_CHARGE_BATCH, nr_pages); page_counter_try_charge(memcg, batch)', (x) => {
+    pageCounterCharge(x, x.m, Math.max(x.L.config.batch, x.n));
+  }),
+  rootReturns: op('if (mem_cgroup_is_root(memcg)) return 0', (x) => {
+    if (x.m === ROOT) x.stop = true;
+  }),
+  consumeOrReturn: op('if (consume_stock(memcg, nr_pages)) return 0', (x) => {
+    if (call(x, 'consume_stock', { m: x.m, n: x.n })) {
+      me(x).nr = x.n;
+      x.stop = true;
+    }
+  }),
+  refillRest: op('if (batch > nr_pages) refill_stock(memcg, batch - nr_pages)', (x) => {
+    const batch = Math.max(x.L.config.batch, x.n);
+    if (batch > x.n) call(x, 'refill_stock', { m: x.m, n: batch - x.n });
+  }),
+  handToCaller: op('return 0 (nr_pages charged for the caller)', (x) => {
+    me(x).nr = x.n;
+  }),
+  drainIfSwitching: op('if (stock->cached != memcg) drain_stock(stock)', (x) => {
+    if (x.s.stock[x.cpu].cached !== x.m + 1) call(x, 'drain_stock', { st: x.cpu });
+  }),
+  setCached: op('stock->cached = memcg', (x) => {
+    x.s.stock[x.cpu].cached = x.m + 1;
+  }),
+  addPages: op('stock->nr_pages += nr_pages', (x) => {
+    x.s.stock[x.cpu].nr += x.n;
+  }),
+  drainIfOverBatch: op('if (stock->nr_pages > MEMCG_CHARGE_BATCH) drain_stock(stock)', (x) => {
+    if (x.s.stock[x.cpu].nr > x.L.config.batch) call(x, 'drain_stock', { st: x.cpu });
+  }),
+  unchargeStockPages: op('if (stock->nr_pages) page_counter_uncharge(old, stock->nr_pages)', (x) => {
+    const st = x.s.stock[x.st];
+    if (st.nr) pageCounterUncharge(x, x.old, st.nr);
+  }),
+  zeroStock: op('stock->nr_pages = 0', (x) => {
+    x.s.stock[x.st].nr = 0;
+  }),
+  clearCached: op('stock->cached = NULL', (x) => {
+    x.s.stock[x.st].cached = 0;
+  }),
+  commitPointer: op('commit_charge: page->mem_cgroup = memcg', (x) => {
+    const c = me(x);
+    x.s.page[c.page - 1] = c.memcg;
+    c.nr = 0;
+    c.page = 0;
+  }),
+  gatherSwitch: op(
+    'if (ug->memcg != page->mem_cgroup) { if (ug->memcg) uncharge_batch(ug); ug->memcg = page->mem_cgroup }',
+    (x) => {
+      const c = me(x);
+      const pm = x.s.page[x.arg];
+      x.ret = false;
+      if (c.ugMemcg !== pm) {
+        if (c.ugMemcg) call(x, 'uncharge_batch()', {});
+        c.ugMemcg = pm;
+        x.ret = true;
+      }
+      x.m = pm - 1;
+    },
+  ),
+  gatherPages: op('ug->nr_pages += compound_nr(page)', (x) => {
+    me(x).ugNr += nrPages(x, x.arg);
+  }),
+  clearPagePointer: op('page->mem_cgroup = NULL', (x) => {
+    x.s.page[x.arg] = 0;
+    me(x).pages |= 1 << x.arg;
+  }),
+  batchUncharge: op('if (!mem_cgroup_is_root(ug->memcg)) page_counter_uncharge(ug->memcg, nr_pages)', (x) => {
+    const c = me(x);
+    if (c.ugMemcg - 1 !== ROOT) pageCounterUncharge(x, c.ugMemcg - 1, c.ugNr);
+  }),
+  checkEvents: op('memcg_check_events(ug->memcg)', (x) => deref(x, me(x).ugMemcg - 1)),
+  gatherClear: op('uncharge_gather_clear(ug)', (x) => {
+    const c = me(x);
+    c.ugMemcg = 0;
+    c.ugNr = 0;
+  }),
+  splitMemcg: op('memcg = head->mem_cgroup', (x) => {
+    x.m = x.s.page[x.L.frameFirst[x.arg]] - 1;
+  }),
+  splitPointers: op('head[i].mem_cgroup = memcg for each tail', (x) => {
+    const first = x.L.frameFirst[x.arg];
+    for (let k = 1; k < x.L.frameSize[x.arg]; k++) x.s.page[first + k] = x.m + 1;
+    x.s.split[x.arg] = 1;
+  }),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Programs (the kernel paths) and their guards.
+
+const memcgArg = (arg: number, L: Layout) => memcgName(L, arg);
+
+const chargeEntry: Step = {
+  name: 'get_mem_cgroup_from_mm',
+  doc: 'mem_cgroup_charge → get_mem_cgroup_from_mm: rcu_read_lock and read mm->owner’s memcg (a task is attached only to a live cgroup). Its css_tryget is the next step.',
+  choices: (s, L) => {
+    const out: number[] = [];
+    for (let p = 0; p < L.structFrame.length; p++) {
+      if (!chargeable(s, L, p)) continue;
+      for (let m = 0; m < L.config.memcgs.length; m++) if (!s.memcg[m].killed) out.push(chargeArg(p, m));
+    }
+    return out;
+  },
+  argName: (arg, L) => `${pageName(L, argPage(arg))}, ${memcgName(L, argMemcg(arg))}`,
+};
+
+const programs: Program[] = [];
+programs[PROG.charge] = {
+  name: 'mem_cgroup_charge',
+  slot: true,
+  steps: [
+    chargeEntry,
+    {
+      name: 'mem_cgroup_from_task',
+      doc: 'get_mem_cgroup_from_mm’s loop after css_tryget failed: re-read mm->owner’s memcg, still under RCU.',
+      choices: (s, L) => indicesWhere(L.config.memcgs.length, (m) => !s.memcg[m].killed),
+      argName: memcgArg,
+    },
+    {
+      name: 'css_tryget',
+      doc: 'css_tryget(memcg) (percpu_ref_tryget: fails on a zero count), then rcu_read_unlock. On failure the loop retries.',
+    },
+    {
+      name: 'try_charge',
+      doc: 'try_charge(memcg, nr_pages): one step; consume_stock and refill_stock run with irqs off on this CPU, the page_counter ops are atomics.',
+    },
+    {
+      name: 'commit_charge',
+      doc: 'mem_cgroup_charge: (v5.9: css_get(memcg)), then commit_charge: page->mem_cgroup = memcg; the page is locked.',
+    },
+    { name: 'css_put(memcg)', doc: 'mem_cgroup_charge, out_put: css_put(memcg) drops the lookup reference.' },
+  ],
+};
+programs[PROG.uncharge] = {
+  name: 'mem_cgroup_uncharge_list',
+  slot: true,
+  steps: [
+    {
+      name: 'uncharge_page',
+      doc: 'uncharge_list → uncharge_page(page, ug): the page has refcount 0 (exclusive); flushes the batch when the memcg changes.',
+      choices: (s, L) => indicesWhere(L.structFrame.length, (p) => unchargeable(s, L, p)),
+      argName: (arg, L) => pageName(L, arg),
+    },
+    {
+      name: 'uncharge_batch',
+      doc: 'uncharge_list → uncharge_batch(ug) for the last batch; the list is then freed. Until then more pages may join.',
+      orElse: 'uncharge_page',
+    },
+  ],
+};
+
+const dasSteps = (entryChoices: Step['choices']): Step[] => [
+  {
+    name: 'drain_all_stock: mutex_trylock',
+    doc: 'drain_all_stock(root_memcg): mutex_trylock(&percpu_charge_mutex), else return at once; get_cpu().',
+    choices: entryChoices,
+    argName: memcgArg,
+  },
+  {
+    name: 'drain_all_stock: read stock->cached',
+    doc: 'for_each_online_cpu: rcu_read_lock; memcg = stock->cached (a racy read of a remote stock).',
+  },
+  {
+    name: 'drain_all_stock: read stock->nr_pages',
+    doc: 'reads stock->nr_pages and evaluates mem_cgroup_is_descendant(memcg, root_memcg), which dereferences memcg under RCU; rcu_read_unlock.',
+  },
+  {
+    name: 'drain_all_stock: flush',
+    doc: 'test_and_set_bit(FLUSHING_CACHED_CHARGE): drain_local_stock directly on this CPU, or schedule_work_on the other CPU.',
+  },
+  { name: 'drain_all_stock: mutex_unlock', doc: 'put_cpu(); mutex_unlock(&percpu_charge_mutex).' },
+];
+
+programs[PROG.offline] = {
+  name: 'css_killed_work_fn',
+  slot: true,
+  steps: [
+    ...dasSteps((s, L) =>
+      indicesWhere(
+        L.config.memcgs.length,
+        (m) =>
+          m !== ROOT &&
+          s.memcg[m].killed &&
+          !s.memcg[m].offline &&
+          !runningOn(s, PROG.offline, m) &&
+          !hasOnlineChildren(s, L, m),
+      ),
+    ),
+    {
+      name: 'offline_css',
+      doc: 'mem_cgroup_css_offline after drain_all_stock: mem_cgroup_id_put (the online pin); offline_css clears CSS_ONLINE; css_killed_work_fn puts the extra ref. Under cgroup_mutex.',
+    },
+  ],
+};
+programs[PROG.drainAll] = {
+  name: 'drain_all_stock',
+  slot: true,
+  steps: dasSteps((s, L) =>
+    L.config.drainAll ? indicesWhere(L.config.memcgs.length, (m) => m !== ROOT && !s.memcg[m].killed) : [],
+  ),
+};
+programs[PROG.split] = {
+  name: 'split_huge_page',
+  slot: false,
+  steps: [
+    {
+      name: 'mem_cgroup_split_huge_fixup',
+      doc: 'mem_cgroup_split_huge_fixup(head): under pgdat->lru_lock with the THP frozen; one step.',
+      choices: (s, L) => indicesWhere(L.config.frames.length, (f) => splittable(s, L, f)),
+      argName: (arg, L) => frameName(L, arg),
+    },
+  ],
+};
+programs[PROG.killCss] = {
+  name: 'cgroup_rmdir',
+  slot: false,
+  steps: [
+    {
+      name: 'kill_css',
+      doc: 'cgroup_rmdir → kill_css: CSS_DYING, css_get (extra), percpu_ref_kill (drops the base ref). Only without online children.',
+      choices: (s, L) =>
+        indicesWhere(
+          L.config.memcgs.length,
+          (m) => m !== ROOT && !s.memcg[m].killed && !hasOnlineChildren(s, L, m),
+        ),
+      argName: memcgArg,
+    },
+  ],
+};
+programs[PROG.drainWork] = {
+  name: 'process_one_work',
+  slot: false,
+  cpuFromArg: true,
+  steps: [
+    {
+      name: 'drain_local_stock (work)',
+      doc: 'the stock->work item on its CPU (irqs off); not while that CPU is inside drain_all_stock with preemption off.',
+      choices: (s, L) => indicesWhere(L.config.cpus, (c) => s.stock[c].work && s.mutex !== c + 1),
+      argName: (arg) => `cpu${arg}`,
+    },
+  ],
+};
+programs[PROG.release] = {
+  name: 'css_release',
+  slot: false,
+  steps: [
+    {
+      name: 'css_release_work_fn',
+      doc: 'the refcount of a killed css reached 0: css_release_work_fn sets CSS_RELEASED and queues the free behind an RCU grace period.',
+      choices: (s, L) =>
+        indicesWhere(
+          L.config.memcgs.length,
+          (m) => m !== ROOT && s.memcg[m].killed && s.memcg[m].ref === 0 && !s.memcg[m].released,
+        ),
+      argName: memcgArg,
+    },
+  ],
+};
+programs[PROG.free] = {
+  name: 'css_free',
+  slot: false,
+  steps: [
+    {
+      name: 'css_free_rwork_fn',
+      doc: 'after the grace period (no RCU reader that was inside when the free was queued): kfree(memcg), then css_put(parent).',
+      choices: (s, L) =>
+        indicesWhere(
+          L.config.memcgs.length,
+          (m) => m !== ROOT && s.memcg[m].released && !s.memcg[m].freed && s.memcg[m].gp === 0,
+        ),
+      argName: memcgArg,
+    },
+  ],
+};
+
+export const commonPrograms: readonly Program[] = programs;
+export { argMemcg, argPage, cssGet, cssPut };

@@ -1,0 +1,62 @@
+/** Read-only predicates the steps' guards are built from. They never write. */
+import type { Layout, State } from './state.js';
+
+/** A page struct some CPU is working on: being charged, or already in an open uncharge list. */
+export function busy(s: State, p: number): boolean {
+  const cpus = s.cpu;
+  for (let i = 0; i < cpus.length; i++) {
+    const c = cpus[i];
+    if (c.op !== 0 && (c.page === p + 1 || (c.pages >> p) & 1)) return true;
+  }
+  return false;
+}
+
+function frameBusy(s: State, L: Layout, f: number): boolean {
+  for (let k = 0; k < L.frameSize[f]; k++) if (busy(s, L.frameFirst[f] + k)) return true;
+  return false;
+}
+
+/**
+ * A page the allocator can hand out for charging: a free small page, a whole free THP (at its
+ * head), or a free subpage of a split THP (after the split, subpages are order-0 pages; merging
+ * them back into a THP is not modelled: a fresh THP charge is the same as the unsplit case).
+ */
+export function chargeable(s: State, L: Layout, p: number): boolean {
+  const f = L.structFrame[p];
+  if (L.isThp[f] && !s.split[f]) {
+    if (!L.structIsHead[p] || frameBusy(s, L, f)) return false;
+    for (let k = 0; k < L.frameSize[f]; k++) if (s.page[L.frameFirst[f] + k] !== 0) return false;
+    return true;
+  }
+  return s.page[p] === 0 && !busy(s, p);
+}
+
+/** A charged page that can be freed now: a small page, an unsplit THP (its head), or a split subpage. */
+export function unchargeable(s: State, L: Layout, p: number): boolean {
+  const f = L.structFrame[p];
+  if (s.page[p] === 0 || busy(s, p)) return false;
+  if (L.isThp[f] && !s.split[f]) return L.structIsHead[p] && !frameBusy(s, L, f);
+  return true;
+}
+
+/** A charged THP that mem_cgroup_split_huge_fixup can run on (frozen: nobody else works on it). */
+export function splittable(s: State, L: Layout, f: number): boolean {
+  return L.isThp[f] && !s.split[f] && s.page[L.frameFirst[f]] !== 0 && !frameBusy(s, L, f);
+}
+
+/** css_has_online_children: some child css still has CSS_ONLINE (not yet offlined). */
+export function hasOnlineChildren(s: State, L: Layout, m: number): boolean {
+  return L.children[m].some((ch) => !s.memcg[ch].offline);
+}
+
+/** CPU running program `prog` (index) on memcg m. */
+export function runningOn(s: State, prog: number, m: number): boolean {
+  return s.cpu.some((c) => c.op === prog + 1 && c.memcg === m + 1);
+}
+
+/** The indices 0..n-1 that satisfy `keep` (a loop, not an allocation per index: guards run per state). */
+export function indicesWhere(n: number, keep: (i: number) => boolean | number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) if (keep(i)) out.push(i);
+  return out;
+}

@@ -1,0 +1,103 @@
+/**
+ * Kernel primitives the steps are written with: css refcounting (include/linux/cgroup.h), the memcg
+ * ID refcount, hierarchical page counters (mm/page_counter.c), and dereferences of memcg structs.
+ * Each primitive records the first bug it hits in the ghost `oops` field instead of throwing, so
+ * the explorer reports the state where the kernel would have warned or crashed.
+ *
+ * All functions take the step context `x` (the draft state and the layout) and a memcg index.
+ */
+import type { Ctx } from './ops.js';
+import { Oops } from './state.js';
+
+export const ROOT = 0;
+
+export function oops(x: Ctx, code: number, m: number): void {
+  if (x.s.oops === 0) {
+    x.s.oops = code;
+    x.s.oopsMemcg = m + 1;
+  }
+}
+
+/** Any access to the memcg struct: a freed memcg is a use after free (KASAN). */
+export function deref(x: Ctx, m: number): void {
+  if (x.s.memcg[m].freed) oops(x, Oops.useAfterFree, m);
+}
+
+/** css_get / css_get_many: no-op on root (CSS_NO_REF); a get on a zero count resurrects (bug). */
+export function cssGet(x: Ctx, m: number, n = 1): void {
+  if (m === ROOT || n === 0) return;
+  deref(x, m);
+  const css = x.s.memcg[m];
+  if (css.ref <= 0) oops(x, Oops.getOnZero, m);
+  css.ref += n;
+}
+
+/** css_put / css_put_many: no-op on root; below zero is a bug. At zero, release follows (see events). */
+export function cssPut(x: Ctx, m: number, n = 1): void {
+  if (m === ROOT || n === 0) return;
+  deref(x, m);
+  const css = x.s.memcg[m];
+  css.ref -= n;
+  if (css.ref < 0) oops(x, Oops.putBelowZero, m);
+}
+
+/** css_tryget (percpu_ref_tryget): succeeds iff the count is above zero, even after kill. */
+export function cssTryget(x: Ctx, m: number): boolean {
+  if (m === ROOT) return true;
+  deref(x, m);
+  const css = x.s.memcg[m];
+  if (css.ref <= 0) return false;
+  css.ref++;
+  return true;
+}
+
+/** mem_cgroup_id_put_many: at zero, mem_cgroup_id_remove and css_put ("memcg ID pins CSS"). */
+export function idPut(x: Ctx, m: number, n = 1): void {
+  deref(x, m);
+  const memcg = x.s.memcg[m];
+  memcg.id -= n;
+  if (memcg.id < 0) oops(x, Oops.idPutBelowZero, m);
+  if (memcg.id === 0) cssPut(x, m);
+}
+
+/** page_counter_charge on m's counter and every ancestor's (use_hierarchy). */
+export function pageCounterCharge(x: Ctx, m: number, n: number): void {
+  for (const a of x.L.ancestors[m]) {
+    deref(x, a);
+    x.s.memcg[a].usage += n;
+  }
+}
+
+/** page_counter_uncharge → page_counter_cancel on each ancestor; WARN on underflow. */
+export function pageCounterUncharge(x: Ctx, m: number, n: number): void {
+  for (const a of x.L.ancestors[m]) {
+    deref(x, a);
+    const memcg = x.s.memcg[a];
+    memcg.usage -= n;
+    if (memcg.usage < 0) oops(x, Oops.counterUnderflow, a);
+  }
+}
+
+/** mem_cgroup_is_descendant(memcg, root): dereferences memcg->css.cgroup. */
+export function isDescendant(x: Ctx, m: number, root: number): boolean {
+  deref(x, m);
+  return x.L.ancestors[m].includes(root);
+}
+
+/** rcu_read_lock on the CPU running the step. */
+export function rcuReadLock(x: Ctx): void {
+  x.s.cpu[x.cpu].rcu = 1;
+}
+
+/** rcu_read_unlock: the CPU no longer holds back any grace period. */
+export function rcuReadUnlock(x: Ctx): void {
+  x.s.cpu[x.cpu].rcu = 0;
+  const bit = 1 << x.cpu;
+  for (const memcg of x.s.memcg) if (memcg.gp & bit) memcg.gp &= ~bit;
+}
+
+/** compound_nr of a page struct being uncharged or charged: a THP head not yet split counts all subpages. */
+export function nrPages(x: Ctx, p: number): number {
+  const f = x.L.structFrame[p];
+  return x.L.structIsHead[p] && !x.s.split[f] ? x.L.frameSize[f] : 1;
+}

@@ -1,0 +1,167 @@
+/**
+ * The claims of spec §3 as named invariants, and witnesses (`sometimes`) proving the interesting
+ * corners are reached. Root is excluded from refcount claims (CSS_NO_REF: gets and puts are no-ops).
+ * Order matters only for reporting: when one state breaks several claims, the first listed is named.
+ */
+import { always, type Invariant, sometimes, type Witness } from '../checker/index.js';
+import { PROG } from '../model/design/common.js';
+import { memcgName, pageName, ptrName } from '../model/names.js';
+import { type Layout, OOPS_NAMES, Oops, type State } from '../model/state.js';
+import { holders, localCharges, sumRefs } from './holders.js';
+
+export type Scheme = 'old' | 'new';
+
+const nonRoot = (L: Layout) => L.config.memcgs.map((_, i) => i).filter((i) => i !== 0);
+
+function oopsClaim(name: string, code: number, L: Layout): Invariant<State> {
+  return always<State>(
+    name,
+    (s) => s.oops !== code,
+    (s) =>
+      `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (refcount now ${s.memcg[s.oopsMemcg - 1]?.ref})`,
+  );
+}
+
+/** Pointer fields that must never name a freed memcg (I-NOUAF, state form). */
+function danglingPointers(s: State, L: Layout, scheme: Scheme): string[] {
+  const out: string[] = [];
+  const freed = (ptr: number) => ptr !== 0 && s.memcg[ptr - 1].freed === 1;
+  s.page.forEach((pm, p) => {
+    if (freed(pm)) out.push(`page ${pageName(L, p)}->mem_cgroup = ${ptrName(L, pm)} (freed)`);
+  });
+  s.stock.forEach((st, c) => {
+    // OLD: stock->cached with nr_pages == 0 may dangle; refill_stock only compares it.
+    if (freed(st.cached) && (scheme === 'new' || st.nr > 0)) {
+      out.push(`stock[cpu${c}].cached = ${ptrName(L, st.cached)} (freed, ${st.nr} pages)`);
+    }
+  });
+  s.cpu.forEach((c, i) => {
+    if (freed(c.ugMemcg)) out.push(`cpu${i} ug->memcg = ${ptrName(L, c.ugMemcg)} (freed)`);
+    if (c.tmp && freed(c.memcg)) out.push(`cpu${i} mem_cgroup_charge memcg = ${ptrName(L, c.memcg)} (freed)`);
+  });
+  return out;
+}
+
+/** Quiescence (I-NOLEAK): nothing in flight, no work queued, stocks empty, no page charged, every killed memcg offline. */
+export function quiescent(s: State): boolean {
+  return (
+    s.cpu.every((c) => c.op === 0) &&
+    s.stock.every((st) => st.cached === 0 && st.work === 0) &&
+    s.page.every((pm) => pm === 0) &&
+    s.memcg.every((m) => !m.killed || m.offline)
+  );
+}
+
+export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
+  const ms = nonRoot(L);
+  return [
+    oopsClaim('no_use_after_free', Oops.useAfterFree, L),
+    oopsClaim('no_put_below_zero', Oops.putBelowZero, L),
+    oopsClaim('no_get_on_zero', Oops.getOnZero, L),
+    oopsClaim('no_id_put_below_zero', Oops.idPutBelowZero, L),
+    oopsClaim('page_counter_nonneg', Oops.counterUnderflow, L),
+    always<State>(
+      'no_dangling_pointer',
+      (s) => danglingPointers(s, L, scheme).length === 0,
+      (s) => `pointers to a freed memcg: ${danglingPointers(s, L, scheme).join('; ')}`,
+    ),
+    always<State>(
+      'refcount_ledger',
+      (s) => ms.every((m) => s.memcg[m].freed || s.memcg[m].ref === sumRefs(holders(s, L, m, scheme))),
+      (s) => {
+        const m = ms.find((i) => !s.memcg[i].freed && s.memcg[i].ref !== sumRefs(holders(s, L, i, scheme)))!;
+        const hs = holders(s, L, m, scheme);
+        return `${memcgName(L, m)}: refcount ${s.memcg[m].ref}, holders ${sumRefs(hs)} (${scheme === 'new' ? 'I-NEW-REF' : 'I-OLD-REF'}): ${hs.map((h) => `${h.who}${h.refs > 1 ? ` ×${h.refs}` : ''}`).join(', ') || 'none'}`;
+      },
+    ),
+    always<State>(
+      'id_ledger',
+      (s) => ms.every((m) => s.memcg[m].freed || s.memcg[m].id === (s.memcg[m].offline ? 0 : 1)),
+      (s) => {
+        const m = ms.find((i) => !s.memcg[i].freed && s.memcg[i].id !== (s.memcg[i].offline ? 0 : 1))!;
+        return `${memcgName(L, m)}: id.ref ${s.memcg[m].id}, expected ${s.memcg[m].offline ? 0 : 1} (the online pin; no swap records are modelled)`;
+      },
+    ),
+    always<State>(
+      'page_counter_hierarchy',
+      (s) => L.config.memcgs.every((_, m) => s.memcg[m].usage === subtreeCharges(s, L, m)),
+      (s) => {
+        const m = L.config.memcgs.findIndex((_, i) => s.memcg[i].usage !== subtreeCharges(s, L, i));
+        return `${memcgName(L, m)}: page_counter ${s.memcg[m].usage}, charges in its subtree ${subtreeCharges(s, L, m)}`;
+      },
+    ),
+    always<State>(
+      'stock_consistent',
+      (s) => s.stock.every((st) => (st.cached !== 0 || st.nr === 0) && st.cached !== 1),
+      (s) => {
+        const c = s.stock.findIndex((st) => (st.cached === 0 && st.nr !== 0) || st.cached === 1);
+        return `stock[cpu${c}]: cached ${ptrName(L, s.stock[c].cached)}, nr_pages ${s.stock[c].nr} (I-NEW-STOCK: NULL ⇒ 0 pages, never root)`;
+      },
+    ),
+    always<State>(
+      'no_leak_at_quiescence',
+      (s) =>
+        !quiescent(s) ||
+        ms.every(
+          (m) =>
+            !s.memcg[m].killed || s.memcg[m].ref === L.children[m].filter((c) => !s.memcg[c].freed).length,
+        ),
+      (s) => {
+        const m = ms.find(
+          (i) =>
+            s.memcg[i].killed && s.memcg[i].ref !== L.children[i].filter((c) => !s.memcg[c].freed).length,
+        )!;
+        return `quiescent, yet killed ${memcgName(L, m)} has refcount ${s.memcg[m].ref} with no holder but its unfreed children: it is never freed (leak)`;
+      },
+    ),
+  ];
+}
+
+/** PC(m) = Σ charges of non-root memcgs in m's subtree (root's own pages are never charged). */
+export function subtreeCharges(s: State, L: Layout, m: number): number {
+  let n = 0;
+  for (let d = 1; d < L.config.memcgs.length; d++) if (L.ancestors[d].includes(m)) n += localCharges(s, L, d);
+  return n;
+}
+
+export function witnesses(L: Layout): Witness<State>[] {
+  const thpFrames = L.config.frames.map((_, f) => f).filter((f) => L.isThp[f]);
+  return [
+    sometimes('thp_split_while_stock_caches_its_memcg', (s) =>
+      thpFrames.some((f) => {
+        const pm = s.page[L.frameFirst[f]];
+        return s.split[f] && pm > 1 && s.stock.some((st) => st.cached === pm && st.nr > 0);
+      }),
+    ),
+    sometimes('offline_with_stock_pages_pending', (s) =>
+      s.cpu.some(
+        (c) => c.op === PROG.offline + 1 && s.stock.some((st) => st.cached === c.memcg && st.nr > 0),
+      ),
+    ),
+    sometimes('memcg_freed_after_offline', (s) => s.memcg.some((m) => m.freed && m.offline)),
+    sometimes('drain_all_stock_reads_a_stock_that_changed_under_it', (s) =>
+      s.cpu.some(
+        (c) =>
+          (c.op === PROG.offline + 1 || c.op === PROG.drainAll + 1) &&
+          c.pc === 2 &&
+          s.stock[c.i].cached !== c.seen,
+      ),
+    ),
+    sometimes('page_charged_to_a_dying_memcg', (s) =>
+      s.page.some((pm) => pm > 1 && s.memcg[pm - 1].killed === 1),
+    ),
+    sometimes('css_tryget_fails_on_a_dead_memcg', (s) =>
+      s.cpu.some((c) => c.op === PROG.charge + 1 && c.pc === 1),
+    ),
+    sometimes('rcu_reader_delays_a_free', (s) => s.memcg.some((m) => m.released && !m.freed && m.gp !== 0)),
+    sometimes('offline_memcg_pinned_by_an_empty_stock', (s) =>
+      s.stock.some((st) => st.cached > 1 && st.nr === 0 && s.memcg[st.cached - 1].offline === 1),
+    ),
+    sometimes('drain_work_queued_on_a_remote_cpu', (s) => s.stock.some((st) => st.work === 1)),
+    sometimes('uncharge_batch_holds_the_last_reference', (s) =>
+      s.cpu.some(
+        (c) => c.ugMemcg > 1 && s.memcg[c.ugMemcg - 1].killed && s.page.every((pm) => pm !== c.ugMemcg),
+      ),
+    ),
+  ];
+}
