@@ -39,8 +39,8 @@ const memcgs = (spec: string): MemcgDecl[] => parseMemcgs(spec);
 export const SCOPES: readonly ScopeInfo[] = [
   {
     name: 'tiny',
-    description: '2 CPUs, root/A, one small page, one 2-subpage THP, batch 2, no standalone drain_all_stock',
-    config: { cpus: 2, memcgs: memcgs('root/A'), frames: parseFrames('1,thp:2'), batch: 2, drainAll: false },
+    description: '2 CPUs, root/A, one small page, one 2-subpage THP, batch 2',
+    config: { cpus: 2, memcgs: memcgs('root/A'), frames: parseFrames('1,thp:2'), batch: 2, drainAll: true },
   },
   {
     name: 'small',

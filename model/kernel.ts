@@ -84,14 +84,21 @@ export function isDescendant(x: Ctx, m: number, root: number): boolean {
   return x.L.ancestors[m].includes(root);
 }
 
-/** rcu_read_lock on the CPU running the step. */
+/**
+ * rcu_read_lock, or get_cpu()/preempt_disable(): since the RCU flavour consolidation (v4.20,
+ * commit 1893afd63409) a preempt-disabled region is an RCU read-side critical section too, so both
+ * nest in one per-CPU depth.
+ */
 export function rcuReadLock(x: Ctx): void {
-  x.s.cpu[x.cpu].rcu = 1;
+  x.s.cpu[x.cpu].rcu++;
 }
 
-/** rcu_read_unlock: the CPU no longer holds back any grace period. */
+/** rcu_read_unlock or put_cpu(): at depth 0 the CPU no longer holds back any grace period. */
 export function rcuReadUnlock(x: Ctx): void {
-  x.s.cpu[x.cpu].rcu = 0;
+  const c = x.s.cpu[x.cpu];
+  c.rcu--;
+  if (c.rcu > 0) return;
+  c.rcu = 0;
   const bit = 1 << x.cpu;
   for (const memcg of x.s.memcg) if (memcg.gp & bit) memcg.gp &= ~bit;
 }

@@ -135,7 +135,10 @@ export class Machine {
       return;
     }
     // The path returns: its locals go out of scope.
-    if (c.rcu) rcuReadUnlock(x as Ctx);
+    if (c.rcu) {
+      c.rcu = 1;
+      rcuReadUnlock(x as Ctx);
+    }
     c.op = c.pc = c.memcg = c.page = c.nr = c.tmp = c.ugMemcg = c.ugNr = c.pages = c.i = c.seen = c.flush = 0;
   }
 

@@ -62,7 +62,7 @@ export interface Cpu {
   seen: number;
   /** drain_all_stock: the flush decision for CPU `i`. */
   flush: number;
-  /** Inside an rcu_read_lock() section. */
+  /** RCU read-side nesting depth: rcu_read_lock sections and get_cpu() (preemption off) regions. */
   rcu: number;
 }
 

@@ -150,9 +150,6 @@ export function witnesses(L: Layout): Witness<State>[] {
     sometimes('page_charged_to_a_dying_memcg', (s) =>
       s.page.some((pm) => pm > 1 && s.memcg[pm - 1].killed === 1),
     ),
-    sometimes('css_tryget_fails_on_a_dead_memcg', (s) =>
-      s.cpu.some((c) => c.op === PROG.charge + 1 && c.pc === 1),
-    ),
     sometimes('rcu_reader_delays_a_free', (s) => s.memcg.some((m) => m.released && !m.freed && m.gp !== 0)),
     sometimes('offline_memcg_pinned_by_an_empty_stock', (s) =>
       s.stock.some((st) => st.cached > 1 && st.nr === 0 && s.memcg[st.cached - 1].offline === 1),

@@ -57,31 +57,20 @@ const me = (x: { s: State; cpu: number }) => x.s.cpu[x.cpu];
 // Blocks shared by both designs.
 
 export const commonBlocks: Record<string, readonly Op[]> = {
-  // mem_cgroup_charge → get_mem_cgroup_from_mm: rcu_read_lock, read the owner task's memcg.
+  // mem_cgroup_charge → get_mem_cgroup_from_mm: under rcu_read_lock, read mm->owner's memcg and
+  // css_tryget it. One step, as in spec §5.3 step a: a task is attached only to a live cgroup, whose
+  // count is above zero (its css_set holds a ref), so css_tryget succeeds; a lookup racing with the
+  // task's migration and the cgroup's death retries and ends in a live memcg (not modelled: it
+  // changes no count).
   get_mem_cgroup_from_mm: [
     op('rcu_read_lock', rcuReadLock),
     op('memcg = mem_cgroup_from_task(mm->owner)', (x) => {
       me(x).page = argPage(x.arg) + 1;
       me(x).memcg = argMemcg(x.arg) + 1;
     }),
-    op('goto css_tryget', (x) => {
-      x.jump = 'css_tryget';
-    }),
-  ],
-  // The retry of get_mem_cgroup_from_mm's loop after css_tryget failed: the owner has moved.
-  mem_cgroup_from_task: [
-    op('memcg = mem_cgroup_from_task(mm->owner)', (x) => {
-      me(x).memcg = x.arg + 1;
-    }),
-  ],
-  css_tryget: [
-    op('if (!css_tryget(memcg)) retry', (x) => {
-      if (cssTryget(x, me(x).memcg - 1)) {
-        me(x).tmp = 1;
-      } else {
-        x.jump = 'mem_cgroup_from_task';
-        x.stop = true;
-      }
+    op('css_tryget(memcg)', (x) => {
+      if (cssTryget(x, me(x).memcg - 1)) me(x).tmp = 1;
+      else x.jump = END;
     }),
     op('rcu_read_unlock', rcuReadUnlock),
   ],
@@ -155,6 +144,7 @@ export const commonBlocks: Record<string, readonly Op[]> = {
       x.s.mutex = x.cpu + 1;
       me(x).i = 0;
     }),
+    op('curcpu = get_cpu() (preemption off: an RCU reader until put_cpu)', rcuReadLock),
   ],
   'drain_all_stock: read stock->cached': [
     op('rcu_read_lock', rcuReadLock),
@@ -168,8 +158,7 @@ export const commonBlocks: Record<string, readonly Op[]> = {
       c.flush = c.seen !== 0 && x.s.stock[c.i].nr !== 0 && isDescendant(x, c.seen - 1, c.memcg - 1) ? 1 : 0;
     }),
     op('rcu_read_unlock', rcuReadUnlock),
-  ],
-  'drain_all_stock: flush': [
+
     op(
       'if (flush && !test_and_set_bit(FLUSHING)) { cpu == curcpu ? drain_local_stock : schedule_work_on }',
       (x) => {
@@ -191,7 +180,8 @@ export const commonBlocks: Record<string, readonly Op[]> = {
     }),
   ],
   'drain_all_stock: mutex_unlock': [
-    op('put_cpu(); mutex_unlock(&percpu_charge_mutex)', (x) => {
+    op('put_cpu()', rcuReadUnlock),
+    op('mutex_unlock(&percpu_charge_mutex)', (x) => {
       x.s.mutex = 0;
       me(x).i = 0;
     }),
@@ -330,7 +320,7 @@ const memcgArg = (arg: number, L: Layout) => memcgName(L, arg);
 
 const chargeEntry: Step = {
   name: 'get_mem_cgroup_from_mm',
-  doc: 'mem_cgroup_charge → get_mem_cgroup_from_mm: rcu_read_lock and read mm->owner’s memcg (a task is attached only to a live cgroup). Its css_tryget is the next step.',
+  doc: 'mem_cgroup_charge → get_mem_cgroup_from_mm: under rcu_read_lock, read mm->owner’s memcg (a task is attached only to a live cgroup) and css_tryget it: the temporary reference.',
   choices: (s, L) => {
     const out: number[] = [];
     for (let p = 0; p < L.structFrame.length; p++) {
@@ -348,16 +338,6 @@ programs[PROG.charge] = {
   slot: true,
   steps: [
     chargeEntry,
-    {
-      name: 'mem_cgroup_from_task',
-      doc: 'get_mem_cgroup_from_mm’s loop after css_tryget failed: re-read mm->owner’s memcg, still under RCU.',
-      choices: (s, L) => indicesWhere(L.config.memcgs.length, (m) => !s.memcg[m].killed),
-      argName: memcgArg,
-    },
-    {
-      name: 'css_tryget',
-      doc: 'css_tryget(memcg) (percpu_ref_tryget: fails on a zero count), then rcu_read_unlock. On failure the loop retries.',
-    },
     {
       name: 'try_charge',
       doc: 'try_charge(memcg, nr_pages): one step; consume_stock and refill_stock run with irqs off on this CPU, the page_counter ops are atomics.',
@@ -390,7 +370,7 @@ programs[PROG.uncharge] = {
 const dasSteps = (entryChoices: Step['choices']): Step[] => [
   {
     name: 'drain_all_stock: mutex_trylock',
-    doc: 'drain_all_stock(root_memcg): mutex_trylock(&percpu_charge_mutex), else return at once; get_cpu().',
+    doc: 'drain_all_stock(root_memcg): mutex_trylock(&percpu_charge_mutex), else return at once; get_cpu() disables preemption, which makes the whole loop an RCU reader (v4.20+).',
     choices: entryChoices,
     argName: memcgArg,
   },
@@ -400,13 +380,12 @@ const dasSteps = (entryChoices: Step['choices']): Step[] => [
   },
   {
     name: 'drain_all_stock: read stock->nr_pages',
-    doc: 'reads stock->nr_pages and evaluates mem_cgroup_is_descendant(memcg, root_memcg), which dereferences memcg under RCU; rcu_read_unlock.',
+    doc: 'reads stock->nr_pages and evaluates mem_cgroup_is_descendant(memcg, root_memcg), which dereferences memcg under RCU; rcu_read_unlock; then test_and_set_bit(FLUSHING_CACHED_CHARGE) and drain_local_stock on this CPU or schedule_work_on the other. The bit test is folded into this step: only drain_local_stock clears the bit, and a work item running in that gap is the same as one running just before the read (see docs/model.md).',
   },
   {
-    name: 'drain_all_stock: flush',
-    doc: 'test_and_set_bit(FLUSHING_CACHED_CHARGE): drain_local_stock directly on this CPU, or schedule_work_on the other CPU.',
+    name: 'drain_all_stock: mutex_unlock',
+    doc: 'put_cpu() (the RCU reader ends); mutex_unlock(&percpu_charge_mutex).',
   },
-  { name: 'drain_all_stock: mutex_unlock', doc: 'put_cpu(); mutex_unlock(&percpu_charge_mutex).' },
 ];
 
 programs[PROG.offline] = {
