@@ -286,8 +286,9 @@ function rebuildTrace<S, A>(
   ids: number[],
   canonical: ((s: S) => S) | undefined,
 ): Trace<S, A> {
+  if (canonical) return concreteTrace(spec, store, path, ids, canonical);
   const inits = spec.initial();
-  let s = canonical ? canonical(inits[path[0]]) : inits[path[0]];
+  let s = inits[path[0]];
   const steps: { action: A; label: string; state: S }[] = [];
   for (let i = 1; i < path.length; i++) {
     const enabled = [...spec.actions(s)];
@@ -299,7 +300,6 @@ function rebuildTrace<S, A>(
       );
     }
     s = spec.next(s, a);
-    if (canonical) s = canonical(s);
     steps.push({ action: a, label: spec.label(a), state: s });
     if (!store.equals(ids[i], s)) {
       throw new CheckerError(
@@ -308,7 +308,44 @@ function rebuildTrace<S, A>(
       );
     }
   }
-  return { initial: canonical ? canonical(inits[path[0]]) : inits[path[0]], steps, path };
+  return { initial: inits[path[0]], steps, path };
+}
+
+/**
+ * With symmetry, the stored path runs through canonical representatives, whose names may be
+ * permuted from one step to the next. Rebuild a concrete trace instead: from the concrete initial
+ * state, at each step take the first enabled action whose successor has the stored canonical form.
+ * The result is a trace of the spec without symmetry (its path replays with `noSymmetry`), and
+ * finding no such action means the canonical form is not exact: an error, never a silent trace.
+ */
+function concreteTrace<S, A>(
+  spec: Spec<S, A>,
+  store: StateStore<S>,
+  path: number[],
+  ids: number[],
+  canonical: (s: S) => S,
+): Trace<S, A> {
+  const initial = spec.initial()[path[0]];
+  if (!store.equals(ids[0], canonical(initial))) {
+    throw new CheckerError('E_CODEC_MISMATCH', `initial state ${path[0]} does not canonicalise to the stored one`);
+  }
+  let s = initial;
+  const concrete = [path[0]];
+  const steps: { action: A; label: string; state: S }[] = [];
+  for (let i = 1; i < ids.length; i++) {
+    const enabled = [...spec.actions(s)];
+    const j = enabled.findIndex((a) => store.equals(ids[i], canonical(spec.next(s, a))));
+    if (j < 0) {
+      throw new CheckerError(
+        'E_CODEC_MISMATCH',
+        `rebuilding ${formatPath(path)} at step ${i}: no enabled action of the concrete state reaches the stored canonical state; spec.canonical is not an exact symmetry`,
+      );
+    }
+    s = spec.next(s, enabled[j]);
+    concrete.push(j);
+    steps.push({ action: enabled[j], label: spec.label(enabled[j]), state: s });
+  }
+  return { initial, steps, path: concrete };
 }
 
 function actionKindFn<S, A>(spec: Spec<S, A>): (a: A) => string {

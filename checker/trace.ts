@@ -6,8 +6,12 @@
 import { CheckerError } from './errors.js';
 import type { Spec, Trace, TraceStep } from './types.js';
 
-/** Replays a path; every index must name an initial state or an enabled action. */
-export function replayPath<S, A>(spec: Spec<S, A>, path: readonly number[], symmetry = true): Trace<S, A> {
+/**
+ * Replays a path. Traces reported by the explorer are concrete even when it ran with symmetry, so
+ * by default the replay applies no canonicalisation; pass `symmetry = true` to replay a path of
+ * canonical states instead.
+ */
+export function replayPath<S, A>(spec: Spec<S, A>, path: readonly number[], symmetry = false): Trace<S, A> {
   const inits = spec.initial();
   if (path.length === 0 || path[0] < 0 || path[0] >= inits.length) {
     throw new CheckerError(

@@ -4,6 +4,7 @@ import type { Config } from '../model/config.js';
 import type { Design } from '../model/design/types.js';
 import { Machine, type MemcgAction } from '../model/machine.js';
 import { initialState, layoutOf, type State } from '../model/state.js';
+import { canonicalizer } from '../model/symmetry.js';
 import { invariants, witnesses } from './claims.js';
 
 export interface MemcgSpec extends Spec<State, MemcgAction> {
@@ -16,6 +17,7 @@ export function memcgSpec(config: Config, design: Design): MemcgSpec {
   const L = layoutOf(config);
   const machine = new Machine(L, design);
   const init = initialState(L);
+  const canonical = canonicalizer(L, init);
   return {
     name: `memcg/${design.name}`,
     machine,
@@ -31,5 +33,6 @@ export function memcgSpec(config: Config, design: Design): MemcgSpec {
     invariants: invariants(L, design.scheme),
     witnesses: witnesses(L),
     codec: layoutCodec(init),
+    ...(canonical ? { canonical } : {}),
   };
 }
