@@ -2,7 +2,7 @@
 export { assertSpec, formatResult } from './assert.js';
 export { type CheckRun, check, explore } from './bfs.js';
 export { CheckerError, type ErrorCode } from './errors.js';
-export { layoutCodec } from './layout.js';
+export { layoutCodec, leafPaths } from './layout.js';
 export { always, sometimes } from './property.js';
 export { canonicalJson, JsonStore, PackedStore, type StateStore } from './store.js';
 export { formatPath, parsePath, replayPath } from './trace.js';

@@ -50,6 +50,13 @@ function literal(shape: Shape, next: { i: number }): string {
   return `{${parts.join(', ')}}`;
 }
 
+/** The leaf paths of a layout in encoding order (byte i of an encoding holds leaf i), e.g. `state.memcg[0].ref`. */
+export function leafPaths(template: unknown): string[] {
+  const leaves: Leaf[] = [];
+  collect(template as Shape, '', 'state', leaves);
+  return leaves.map((l) => l.path);
+}
+
 /** A codec for every state shaped like `template` (only its shape is used, not its values). */
 export function layoutCodec<S>(template: S): Codec<S> {
   const leaves: Leaf[] = [];

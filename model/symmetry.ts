@@ -11,7 +11,7 @@
  * smallest, over all permutations of all groups. Tests check that verdicts agree with and without
  * it at small scopes, and a trace found with it replays without it.
  */
-import { layoutCodec } from '../checker/index.js';
+import { layoutCodec, leafPaths } from '../checker/index.js';
 import type { Layout, State } from './state.js';
 
 interface Perm {
@@ -65,43 +65,82 @@ export function symmetryGroups(L: Layout): { memcgs: number[][]; frames: number[
   return { memcgs, frames };
 }
 
-function permuteState(s: State, p: Perm, L: Layout): State {
-  const ptr = (v: number) => (v === 0 ? 0 : p.memcg[v - 1] + 1);
-  const bits = (mask: number) => {
-    let out = 0;
-    for (let i = 0; i < p.struct.length; i++) if ((mask >> i) & 1) out |= 1 << p.struct[i];
+/** How one byte of the permuted encoding is made from the original encoding. */
+const enum Kind {
+  Same = 0,
+  MemcgPtr = 1,
+  StructPtr = 2,
+  StructMask = 3,
+}
+
+interface BytePerm {
+  readonly src: Int32Array;
+  readonly kind: Uint8Array;
+  readonly memcgPtr: Int32Array;
+  readonly structPtr: Int32Array;
+  readonly struct: readonly number[];
+}
+
+/**
+ * The permutation as a map on encodings: byte j of the renamed state is byte src[j] of the
+ * original, with pointer values renamed. Derived from the leaf paths of the layout, so it follows
+ * the state's declared shape.
+ */
+function bytePerm(p: Perm, paths: readonly string[]): BytePerm {
+  const at = new Map(paths.map((path, i) => [path, i]));
+  const inv = (map: readonly number[]) => {
+    const out: number[] = [];
+    map.forEach((to, from) => {
+      out[to] = from;
+    });
     return out;
   };
-  const memcg = new Array(s.memcg.length);
-  s.memcg.forEach((m, i) => {
-    memcg[p.memcg[i]] = { ...m };
+  const memcgInv = inv(p.memcg);
+  const structInv = inv(p.struct);
+  const frameInv = inv(p.frame);
+  const src = new Int32Array(paths.length);
+  const kind = new Uint8Array(paths.length);
+  paths.forEach((path, j) => {
+    let m = /^state\.memcg\[(\d+)\]\.(\w+)$/.exec(path);
+    if (m) {
+      src[j] = at.get(`state.memcg[${memcgInv[Number(m[1])]}].${m[2]}`)!;
+      return;
+    }
+    if ((m = /^state\.page\[(\d+)\]$/.exec(path))) {
+      src[j] = at.get(`state.page[${structInv[Number(m[1])]}]`)!;
+      kind[j] = Kind.MemcgPtr;
+      return;
+    }
+    if ((m = /^state\.split\[(\d+)\]$/.exec(path))) {
+      src[j] = at.get(`state.split[${frameInv[Number(m[1])]}]`)!;
+      return;
+    }
+    src[j] = j;
+    if (/^state\.stock\[\d+\]\.cached$|^state\.cpu\[\d+\]\.(memcg|ugMemcg|seen)$|^state\.oopsMemcg$/.test(path)) {
+      kind[j] = Kind.MemcgPtr;
+    } else if (/^state\.cpu\[\d+\]\.page$/.test(path)) kind[j] = Kind.StructPtr;
+    else if (/^state\.cpu\[\d+\]\.pages$/.test(path)) kind[j] = Kind.StructMask;
   });
-  const page = new Array(s.page.length);
-  s.page.forEach((v, i) => {
-    page[p.struct[i]] = ptr(v);
-  });
-  const split = new Array(s.split.length);
-  s.split.forEach((v, i) => {
-    split[p.frame[i]] = v;
-  });
-  void L;
-  return {
-    memcg,
-    page,
-    split,
-    stock: s.stock.map((st) => ({ ...st, cached: ptr(st.cached) })),
-    cpu: s.cpu.map((c) => ({
-      ...c,
-      memcg: ptr(c.memcg),
-      page: c.page === 0 ? 0 : p.struct[c.page - 1] + 1,
-      ugMemcg: ptr(c.ugMemcg),
-      pages: bits(c.pages),
-      seen: ptr(c.seen),
-    })),
-    mutex: s.mutex,
-    oops: s.oops,
-    oopsMemcg: ptr(s.oopsMemcg),
-  };
+  const memcgPtr = Int32Array.from([0, ...p.memcg.map((m) => m + 1)]);
+  const structPtr = Int32Array.from([0, ...p.struct.map((x) => x + 1)]);
+  return { src, kind, memcgPtr, structPtr, struct: p.struct };
+}
+
+function byteAt(bp: BytePerm, buf: Uint8Array, j: number): number {
+  const v = buf[bp.src[j]];
+  switch (bp.kind[j]) {
+    case Kind.Same:
+      return v;
+    case Kind.MemcgPtr:
+      return bp.memcgPtr[v];
+    case Kind.StructPtr:
+      return bp.structPtr[v];
+    default: {
+      let out = 0;
+      for (let i = 0; i < bp.struct.length; i++) if ((v >> i) & 1) out |= 1 << bp.struct[i];
+      return out;
+    }
+  }
 }
 
 /** A canonicalizer for the layout, or undefined when nothing is interchangeable. */
@@ -121,24 +160,27 @@ export function canonicalizer(L: Layout, template: State): ((s: State) => State)
   }
   if (perms.length <= 1) return undefined;
   const codec = layoutCodec(template);
-  const best = new Uint8Array(codec.bytes);
-  const cand = new Uint8Array(codec.bytes);
+  const paths = leafPaths(template);
+  const bps = perms.map((p) => bytePerm(p, paths));
+  const n = codec.bytes;
+  const buf = new Uint8Array(n);
+  const out = new Uint8Array(n);
   return (s: State) => {
-    codec.encode(s, best, 0);
-    let chosen = s;
-    for (let k = 1; k < perms.length; k++) {
-      const t = permuteState(s, perms[k], L);
-      codec.encode(t, cand, 0);
-      if (less(cand, best)) {
-        best.set(cand);
-        chosen = t;
+    codec.encode(s, buf, 0);
+    let best = 0;
+    for (let k = 1; k < bps.length; k++) {
+      // Lexicographic comparison of permutation k's encoding with the best one so far, byte by byte.
+      for (let j = 0; j < n; j++) {
+        const a = byteAt(bps[k], buf, j);
+        const b = byteAt(bps[best], buf, j);
+        if (a !== b) {
+          if (a < b) best = k;
+          break;
+        }
       }
     }
-    return chosen;
+    if (best === 0) return s;
+    for (let j = 0; j < n; j++) out[j] = byteAt(bps[best], buf, j);
+    return codec.decode(out, 0);
   };
-}
-
-function less(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
-  return false;
 }

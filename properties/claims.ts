@@ -7,7 +7,7 @@ import { always, type Invariant, sometimes, type Witness } from '../checker/inde
 import { PROG } from '../model/design/common.js';
 import { memcgName, pageName, ptrName } from '../model/names.js';
 import { type Layout, OOPS_NAMES, Oops, type State } from '../model/state.js';
-import { holders, localCharges, sumRefs } from './holders.js';
+import { holderRefs, holders, localCharges, sumRefs } from './holders.js';
 
 export type Scheme = 'old' | 'new';
 
@@ -67,7 +67,7 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
     ),
     always<State>(
       'refcount_ledger',
-      (s) => ms.every((m) => s.memcg[m].freed || s.memcg[m].ref === sumRefs(holders(s, L, m, scheme))),
+      (s) => ms.every((m) => s.memcg[m].freed || s.memcg[m].ref === holderRefs(s, L, m, scheme)),
       (s) => {
         const m = ms.find((i) => !s.memcg[i].freed && s.memcg[i].ref !== sumRefs(holders(s, L, i, scheme)))!;
         const hs = holders(s, L, m, scheme);

@@ -1,0 +1,61 @@
+/** `memcg-check check`: one design or variant at one scope. */
+import { check } from '../checker/index.js';
+import { layoutOf } from '../model/state.js';
+import { memcgSpec } from '../properties/spec.js';
+import { resultJson } from '../report/json.js';
+import { renderResult } from '../report/text.js';
+import { checkOptions, format, parse, resolveModel } from './options.js';
+import { checkOutPath, emit } from './output.js';
+import { progressReporter } from './progress.js';
+import { EXIT, UsageError } from './usage.js';
+
+const ALLOWED = [
+  'design',
+  'variant',
+  'scope',
+  'cpus',
+  'memcgs',
+  'pages',
+  'batch',
+  'drain-all',
+  'max-states',
+  'max-depth',
+  'timeout',
+  'max-memory',
+  'no-symmetry',
+  'format',
+  'out',
+  'quiet',
+] as const;
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  const { flags, positionals } = parse(argv, ALLOWED);
+  if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got "${positionals[0]}"`);
+  const fmt = format(flags);
+  checkOutPath(flags.out);
+  const model = await resolveModel(flags);
+  const options = checkOptions(flags);
+  const spec = memcgSpec(model.config, model.design);
+  const progress = progressReporter(flags.quiet === true);
+  const r = check(spec, { ...options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+  progress.done();
+  const info = {
+    design: model.design.name,
+    scheme: model.design.scheme,
+    scope: model.scopeName,
+    L: layoutOf(model.config),
+    config: model.config,
+    ...(model.variant ? { variant: model.variant.name } : {}),
+  };
+  const text =
+    fmt === 'json'
+      ? JSON.stringify(resultJson(info, options, r))
+      : renderResult({ ...info, design: model.designLabel }, r).replace(
+          /Replay: memcg-check replay .*/,
+          `Replay: memcg-check replay ${model.modelArgs} --path ${r.violation?.trace.path.join('/')}`,
+        );
+  emit(text, flags.out);
+  if (r.verdict === 'violated' || r.vacuous) return EXIT.violated;
+  if (r.verdict === 'incomplete') return EXIT.incomplete;
+  return EXIT.verified;
+}

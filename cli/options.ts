@@ -1,0 +1,165 @@
+/** Command-line parsing (node:util parseArgs) and resolution of design, variant and scope. */
+import { parseArgs } from 'node:util';
+import type { CheckOptions } from '../checker/index.js';
+import {
+  type Config,
+  ConfigError,
+  DEFAULT_SCOPE,
+  parseFrames,
+  parseMemcgs,
+  SCOPES,
+  scopeByName,
+  validateConfig,
+} from '../model/config.js';
+import type { Design } from '../model/design/types.js';
+import { buildVariant, DESIGNS, type VariantDef, VariantError } from '../model/variant.js';
+import { KNOWN_BUGS } from '../model/variants/known-bugs.js';
+import { loadVariantFile } from './load-variant.js';
+import { UsageError } from './usage.js';
+
+export const OPTION_SPEC = {
+  design: { type: 'string' },
+  variant: { type: 'string' },
+  scope: { type: 'string' },
+  cpus: { type: 'string' },
+  memcgs: { type: 'string' },
+  pages: { type: 'string' },
+  batch: { type: 'string' },
+  'drain-all': { type: 'string' },
+  'max-states': { type: 'string' },
+  'max-depth': { type: 'string' },
+  timeout: { type: 'string' },
+  'max-memory': { type: 'string' },
+  'no-symmetry': { type: 'boolean' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+  quiet: { type: 'boolean' },
+  path: { type: 'string' },
+  only: { type: 'string' },
+  update: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export type Flags = { [K in keyof typeof OPTION_SPEC]?: (typeof OPTION_SPEC)[K]['type'] extends 'boolean' ? boolean : string };
+
+export function parse(argv: string[], allowed: readonly (keyof typeof OPTION_SPEC)[]): { flags: Flags; positionals: string[] } {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTION_SPEC, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}; see "memcg-check help"`);
+  }
+  const flags = parsed.values as Flags;
+  for (const k of Object.keys(flags)) {
+    if (!allowed.includes(k as keyof typeof OPTION_SPEC) && k !== 'help') {
+      throw new UsageError(`option --${k} does not apply to this command; see "memcg-check help"`);
+    }
+  }
+  return { flags, positionals: parsed.positionals };
+}
+
+function count(flag: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${flag} must be a whole number >= ${min}, got "${v}"`);
+  return Number(v);
+}
+
+export interface Resolved {
+  readonly design: Design;
+  readonly designLabel: string;
+  readonly variant?: VariantDef;
+  readonly scopeName: string;
+  readonly config: Config;
+  /** The flags that reproduce this model, for replay lines. */
+  readonly modelArgs: string;
+}
+
+export const BUILTIN_VARIANTS: readonly VariantDef[] = KNOWN_BUGS;
+
+export async function resolveModel(flags: Flags): Promise<Resolved> {
+  const scopeName = flags.scope ?? DEFAULT_SCOPE;
+  const scope = scopeByName(scopeName);
+  if (!scope) throw new UsageError(`unknown scope "${scopeName}"; scopes are: ${SCOPES.map((s) => s.name).join(', ')}`);
+  let config: Config = scope.config;
+  const args: string[] = [];
+  try {
+    if (flags.cpus !== undefined) config = { ...config, cpus: count('cpus', flags.cpus, 1)! };
+    if (flags.memcgs !== undefined) config = { ...config, memcgs: parseMemcgs(flags.memcgs) };
+    if (flags.pages !== undefined) config = { ...config, frames: parseFrames(flags.pages) };
+    if (flags.batch !== undefined) config = { ...config, batch: count('batch', flags.batch, 1)! };
+    if (flags['drain-all'] !== undefined) {
+      if (flags['drain-all'] !== 'on' && flags['drain-all'] !== 'off') {
+        throw new UsageError(`--drain-all must be on or off, got "${flags['drain-all']}"`);
+      }
+      config = { ...config, drainAll: flags['drain-all'] === 'on' };
+    }
+    validateConfig(config);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.message);
+    throw e;
+  }
+  for (const k of ['cpus', 'memcgs', 'pages', 'batch', 'drain-all'] as const) {
+    if (flags[k] !== undefined) args.push(`--${k} ${flags[k]}`);
+  }
+  const custom = args.length > 0;
+  let design: Design;
+  let variant: VariantDef | undefined;
+  if (flags.variant !== undefined) {
+    variant = await findVariant(flags.variant);
+    if (flags.design !== undefined && flags.design !== variant.base) {
+      throw new UsageError(`variant ${variant.name} starts from design "${variant.base}", not "${flags.design}"; drop --design`);
+    }
+    try {
+      design = buildVariant(variant);
+    } catch (e) {
+      if (e instanceof VariantError) throw new UsageError(e.message);
+      throw e;
+    }
+  } else {
+    const name = flags.design ?? 'new';
+    if (name !== 'old' && name !== 'new') throw new UsageError(`unknown design "${name}"; designs are: old, new`);
+    design = DESIGNS[name];
+  }
+  const modelArgs = [
+    flags.variant !== undefined ? `--variant ${flags.variant}` : `--design ${design.name}`,
+    `--scope ${scopeName}`,
+    ...args,
+  ].join(' ');
+  return {
+    design,
+    designLabel: variant ? `${variant.name} (variant of ${variant.base})` : design.name,
+    ...(variant ? { variant } : {}),
+    scopeName: custom ? `${scopeName}+custom` : scopeName,
+    config,
+    modelArgs,
+  };
+}
+
+async function findVariant(nameOrFile: string): Promise<VariantDef> {
+  const builtin = BUILTIN_VARIANTS.find((v) => v.name === nameOrFile);
+  if (builtin) return builtin;
+  if (/\.(m?[jt]s)$/.test(nameOrFile) || nameOrFile.includes('/')) return loadVariantFile(nameOrFile);
+  throw new UsageError(
+    `unknown variant "${nameOrFile}"; built-in variants are: ${BUILTIN_VARIANTS.map((v) => v.name).join(', ')}; or give a file path ending in .ts or .js`,
+  );
+}
+
+export function checkOptions(flags: Flags): CheckOptions {
+  const timeout = count('timeout', flags.timeout, 0);
+  const maxMemory = count('max-memory', flags['max-memory'], 1);
+  const maxStates = count('max-states', flags['max-states'], 0);
+  const maxDepth = count('max-depth', flags['max-depth'], 0);
+  return {
+    ...(maxStates !== undefined ? { maxStates } : {}),
+    ...(maxDepth !== undefined ? { maxDepth } : {}),
+    ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+    ...(maxMemory !== undefined ? { maxMemoryBytes: maxMemory * 2 ** 20 } : {}),
+    ...(flags['no-symmetry'] ? { noSymmetry: true } : {}),
+  };
+}
+
+export function format(flags: Flags): 'text' | 'json' {
+  const f = flags.format ?? 'text';
+  if (f !== 'text' && f !== 'json') throw new UsageError(`--format must be text or json, got "${f}"`);
+  return f;
+}

@@ -1,0 +1,35 @@
+/** Usage errors: a message saying what is wrong and what to do, and exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT = { verified: 0, violated: 1, usage: 2, incomplete: 3 } as const;
+
+export const HELP = `memcg-check: an explicit-state model checker for Linux memcg css reference counting,
+before (v5.8, design "old") and after (v5.9, design "new") "mm: memcontrol: decouple reference
+counting from page accounting".
+
+Usage:
+  memcg-check check  [--design old|new] [--variant NAME|FILE] [--scope NAME | bounds] [options]
+  memcg-check list   [designs|variants|scopes|claims|ops]
+  memcg-check replay --path 0/3/1 [--design ...] [--variant ...] [--scope ... | bounds]
+  memcg-check summary [--scope NAME]   (what "npm start" runs: both designs, one table)
+  memcg-check gate [MANIFEST] [--only NAME] [--update]
+  memcg-check help
+
+Bounds (override the scope's):
+  --cpus N               CPUs (1-4)
+  --memcgs SPEC          e.g. root/A,root/B,A/A1 (root is implicit)
+  --pages SPEC           e.g. 2,thp:2 (2 small pages and one THP of 2 subpages)
+  --batch N              MEMCG_CHARGE_BATCH, scaled down
+  --drain-all on|off     the standalone drain_all_stock path (memory.max writes, reclaim)
+
+Options:
+  --max-states N  --max-depth N  --timeout SECONDS  --max-memory MB
+  --no-symmetry          explore without symmetry reduction
+  --format text|json     report format on stdout (json: exactly one JSON object)
+  --out FILE             also write the report to FILE (written whole, or not at all)
+  --quiet                no progress lines on stderr
+
+Exit codes: 0 verified, 1 violated (or a witness never reached), 2 bad input or usage,
+3 incomplete (a limit stopped the run).`;

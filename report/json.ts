@@ -1,0 +1,58 @@
+/** The machine-readable result (`--format json`): one object, schema `memcg-check/result`, version 1. */
+import type { CheckOptions, CheckResult } from '../checker/index.js';
+import type { Config } from '../model/config.js';
+import type { MemcgAction } from '../model/machine.js';
+import type { State } from '../model/state.js';
+import { changes, formatChange } from './diff.js';
+import type { RunInfo } from './text.js';
+
+export const RESULT_SCHEMA_VERSION = 1;
+
+export function resultJson(
+  info: RunInfo & { readonly config: Config; readonly variant?: string },
+  options: CheckOptions,
+  r: CheckResult<State, MemcgAction>,
+): Record<string, unknown> {
+  const { onProgress: _p, ...opts } = options;
+  const out: Record<string, unknown> = {
+    schema: 'memcg-check/result',
+    version: RESULT_SCHEMA_VERSION,
+    verdict: r.verdict,
+    vacuous: r.vacuous,
+    spec: r.spec,
+    design: info.design,
+    scheme: info.scheme,
+    ...(info.variant ? { variant: info.variant } : {}),
+    scope: info.scope,
+    config: info.config,
+    options: opts,
+    stats: r.stats,
+    witnesses: r.witnesses.map((w) => ({ name: w.name, reached: w.reached, ...(w.reached ? { depth: w.depth } : {}) })),
+    neverFired: r.neverFired,
+  };
+  if (r.limit) out.limit = r.limit;
+  if (r.violation) {
+    const v = r.violation;
+    let prev = v.trace.initial;
+    out.violation = {
+      property: v.property,
+      message: v.message,
+      path: v.trace.path.join('/'),
+      initial: v.trace.initial,
+      trace: v.trace.steps.map((st, i) => {
+        const entry = {
+          step: i + 1,
+          label: st.label,
+          kind: st.action.kind,
+          cpu: st.action.cpu,
+          arg: st.action.arg,
+          changes: changes(info.L, prev, st.state).map(formatChange),
+          state: st.state,
+        };
+        prev = st.state;
+        return entry;
+      }),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,72 @@
+/** The text report of a memcg run: verdict, figures, witnesses, and a counterexample in kernel words. */
+import type { CheckResult, Trace } from '../checker/index.js';
+import { formatPath } from '../checker/index.js';
+import type { MemcgAction } from '../model/machine.js';
+import type { Layout, State } from '../model/state.js';
+import { holders, sumRefs } from '../properties/holders.js';
+import { changes, formatChange } from './diff.js';
+
+export interface RunInfo {
+  readonly design: string;
+  readonly scheme: 'old' | 'new';
+  readonly scope: string;
+  readonly L: Layout;
+}
+
+export function renderTrace(info: RunInfo, trace: Trace<State, MemcgAction>): string[] {
+  const lines: string[] = [];
+  let prev = trace.initial;
+  const width = String(trace.steps.length).length;
+  trace.steps.forEach((step, i) => {
+    const diff = changes(info.L, prev, step.state).map(formatChange);
+    const n = String(i + 1).padStart(width);
+    lines.push(`  ${n}  ${step.label.padEnd(44)} ${diff.join('  ') || '(no change)'}`);
+    prev = step.state;
+  });
+  return lines;
+}
+
+/** The holders of every non-root, unfreed memcg in `s`, with the count they should add up to. */
+export function renderLedger(info: RunInfo, s: State): string[] {
+  const lines: string[] = [];
+  for (let m = 1; m < s.memcg.length; m++) {
+    if (s.memcg[m].freed) {
+      lines.push(`  ${info.L.config.memcgs[m].name}: freed`);
+      continue;
+    }
+    const hs = holders(s, info.L, m, info.scheme);
+    const sum = sumRefs(hs);
+    const mark = sum === s.memcg[m].ref ? 'ok' : `MISMATCH (${s.memcg[m].ref - sum > 0 ? '+' : ''}${s.memcg[m].ref - sum})`;
+    lines.push(`  ${info.L.config.memcgs[m].name}: css refcount ${s.memcg[m].ref}, holders ${sum} ${mark}`);
+    for (const h of hs) lines.push(`      ${h.refs > 1 ? `${h.refs}x ` : ''}${h.who}`);
+  }
+  return lines;
+}
+
+export function renderResult(info: RunInfo, r: CheckResult<State, MemcgAction>): string {
+  const s = r.stats;
+  const lines = [
+    `memcg-check: design ${info.design}, scope ${info.scope}: ${r.verdict.toUpperCase()}${r.vacuous ? ' (VACUOUS: a witness was never reached)' : ''}`,
+    `  ${s.distinct.toLocaleString('en-US')} distinct states, ${s.transitions.toLocaleString('en-US')} transitions, depth ${s.depth}, ${(s.ms / 1000).toFixed(1)} s (${s.statesPerSecond.toLocaleString('en-US')} states/s, ${s.bytesPerState} bytes/state)`,
+  ];
+  if (r.limit) lines.push(`  stopped by --${limitFlag(r.limit.kind)} (${r.limit.value}): the state space was not exhausted`);
+  if (r.verdict !== 'violated') {
+    const reached = r.witnesses.filter((w) => w.reached).length;
+    lines.push(`  witnesses reached: ${reached}/${r.witnesses.length}`);
+    for (const w of r.witnesses) if (!w.reached) lines.push(`    never reached: ${w.name}`);
+    if (r.neverFired.length) lines.push(`  actions that never fired: ${r.neverFired.join(', ')}`);
+  }
+  if (r.violation) {
+    const v = r.violation;
+    const last = v.trace.steps.length ? v.trace.steps[v.trace.steps.length - 1].state : v.trace.initial;
+    lines.push('', `Violated: ${v.property}`, `  ${v.message}`, '', `Shortest counterexample (${v.trace.steps.length} steps):`);
+    lines.push(...renderTrace(info, v.trace));
+    lines.push('', 'Ledger at the last step:', ...renderLedger(info, last));
+    lines.push('', `Replay: memcg-check replay --design ${info.design} --scope ${info.scope} --path ${formatPath(v.trace.path)}`);
+  }
+  return lines.join('\n');
+}
+
+function limitFlag(kind: string): string {
+  return { maxStates: 'max-states', maxDepth: 'max-depth', timeout: 'timeout', memory: 'max-memory' }[kind] ?? kind;
+}
