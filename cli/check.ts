@@ -30,7 +30,8 @@ const ALLOWED = [
 
 export async function checkCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, ALLOWED);
-  if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got "${positionals[0]}"`);
+  if (positionals.length > 0)
+    throw new UsageError(`check takes no positional arguments, got "${positionals[0]}"`);
   const fmt = format(flags);
   checkOutPath(flags.out);
   const model = await resolveModel(flags);

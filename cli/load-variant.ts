@@ -29,10 +29,15 @@ export async function loadVariantFile(file: string): Promise<VariantDef> {
     exported = (exported as { default: unknown }).default;
   }
   if (exported === undefined) {
-    throw new UsageError(`variant file ${file} has no default export; export default defineVariant({...}) or (api) => ({...})`);
+    throw new UsageError(
+      `variant file ${file} has no default export; export default defineVariant({...}) or (api) => ({...})`,
+    );
   }
   try {
-    const def = typeof exported === 'function' ? (exported as (api: typeof variantApi) => unknown)(variantApi) : exported;
+    const def =
+      typeof exported === 'function'
+        ? (exported as (api: typeof variantApi) => unknown)(variantApi)
+        : exported;
     validateVariant(def);
     return def;
   } catch (e) {

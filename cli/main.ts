@@ -2,6 +2,7 @@
 /** memcg-check: the command line. Each subcommand returns its exit code; usage errors exit 2. */
 import { CheckerError } from '../checker/index.js';
 import { checkCommand } from './check.js';
+import { gateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { summaryCommand } from './summary.js';
@@ -9,6 +10,7 @@ import { EXIT, HELP, UsageError } from './usage.js';
 
 const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   check: checkCommand,
+  gate: gateCommand,
   list: listCommand,
   replay: replayCommand,
   summary: summaryCommand,
@@ -25,7 +27,8 @@ async function main(argv: string[]): Promise<number> {
     return cmd === undefined ? EXIT.usage : 0;
   }
   const run = COMMANDS[cmd];
-  if (!run) throw new UsageError(`unknown command "${cmd}"; commands are: ${Object.keys(COMMANDS).join(', ')}`);
+  if (!run)
+    throw new UsageError(`unknown command "${cmd}"; commands are: ${Object.keys(COMMANDS).join(', ')}`);
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${HELP}\n`);
     return 0;

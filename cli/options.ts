@@ -40,9 +40,14 @@ export const OPTION_SPEC = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-export type Flags = { [K in keyof typeof OPTION_SPEC]?: (typeof OPTION_SPEC)[K]['type'] extends 'boolean' ? boolean : string };
+export type Flags = {
+  [K in keyof typeof OPTION_SPEC]?: (typeof OPTION_SPEC)[K]['type'] extends 'boolean' ? boolean : string;
+};
 
-export function parse(argv: string[], allowed: readonly (keyof typeof OPTION_SPEC)[]): { flags: Flags; positionals: string[] } {
+export function parse(
+  argv: string[],
+  allowed: readonly (keyof typeof OPTION_SPEC)[],
+): { flags: Flags; positionals: string[] } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({ args: argv, options: OPTION_SPEC, allowPositionals: true, strict: true });
@@ -60,7 +65,8 @@ export function parse(argv: string[], allowed: readonly (keyof typeof OPTION_SPE
 
 function count(flag: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError(`--${flag} must be a whole number >= ${min}, got "${v}"`);
+  if (!/^\d+$/.test(v) || Number(v) < min)
+    throw new UsageError(`--${flag} must be a whole number >= ${min}, got "${v}"`);
   return Number(v);
 }
 
@@ -79,7 +85,8 @@ export const BUILTIN_VARIANTS: readonly VariantDef[] = KNOWN_BUGS;
 export async function resolveModel(flags: Flags): Promise<Resolved> {
   const scopeName = flags.scope ?? DEFAULT_SCOPE;
   const scope = scopeByName(scopeName);
-  if (!scope) throw new UsageError(`unknown scope "${scopeName}"; scopes are: ${SCOPES.map((s) => s.name).join(', ')}`);
+  if (!scope)
+    throw new UsageError(`unknown scope "${scopeName}"; scopes are: ${SCOPES.map((s) => s.name).join(', ')}`);
   let config: Config = scope.config;
   const args: string[] = [];
   try {
@@ -107,7 +114,9 @@ export async function resolveModel(flags: Flags): Promise<Resolved> {
   if (flags.variant !== undefined) {
     variant = await findVariant(flags.variant);
     if (flags.design !== undefined && flags.design !== variant.base) {
-      throw new UsageError(`variant ${variant.name} starts from design "${variant.base}", not "${flags.design}"; drop --design`);
+      throw new UsageError(
+        `variant ${variant.name} starts from design "${variant.base}", not "${flags.design}"; drop --design`,
+      );
     }
     try {
       design = buildVariant(variant);
@@ -117,7 +126,8 @@ export async function resolveModel(flags: Flags): Promise<Resolved> {
     }
   } else {
     const name = flags.design ?? 'new';
-    if (name !== 'old' && name !== 'new') throw new UsageError(`unknown design "${name}"; designs are: old, new`);
+    if (name !== 'old' && name !== 'new')
+      throw new UsageError(`unknown design "${name}"; designs are: old, new`);
     design = DESIGNS[name];
   }
   const modelArgs = [

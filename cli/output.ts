@@ -1,7 +1,6 @@
 /** Writing a report: stdout, and with --out a file written whole (temp file, then rename) or not at all. */
-import { renameSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
 import { UsageError } from './usage.js';
 
 export function checkOutPath(out: string | undefined): void {

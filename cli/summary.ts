@@ -15,15 +15,21 @@ export const EXPECTED: Record<string, string> = {
 
 export async function summaryCommand(argv: string[]): Promise<number> {
   const { flags } = parse(argv, ['scope', 'quiet', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all']);
-  const rows: string[][] = [['design', 'verdict', 'claim', 'states', 'transitions', 'depth', 'time', 'expected']];
+  const rows: string[][] = [
+    ['design', 'verdict', 'claim', 'states', 'transitions', 'depth', 'time', 'expected'],
+  ];
   let unexpected = false;
   for (const name of ['old', 'new'] as const) {
     const model = await resolveModel({ ...flags, design: name });
     if (!flags.quiet) process.stderr.write(`checking design ${name} at scope ${model.scopeName}...\n`);
     const progress = progressReporter(flags.quiet === true);
-    const r = check(memcgSpec(model.config, DESIGNS[name]), progress.onProgress ? { onProgress: progress.onProgress } : {});
+    const r = check(
+      memcgSpec(model.config, DESIGNS[name]),
+      progress.onProgress ? { onProgress: progress.onProgress } : {},
+    );
     progress.done();
-    const got = r.verdict === 'violated' ? `violated: ${r.violation!.property}` : r.vacuous ? 'vacuous' : r.verdict;
+    const got =
+      r.verdict === 'violated' ? `violated: ${r.violation!.property}` : r.vacuous ? 'vacuous' : r.verdict;
     const ok = EXPECTED[name].startsWith(got);
     unexpected ||= !ok;
     rows.push([
@@ -38,7 +44,12 @@ export async function summaryCommand(argv: string[]): Promise<number> {
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  const out = rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd());
+  const out = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
   out.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   process.stdout.write(`Scope ${flags.scope ?? DEFAULT_SCOPE}\n${out.join('\n')}\n`);
   process.stdout.write(

@@ -3,7 +3,7 @@
  * NULL->A`, `stock[cpu1].cached NULL->A`. The trace shows only these, never whole states.
  */
 import { pageName, ptrName } from '../model/names.js';
-import { OOPS_NAMES, type Layout, type State } from '../model/state.js';
+import { type Layout, OOPS_NAMES, type State } from '../model/state.js';
 
 export interface Change {
   /** Which thing, e.g. `css(A)` or `stock[cpu1].cached`. */
@@ -42,7 +42,8 @@ export function changes(L: Layout, a: State, b: State): Change[] {
     push(`${pageName(L, p)}->mem_cgroup`, ptrName(L, pm), ptrName(L, b.page[p]));
   });
   a.split.forEach((v, f) => {
-    if (L.isThp[f]) push(`THP ${pageName(L, L.frameFirst[f])} split`, v ? 'yes' : 'no', b.split[f] ? 'yes' : 'no');
+    if (L.isThp[f])
+      push(`THP ${pageName(L, L.frameFirst[f])} split`, v ? 'yes' : 'no', b.split[f] ? 'yes' : 'no');
   });
   a.stock.forEach((st, c) => {
     push(`stock[cpu${c}].cached`, ptrName(L, st.cached), ptrName(L, b.stock[c].cached));

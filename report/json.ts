@@ -27,7 +27,11 @@ export function resultJson(
     config: info.config,
     options: opts,
     stats: r.stats,
-    witnesses: r.witnesses.map((w) => ({ name: w.name, reached: w.reached, ...(w.reached ? { depth: w.depth } : {}) })),
+    witnesses: r.witnesses.map((w) => ({
+      name: w.name,
+      reached: w.reached,
+      ...(w.reached ? { depth: w.depth } : {}),
+    })),
     neverFired: r.neverFired,
   };
   if (r.limit) out.limit = r.limit;

@@ -36,7 +36,10 @@ export function renderLedger(info: RunInfo, s: State): string[] {
     }
     const hs = holders(s, info.L, m, info.scheme);
     const sum = sumRefs(hs);
-    const mark = sum === s.memcg[m].ref ? 'ok' : `MISMATCH (${s.memcg[m].ref - sum > 0 ? '+' : ''}${s.memcg[m].ref - sum})`;
+    const mark =
+      sum === s.memcg[m].ref
+        ? 'ok'
+        : `MISMATCH (${s.memcg[m].ref - sum > 0 ? '+' : ''}${s.memcg[m].ref - sum})`;
     lines.push(`  ${info.L.config.memcgs[m].name}: css refcount ${s.memcg[m].ref}, holders ${sum} ${mark}`);
     for (const h of hs) lines.push(`      ${h.refs > 1 ? `${h.refs}x ` : ''}${h.who}`);
   }
@@ -49,7 +52,10 @@ export function renderResult(info: RunInfo, r: CheckResult<State, MemcgAction>):
     `memcg-check: design ${info.design}, scope ${info.scope}: ${r.verdict.toUpperCase()}${r.vacuous ? ' (VACUOUS: a witness was never reached)' : ''}`,
     `  ${s.distinct.toLocaleString('en-US')} distinct states, ${s.transitions.toLocaleString('en-US')} transitions, depth ${s.depth}, ${(s.ms / 1000).toFixed(1)} s (${s.statesPerSecond.toLocaleString('en-US')} states/s, ${s.bytesPerState} bytes/state)`,
   ];
-  if (r.limit) lines.push(`  stopped by --${limitFlag(r.limit.kind)} (${r.limit.value}): the state space was not exhausted`);
+  if (r.limit)
+    lines.push(
+      `  stopped by --${limitFlag(r.limit.kind)} (${r.limit.value}): the state space was not exhausted`,
+    );
   if (r.verdict !== 'violated') {
     const reached = r.witnesses.filter((w) => w.reached).length;
     lines.push(`  witnesses reached: ${reached}/${r.witnesses.length}`);
@@ -59,14 +65,25 @@ export function renderResult(info: RunInfo, r: CheckResult<State, MemcgAction>):
   if (r.violation) {
     const v = r.violation;
     const last = v.trace.steps.length ? v.trace.steps[v.trace.steps.length - 1].state : v.trace.initial;
-    lines.push('', `Violated: ${v.property}`, `  ${v.message}`, '', `Shortest counterexample (${v.trace.steps.length} steps):`);
+    lines.push(
+      '',
+      `Violated: ${v.property}`,
+      `  ${v.message}`,
+      '',
+      `Shortest counterexample (${v.trace.steps.length} steps):`,
+    );
     lines.push(...renderTrace(info, v.trace));
     lines.push('', 'Ledger at the last step:', ...renderLedger(info, last));
-    lines.push('', `Replay: memcg-check replay --design ${info.design} --scope ${info.scope} --path ${formatPath(v.trace.path)}`);
+    lines.push(
+      '',
+      `Replay: memcg-check replay --design ${info.design} --scope ${info.scope} --path ${formatPath(v.trace.path)}`,
+    );
   }
   return lines.join('\n');
 }
 
 function limitFlag(kind: string): string {
-  return { maxStates: 'max-states', maxDepth: 'max-depth', timeout: 'timeout', memory: 'max-memory' }[kind] ?? kind;
+  return (
+    { maxStates: 'max-states', maxDepth: 'max-depth', timeout: 'timeout', memory: 'max-memory' }[kind] ?? kind
+  );
 }

@@ -1,0 +1,125 @@
+/**
+ * `memcg-check gate [MANIFEST] [--only NAME] [--update]`: runs every gate of the manifest and fails on
+ * any difference: a verdict, the violated claim, a pinned count that drifted, an action kind that
+ * never fired or a witness never reached (on gates that expect `verified`: a run that stops at a
+ * violation has not explored enough to judge coverage).
+ */
+import { check } from '../checker/index.js';
+import { memcgSpec } from '../properties/spec.js';
+import { type Gate, PINS, readManifest } from './manifest.js';
+import { parse, resolveModel } from './options.js';
+import { writeWhole } from './output.js';
+import { progressReporter } from './progress.js';
+import { EXIT, UsageError } from './usage.js';
+
+export interface GateOutcome {
+  readonly gate: Gate;
+  readonly got: string;
+  readonly pinned: Partial<Record<(typeof PINS)[number], number>>;
+  readonly problems: string[];
+  readonly ms: number;
+}
+
+export async function runGate(gate: Gate, quiet: boolean): Promise<GateOutcome> {
+  const flags = {
+    ...(gate.variant ? { variant: gate.variant } : { design: gate.design }),
+    scope: gate.scope,
+  };
+  const model = await resolveModel(flags);
+  const progress = progressReporter(quiet);
+  const r = check(
+    memcgSpec(model.config, model.design),
+    progress.onProgress ? { onProgress: progress.onProgress } : {},
+  );
+  progress.done();
+  const got = r.verdict === 'violated' ? `violated: ${r.violation!.property}` : r.verdict;
+  const want = gate.expect === 'verified' ? 'verified' : `violated: ${gate.expect.violated}`;
+  const problems: string[] = [];
+  if (got !== want) problems.push(`expected ${want}, got ${got}`);
+  const pinned = {
+    distinct: r.stats.distinct,
+    transitions: r.stats.transitions,
+    depth: r.stats.depth,
+    ...(r.violation ? { traceLength: r.violation.trace.steps.length } : {}),
+  };
+  for (const k of PINS) {
+    const want = gate[k];
+    const have = pinned[k as keyof typeof pinned];
+    if (want !== undefined && want !== have)
+      problems.push(`${k} drifted: pinned ${want}, got ${have ?? 'none'}`);
+  }
+  if (gate.expect === 'verified' && r.verdict === 'verified') {
+    if (r.neverFired.length) problems.push(`actions never fired: ${r.neverFired.join(', ')}`);
+    const unreached = r.witnesses.filter((w) => !w.reached).map((w) => w.name);
+    if (unreached.length) problems.push(`witnesses never reached: ${unreached.join(', ')}`);
+  }
+  return { gate, got, pinned, problems, ms: r.stats.ms };
+}
+
+export async function gateCommand(argv: string[]): Promise<number> {
+  const { flags, positionals } = parse(argv, ['only', 'update', 'quiet']);
+  if (positionals.length > 1) throw new UsageError('gate takes at most one manifest path');
+  const file = positionals[0] ?? 'proofs.json';
+  const { manifest, raw } = readManifest(file);
+  const only = flags.only?.split(',');
+  if (only) {
+    const unknown = only.filter((n) => !manifest.gates.some((g) => g.name === n));
+    if (unknown.length) throw new UsageError(`--only: no gate named ${unknown.join(', ')} in ${file}`);
+  }
+  const gates = manifest.gates.filter((g) => !only || only.includes(g.name));
+  const outcomes: GateOutcome[] = [];
+  for (const g of gates) {
+    if (!flags.quiet) process.stderr.write(`gate ${g.name}...\n`);
+    outcomes.push(await runGate(g, flags.quiet === true));
+  }
+  const rows = [['gate', 'expected', 'got', 'states', 'depth', 'time', 'result']];
+  for (const o of outcomes) {
+    const want = o.gate.expect === 'verified' ? 'verified' : `violated: ${o.gate.expect.violated}`;
+    rows.push([
+      o.gate.name,
+      want,
+      o.got,
+      o.pinned.distinct!.toLocaleString('en-US'),
+      String(o.pinned.depth),
+      `${(o.ms / 1000).toFixed(1)} s`,
+      o.problems.length ? 'FAIL' : 'ok',
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const lines = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd(),
+  );
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const o of outcomes) for (const p of o.problems) lines.push(`FAIL ${o.gate.name}: ${p}`);
+
+  if (flags.update) {
+    const changed: string[] = [];
+    const rawGates = raw.gates as Record<string, unknown>[];
+    for (const o of outcomes) {
+      const g = rawGates.find((x) => x.name === o.gate.name)!;
+      for (const k of PINS) {
+        const v = o.pinned[k];
+        if (v === undefined) continue;
+        if (g[k] !== v) changed.push(`${o.gate.name}.${k}: ${g[k] ?? 'unpinned'} -> ${v}`);
+        g[k] = v;
+      }
+    }
+    writeWhole(file, JSON.stringify(raw, null, 2));
+    lines.push(
+      '',
+      changed.length ? `Updated ${file}:\n  ${changed.join('\n  ')}` : `No pinned number changed in ${file}.`,
+    );
+    process.stdout.write(`${lines.join('\n')}\n`);
+    const verdictProblems = outcomes.filter((o) =>
+      o.problems.some((p) => p.startsWith('expected') || p.includes('never')),
+    );
+    return verdictProblems.length ? EXIT.violated : EXIT.verified;
+  }
+  const failed = outcomes.filter((o) => o.problems.length).length;
+  lines.push('', `${outcomes.length - failed} passed, ${failed} failed`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return failed ? EXIT.violated : EXIT.verified;
+}

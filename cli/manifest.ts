@@ -1,0 +1,113 @@
+/**
+ * The proof manifest (proofs.json): expected verdicts and pinned counts, one gate per check. Like
+ * tlaplus/Examples' manifest.json, it pins distinct states and depth, including runs that must fail.
+ * Schema: docs/proofs.schema.json.
+ */
+import { readFileSync } from 'node:fs';
+import { SCOPES } from '../model/config.js';
+import { BUILTIN_VARIANTS } from './options.js';
+import { UsageError } from './usage.js';
+
+export type GateExpect = 'verified' | { readonly violated: string };
+
+export interface Gate {
+  readonly name: string;
+  readonly design?: 'old' | 'new';
+  readonly variant?: string;
+  readonly scope: string;
+  readonly expect: GateExpect;
+  readonly distinct?: number;
+  readonly transitions?: number;
+  readonly depth?: number;
+  readonly traceLength?: number;
+  /** How the pinned numbers were checked independently. */
+  readonly note?: string;
+}
+
+export interface Manifest {
+  readonly version: 1;
+  readonly gates: readonly Gate[];
+}
+
+const PINS = ['distinct', 'transitions', 'depth', 'traceLength'] as const;
+const KEYS = new Set(['name', 'design', 'variant', 'scope', 'expect', 'note', ...PINS]);
+
+export function readManifest(file: string): { manifest: Manifest; raw: Record<string, unknown> } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`manifest ${file} cannot be read; give the path of a proofs.json`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`manifest ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  return { manifest: validateManifest(raw, file), raw: raw as Record<string, unknown> };
+}
+
+export function validateManifest(raw: unknown, file = 'manifest'): Manifest {
+  const bad = (where: string, what: string): never => {
+    throw new UsageError(`${file}: ${where}: ${what}`);
+  };
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw))
+    bad('top level', 'must be an object with "version" and "gates"');
+  const m = raw as Record<string, unknown>;
+  if (m.version !== 1) bad('version', `must be 1, got ${JSON.stringify(m.version)}`);
+  if (!Array.isArray(m.gates) || m.gates.length === 0) bad('gates', 'must be a non-empty array');
+  const names = new Set<string>();
+  (m.gates as unknown[]).forEach((g, i) => {
+    const at = `gates[${i}]`;
+    if (!g || typeof g !== 'object' || Array.isArray(g)) bad(at, 'must be an object');
+    const gate = g as Record<string, unknown>;
+    for (const k of Object.keys(gate)) {
+      if (!k.startsWith('$') && !KEYS.has(k))
+        bad(`${at}.${k}`, `unknown field; fields are ${[...KEYS].join(', ')}`);
+    }
+    if (typeof gate.name !== 'string' || !gate.name) bad(`${at}.name`, 'must be a non-empty string');
+    if (names.has(gate.name as string)) bad(`${at}.name`, `"${gate.name}" is used twice`);
+    names.add(gate.name as string);
+    const where = `${at} (${gate.name})`;
+    if (gate.design === undefined && gate.variant === undefined)
+      bad(where, 'needs "design" (old|new) or "variant"');
+    if (gate.design !== undefined && gate.design !== 'old' && gate.design !== 'new') {
+      bad(`${where}.design`, `must be "old" or "new", got ${JSON.stringify(gate.design)}`);
+    }
+    if (gate.variant !== undefined) {
+      if (typeof gate.variant !== 'string') bad(`${where}.variant`, 'must be a string');
+      const isFile = /\.(m?[jt]s)$/.test(gate.variant as string);
+      if (!isFile && !BUILTIN_VARIANTS.some((v) => v.name === gate.variant)) {
+        bad(
+          `${where}.variant`,
+          `unknown variant "${gate.variant}"; built-ins are ${BUILTIN_VARIANTS.map((v) => v.name).join(', ')}`,
+        );
+      }
+    }
+    if (typeof gate.scope !== 'string' || !SCOPES.some((s) => s.name === gate.scope)) {
+      bad(
+        `${where}.scope`,
+        `must be one of ${SCOPES.map((s) => s.name).join(', ')}, got ${JSON.stringify(gate.scope)}`,
+      );
+    }
+    const e = gate.expect;
+    const okExpect =
+      e === 'verified' ||
+      (e !== null && typeof e === 'object' && typeof (e as { violated?: unknown }).violated === 'string');
+    if (!okExpect)
+      bad(`${where}.expect`, `must be "verified" or { "violated": "<claim>" }, got ${JSON.stringify(e)}`);
+    for (const k of PINS) {
+      const v = gate[k];
+      if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 0)) {
+        bad(`${where}.${k}`, `must be a whole number, got ${JSON.stringify(v)}`);
+      }
+    }
+    if (gate.traceLength !== undefined && e === 'verified')
+      bad(`${where}.traceLength`, 'only for gates that expect a violation');
+    if (gate.note !== undefined && typeof gate.note !== 'string') bad(`${where}.note`, 'must be a string');
+  });
+  return m as unknown as Manifest;
+}
+
+export { PINS };

@@ -1,0 +1,138 @@
+/**
+ * Hand-built states and one-action steps for the per-action unit tests.
+ *
+ * A test starts from the initial state of a small scope, sets the fields it needs by hand, fires
+ * exactly one action (found by kind, CPU, argument and program among `machine.actions(s)`), and
+ * compares the result with an expected state built by hand: a copy of the input with the changed
+ * fields written out. Nothing expected is computed with the code under test.
+ *
+ * `fire` also checks that `machine.next` (immer, the reference path) leaves its input alone and
+ * equals `machine.apply` on a mutable deep copy (the explorer's fast path).
+ */
+import { expect } from 'vitest';
+import { type Config, scopeByName } from '../../model/config.js';
+import { PROG } from '../../model/design/common.js';
+import type { Design } from '../../model/design/types.js';
+import { Machine, type MemcgAction } from '../../model/machine.js';
+import { type Cpu, initialState, type Layout, layoutOf, type State } from '../../model/state.js';
+import { DESIGNS } from '../../model/variant.js';
+
+export { PROG };
+
+/** Memcg indices of the `ci` scope (root/A,root/B) and of `large` (adds A/A1). */
+export const ROOT = 0;
+export const A = 1;
+export const B = 2;
+export const A1 = 3;
+
+/** Page structs of `ci` and `large` (frames `2,thp:2`): P0, P1, then THP head H0 and tail H1. */
+export const P0 = 0;
+export const P1 = 1;
+export const H0 = 2;
+export const H1 = 3;
+/** Frame indices: the THP is frame 2. */
+export const FRAME_P0 = 0;
+export const FRAME_THP = 2;
+
+/** A memcg pointer field (index + 1, 0 = NULL). */
+export const ptr = (m: number) => m + 1;
+
+export type DesignName = 'old' | 'new';
+export const BOTH: readonly DesignName[] = ['old', 'new'];
+
+export interface World {
+  readonly L: Layout;
+  readonly machine: Machine;
+  /** A fresh initial state to edit by hand. */
+  readonly s: State;
+}
+
+export function scope(name: 'tiny' | 'small' | 'ci' | 'large'): Config {
+  const info = scopeByName(name);
+  if (!info) throw new Error(`no scope ${name}`);
+  return info.config;
+}
+
+/** A machine for `design` on `config` and a fresh initial state (every test builds its own). */
+export function world(design: DesignName | Design, config: Config = scope('ci')): World {
+  const L = layoutOf(config);
+  const d = typeof design === 'string' ? DESIGNS[design] : design;
+  return { L, machine: new Machine(L, d), s: initialState(L) };
+}
+
+/** Every local of a CPU at 0: what an idle CPU looks like (written out, not taken from the model). */
+export const IDLE: Readonly<Cpu> = {
+  op: 0,
+  pc: 0,
+  memcg: 0,
+  page: 0,
+  nr: 0,
+  tmp: 0,
+  ugMemcg: 0,
+  ugNr: 0,
+  pages: 0,
+  i: 0,
+  seen: 0,
+  flush: 0,
+  rcu: 0,
+};
+
+/** Puts CPU `cpu` at step `pc` of program `prog` with the given locals (the rest 0). */
+export function at(s: State, cpu: number, prog: number, pc: number, locals: Partial<Cpu> = {}): void {
+  s.cpu[cpu] = { ...IDLE, op: prog + 1, pc, ...locals };
+}
+
+/** Sets CPU `cpu` idle (every local 0). */
+export function idle(s: State, cpu: number): void {
+  s.cpu[cpu] = { ...IDLE };
+}
+
+/** What selects one action: its kind, and optionally its CPU, argument and program. */
+export interface Pick {
+  readonly kind: string;
+  readonly cpu?: number;
+  readonly arg?: number;
+  readonly prog?: number;
+}
+
+export function matching(machine: Machine, s: State, p: Pick): MemcgAction[] {
+  return machine
+    .actions(s)
+    .filter(
+      (a) =>
+        a.kind === p.kind &&
+        (p.cpu === undefined || a.cpu === p.cpu) &&
+        (p.arg === undefined || a.arg === p.arg) &&
+        (p.prog === undefined || a.prog === p.prog),
+    );
+}
+
+/** The guard holds: exactly one action matches. */
+export function expectEnabled(machine: Machine, s: State, p: Pick): MemcgAction {
+  const found = matching(machine, s, p);
+  expect(found, `${JSON.stringify(p)} should be enabled exactly once`).toHaveLength(1);
+  return found[0];
+}
+
+/** The guard is false: no action matches. */
+export function expectDisabled(machine: Machine, s: State, p: Pick): void {
+  expect(matching(machine, s, p), `${JSON.stringify(p)} should not be enabled`).toEqual([]);
+}
+
+/**
+ * Fires the one action `p` selects: the reference path (`next`) must leave `s` as it was, and the
+ * fast path (`apply` on a deep copy) must give the same state. Returns the successor.
+ */
+export function fire(machine: Machine, s: State, p: Pick): State {
+  const a = expectEnabled(machine, s, p);
+  const before = structuredClone(s);
+  const after = machine.next(s, a);
+  expect(s, 'next() must not change its input').toEqual(before);
+  const fast = structuredClone(before);
+  machine.apply(fast, a);
+  expect(fast, 'apply() on a copy must equal next()').toEqual(after);
+  return after;
+}
+
+/** A deep, mutable copy of a state to write the expected result into. */
+export const copy = (s: State): State => structuredClone(s);
