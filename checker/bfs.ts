@@ -327,7 +327,10 @@ function concreteTrace<S, A>(
 ): Trace<S, A> {
   const initial = spec.initial()[path[0]];
   if (!store.equals(ids[0], canonical(initial))) {
-    throw new CheckerError('E_CODEC_MISMATCH', `initial state ${path[0]} does not canonicalise to the stored one`);
+    throw new CheckerError(
+      'E_CODEC_MISMATCH',
+      `initial state ${path[0]} does not canonicalise to the stored one`,
+    );
   }
   let s = initial;
   const concrete = [path[0]];

@@ -66,12 +66,7 @@ export function symmetryGroups(L: Layout): { memcgs: number[][]; frames: number[
 }
 
 /** How one byte of the permuted encoding is made from the original encoding. */
-const enum Kind {
-  Same = 0,
-  MemcgPtr = 1,
-  StructPtr = 2,
-  StructMask = 3,
-}
+const Kind = { Same: 0, MemcgPtr: 1, StructPtr: 2, StructMask: 3 } as const;
 
 interface BytePerm {
   readonly src: Int32Array;
@@ -101,22 +96,29 @@ function bytePerm(p: Perm, paths: readonly string[]): BytePerm {
   const src = new Int32Array(paths.length);
   const kind = new Uint8Array(paths.length);
   paths.forEach((path, j) => {
-    let m = /^state\.memcg\[(\d+)\]\.(\w+)$/.exec(path);
-    if (m) {
+    const mm = /^state\.memcg\[(\d+)\]\.(\w+)$/.exec(path);
+    const mp = /^state\.page\[(\d+)\]$/.exec(path);
+    const ms = /^state\.split\[(\d+)\]$/.exec(path);
+    if (mm) {
+      const m = mm;
       src[j] = at.get(`state.memcg[${memcgInv[Number(m[1])]}].${m[2]}`)!;
       return;
     }
-    if ((m = /^state\.page\[(\d+)\]$/.exec(path))) {
+    if (mp) {
+      const m = mp;
       src[j] = at.get(`state.page[${structInv[Number(m[1])]}]`)!;
       kind[j] = Kind.MemcgPtr;
       return;
     }
-    if ((m = /^state\.split\[(\d+)\]$/.exec(path))) {
+    if (ms) {
+      const m = ms;
       src[j] = at.get(`state.split[${frameInv[Number(m[1])]}]`)!;
       return;
     }
     src[j] = j;
-    if (/^state\.stock\[\d+\]\.cached$|^state\.cpu\[\d+\]\.(memcg|ugMemcg|seen)$|^state\.oopsMemcg$/.test(path)) {
+    if (
+      /^state\.stock\[\d+\]\.cached$|^state\.cpu\[\d+\]\.(memcg|ugMemcg|seen)$|^state\.oopsMemcg$/.test(path)
+    ) {
       kind[j] = Kind.MemcgPtr;
     } else if (/^state\.cpu\[\d+\]\.page$/.test(path)) kind[j] = Kind.StructPtr;
     else if (/^state\.cpu\[\d+\]\.pages$/.test(path)) kind[j] = Kind.StructMask;
