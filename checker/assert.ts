@@ -9,7 +9,8 @@ export function formatResult<S, A>(r: CheckResult<S, A>): string {
     `  ${r.stats.distinct} distinct states, ${r.stats.transitions} transitions, depth ${r.stats.depth}, ${r.stats.ms} ms`,
   ];
   if (r.limit) lines.push(`  stopped by ${r.limit.kind} = ${r.limit.value}`);
-  for (const w of r.witnesses) if (!w.reached) lines.push(`  witness never reached: ${w.name}`);
+  if (r.verdict !== 'violated')
+    for (const w of r.witnesses) if (!w.reached) lines.push(`  witness never reached: ${w.name}`);
   if (r.violation) {
     const v = r.violation;
     lines.push(`  violated: ${v.property}`, `  ${v.message}`, '  trace:');

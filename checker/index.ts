@@ -2,6 +2,7 @@
 export { assertSpec, formatResult } from './assert.js';
 export { type CheckRun, check, explore } from './bfs.js';
 export { CheckerError, type ErrorCode } from './errors.js';
+export { expectVerified, expectViolation } from './expect.js';
 export { layoutCodec, leafPaths } from './layout.js';
 export { always, sometimes } from './property.js';
 export { canonicalJson, JsonStore, PackedStore, type StateStore } from './store.js';
