@@ -33,12 +33,17 @@ interface MutableCtx extends Omit<Ctx, 's'> {
 export class Machine {
   private readonly x: MutableCtx;
   private readonly stepIndex: Map<string, number>[];
+  private readonly sharedSteps: Set<string>;
 
   constructor(
     readonly L: Layout,
     readonly design: Design,
   ) {
     this.stepIndex = design.programs.map((p) => new Map(p.steps.map((st, i) => [st.name, i])));
+    const owners = new Map<string, number>();
+    for (const p of design.programs)
+      for (const st of p.steps) owners.set(st.name, (owners.get(st.name) ?? 0) + 1);
+    this.sharedSteps = new Set([...owners].filter(([, n]) => n > 1).map(([name]) => name));
     for (const p of design.programs) {
       for (const st of p.steps) {
         if (!design.blocks[st.name])
@@ -152,7 +157,10 @@ export class Machine {
     const prog = this.design.programs[a.prog];
     const st = prog.steps[a.step];
     const arg = a.arg >= 0 ? (st.argName ? st.argName(a.arg, this.L) : String(a.arg)) : '';
-    const who = prog.slot ? `cpu${a.cpu} ` : prog.cpuFromArg ? '' : '';
+    if (prog.cpuFromArg) return `cpu${a.arg} ${st.name}`;
+    const who = prog.slot ? `cpu${a.cpu} ` : '';
+    // A step several paths share names its path where the path starts (css offline vs a write to memory.max).
+    if (a.step === 0 && this.sharedSteps.has(st.name)) return `${who}${prog.name}(${arg}) → ${st.name}`;
     return `${who}${st.name}${arg ? `(${arg})` : ''}`;
   }
 

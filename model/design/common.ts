@@ -409,8 +409,9 @@ programs[PROG.offline] = {
     },
   ],
 };
+// drain_all_stock on its own: a write to memory.max or memory.high, or try_charge's retry path.
 programs[PROG.drainAll] = {
-  name: 'drain_all_stock',
+  name: 'memory_max_write',
   slot: true,
   steps: dasSteps((s, L) =>
     L.config.drainAll ? indicesWhere(L.config.memcgs.length, (m) => m !== ROOT && !s.memcg[m].killed) : [],
