@@ -35,9 +35,12 @@ const READ_CACHED = { kind: 'drain_all_stock: read stock->cached', cpu: 0 };
 const READ_NR = { kind: 'drain_all_stock: read stock->nr_pages', cpu: 0 };
 const UNLOCK = { kind: 'drain_all_stock: mutex_unlock', cpu: 0 };
 
+/** The ci scope with the standalone drain_all_stock path (memory.max writes) switched on. */
+const WITH_DRAIN_ALL = { ...scope('ci'), drainAll: true };
+
 describe.each(BOTH)('drain_all_stock: mutex_trylock (%s: same in both designs)', (d) => {
   it('free: takes the mutex, get_cpu (rcu depth 1), loop at cpu 0', () => {
-    const { machine, s } = world(d);
+    const { machine, s } = world(d, WITH_DRAIN_ALL);
     const after = fire(machine, s, TRYLOCK(A));
     const want = copy(s);
     want.mutex = 1;
@@ -56,7 +59,7 @@ describe.each(BOTH)('drain_all_stock: mutex_trylock (%s: same in both designs)',
   });
 
   it('contended: the standalone path returns at once', () => {
-    const { machine, s } = world(d);
+    const { machine, s } = world(d, WITH_DRAIN_ALL);
     at(s, 1, PROG.drainAll, 1, { memcg: ptr(B), rcu: 1 });
     s.mutex = 2;
     const after = fire(machine, s, TRYLOCK(A));
@@ -75,7 +78,7 @@ describe.each(BOTH)('drain_all_stock: mutex_trylock (%s: same in both designs)',
   });
 
   it('guard, standalone: a live non-root memcg on an idle CPU, when the scope has the path', () => {
-    const { machine, s } = world(d);
+    const { machine, s } = world(d, WITH_DRAIN_ALL);
     expectEnabled(machine, s, TRYLOCK(B, PROG.drainAll, 1));
     expectDisabled(machine, s, TRYLOCK(ROOT));
     s.memcg[A].killed = 1;
