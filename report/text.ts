@@ -3,7 +3,7 @@ import type { CheckResult, Trace } from '../checker/index.js';
 import { formatPath } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
 import type { Layout, State } from '../model/state.js';
-import { holders, sumRefs } from '../properties/holders.js';
+import { holderRefs, holders, sumRefs } from '../properties/holders.js';
 import { changes, formatChange } from './diff.js';
 
 export interface RunInfo {
@@ -46,6 +46,41 @@ export function renderLedger(info: RunInfo, s: State): string[] {
   return lines;
 }
 
+/**
+ * Blame: the first step after which some memcg's css refcount and its holders disagree, with the
+ * gets and puts of that step. Every later step inherits the imbalance; this is where it was made.
+ */
+export function blame(info: RunInfo, trace: Trace<State, MemcgAction>): string | undefined {
+  const mismatch = (s: State) => {
+    for (let m = 1; m < s.memcg.length; m++) {
+      if (!s.memcg[m].freed && s.memcg[m].ref !== holderRefs(s, info.L, m, info.scheme)) return m;
+    }
+    return -1;
+  };
+  if (mismatch(trace.initial) >= 0) return 'the initial state already disagrees with its holders';
+  let prev = trace.initial;
+  for (let i = 0; i < trace.steps.length; i++) {
+    const st = trace.steps[i];
+    const m = mismatch(st.state);
+    if (m >= 0) {
+      const name = info.L.config.memcgs[m].name;
+      const delta = st.state.memcg[m].ref - prev.memcg[m].ref;
+      const held = holderRefs(st.state, info.L, m, info.scheme) - holderRefs(prev, info.L, m, info.scheme);
+      const what =
+        delta === held
+          ? 'the counts moved together but started apart'
+          : delta === 0
+            ? `holders of ${name} changed by ${held > 0 ? '+' : ''}${held} with no css_get or css_put`
+            : held === 0
+              ? `css refcount of ${name} changed by ${delta > 0 ? '+' : ''}${delta} with no holder gained or lost`
+              : `css refcount of ${name} changed by ${delta > 0 ? '+' : ''}${delta} but its holders by ${held > 0 ? '+' : ''}${held}`;
+      return `step ${i + 1} (${st.label}): ${what}`;
+    }
+    prev = st.state;
+  }
+  return undefined;
+}
+
 export function renderResult(info: RunInfo, r: CheckResult<State, MemcgAction>): string {
   const s = r.stats;
   const lines = [
@@ -73,6 +108,8 @@ export function renderResult(info: RunInfo, r: CheckResult<State, MemcgAction>):
       `Shortest counterexample (${v.trace.steps.length} steps):`,
     );
     lines.push(...renderTrace(info, v.trace));
+    const b = blame(info, v.trace);
+    if (b) lines.push('', `Blame: ${b}`);
     lines.push('', 'Ledger at the last step:', ...renderLedger(info, last));
     lines.push(
       '',
