@@ -55,7 +55,16 @@ export async function checkCommand(argv: string[]): Promise<number> {
           /Replay: memcg-check replay .*/,
           `Replay: memcg-check replay ${model.modelArgs} --path ${r.violation?.trace.path.join('/')}`,
         );
-  emit(text, flags.out);
+  const expected = model.variant?.expect;
+  const note =
+    fmt === 'text' && expected
+      ? `\nThe variant expects ${expected === 'verified' ? 'verified' : `a violation of ${expected.violated}`}: ${
+          (expected === 'verified' ? r.verdict === 'verified' : r.violation?.property === expected.violated)
+            ? 'as expected.'
+            : 'NOT what this run gave.'
+        }`
+      : '';
+  emit(text + note, flags.out);
   if (r.verdict === 'violated' || r.vacuous) return EXIT.violated;
   if (r.verdict === 'incomplete') return EXIT.incomplete;
   return EXIT.verified;

@@ -41,7 +41,11 @@ export function listCommand(argv: string[]): number {
     for (const d of Object.values(DESIGNS)) {
       out.push(`Blocks and ops of design ${d.name} (address them in a variant as block, op):`);
       for (const [block, ops] of Object.entries(d.blocks)) {
-        out.push(`  ${block}`);
+        const users = d.programs.filter((p) => p.steps.some((s) => s.name === block));
+        const role = users.length
+          ? `step of ${users.map((p) => `${p.name}${p.slot ? '' : ' (single step)'}`).join(', ')}`
+          : 'function (called by steps; cannot be split)';
+        out.push(`  ${block}    [${role}]`);
         for (const o of ops) out.push(`      ${o.name}`);
       }
     }

@@ -77,7 +77,7 @@ export function validateManifest(raw: unknown, file = 'manifest'): Manifest {
     }
     if (gate.variant !== undefined) {
       if (typeof gate.variant !== 'string') bad(`${where}.variant`, 'must be a string');
-      const isFile = /\.(m?[jt]s)$/.test(gate.variant as string);
+      const isFile = /\.(ts|js|mjs)$/.test(gate.variant as string);
       if (!isFile && !BUILTIN_VARIANTS.some((v) => v.name === gate.variant)) {
         bad(
           `${where}.variant`,

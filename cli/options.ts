@@ -148,7 +148,7 @@ export async function resolveModel(flags: Flags): Promise<Resolved> {
 async function findVariant(nameOrFile: string): Promise<VariantDef> {
   const builtin = BUILTIN_VARIANTS.find((v) => v.name === nameOrFile);
   if (builtin) return builtin;
-  if (/\.(m?[jt]s)$/.test(nameOrFile) || nameOrFile.includes('/')) return loadVariantFile(nameOrFile);
+  if (/\.(ts|js|mjs)$/.test(nameOrFile) || nameOrFile.includes('/')) return loadVariantFile(nameOrFile);
   throw new UsageError(
     `unknown variant "${nameOrFile}"; built-in variants are: ${BUILTIN_VARIANTS.map((v) => v.name).join(', ')}; or give a file path ending in .ts or .js`,
   );

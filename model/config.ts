@@ -44,7 +44,8 @@ export const SCOPES: readonly ScopeInfo[] = [
   },
   {
     name: 'small',
-    description: '2 CPUs, root/A,root/B, one small page, one 2-subpage THP, batch 2 (drain_all_stock through css offline)',
+    description:
+      '2 CPUs, root/A,root/B, one small page, one 2-subpage THP, batch 2 (drain_all_stock through css offline)',
     config: {
       cpus: 2,
       memcgs: memcgs('root/A,root/B'),
@@ -67,7 +68,8 @@ export const SCOPES: readonly ScopeInfo[] = [
   },
   {
     name: 'large',
-    description: '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2, standalone drain_all_stock too',
+    description:
+      '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2, standalone drain_all_stock too',
     config: {
       cpus: 2,
       memcgs: memcgs('root/A,root/B,A/A1'),

@@ -4,13 +4,14 @@
  *
  * Every op lives in a named block (a step or a kernel function: `drain_stock`, `commit_charge`,
  * `mem_cgroup_split_huge_fixup`, ...) under a unique name in kernel words (`css_put(old)`).
- * `memcg-check list --ops` prints them all.
+ * `memcg-check list ops` prints them all.
  */
 import { newDesign } from './design/new.js';
 import { oldDesign } from './design/old.js';
 import type { Design } from './design/types.js';
 import * as kernel from './kernel.js';
 import { type Ctx, call, END, type Op, op, type Program, type Step } from './ops.js';
+import { Oops } from './state.js';
 
 export class VariantError extends Error {
   override name = 'VariantError';
@@ -115,6 +116,11 @@ export class DesignEditor {
       );
     }
     const i = this.index(step, after);
+    if (i === ops.length - 1) {
+      throw new VariantError(
+        `split: "${after}" is the last op of "${step}"; there is nothing to move into a second step`,
+      );
+    }
     this.blocks[newStep] = ops.splice(i + 1);
     this.programs = this.programs.map((p) => {
       const k = p.steps.findIndex((s) => s.name === step);
@@ -221,6 +227,6 @@ export function defineVariant(def: VariantDef): VariantDef {
 }
 
 /** What a variant file receives when it exports a function instead of a variant object. */
-export const variantApi = { defineVariant, op, call, kernel, END } as const;
+export const variantApi = { defineVariant, op, call, kernel, END, Oops } as const;
 export type VariantApi = typeof variantApi;
-export { call, END, kernel, op };
+export { call, END, kernel, Oops, op };

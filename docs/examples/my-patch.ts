@@ -15,6 +15,10 @@
  *
  * Check it with:  memcg-check check --variant docs/examples/my-patch.ts --scope tiny
  *
+ * It gives: VIOLATED, no_get_on_zero, in 9 steps: when the page holds the last reference of a
+ * dying memcg, the page's put takes the count to 0 and the batch's get resurrects it
+ * (docs/variants.md §9).
+ *
  * The file imports nothing from memcg-check: its default export is a function that receives the
  * variant API and returns the variant.
  */
@@ -24,7 +28,7 @@ export default ({ defineVariant }) =>
     base: 'new',
     description: "uncharge_page: css_put the page's reference before css_get for ug->memcg",
     edit: (d) =>
-      d.move('uncharge_page', 'css_put(ug->memcg) (the page’s reference)', 'uncharge_page', {
+      d.move('uncharge_page', "css_put(ug->memcg) (the page's reference)", 'uncharge_page', {
         before: 'if (ug->memcg was just set) css_get(ug->memcg)',
       }),
   });

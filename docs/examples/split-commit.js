@@ -11,6 +11,10 @@
  * `commit_charge: store pointer`, and any other CPU may run in between.
  *
  * Check it with:  memcg-check check --variant docs/examples/split-commit.js --scope tiny
+ *
+ * It gives: VIOLATED, refcount_ledger, in 3 steps, right after the first half: the reference taken
+ * for the page is held by no pointer yet, and the ledger has no holder for it. That is a limit of
+ * the ledger, not a kernel bug (docs/variants.md §10).
  */
 export default ({ defineVariant }) =>
   defineVariant({

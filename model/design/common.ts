@@ -215,7 +215,7 @@ export const commonBlocks: Record<string, readonly Op[]> = {
     }),
   ],
   css_free_rwork_fn: [
-    op('mem_cgroup_css_free → kfree(memcg)', (x) => {
+    op('mem_cgroup_css_free: kfree(memcg)', (x) => {
       deref(x, x.arg);
       x.s.memcg[x.arg].freed = 1;
     }),

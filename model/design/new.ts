@@ -50,7 +50,7 @@ export const newDesign: Design = {
       }),
       shared.gatherPages,
       shared.clearPagePointer,
-      op('css_put(ug->memcg) (the page’s reference)', (x) => cssPut(x, x.m)),
+      op("css_put(ug->memcg) (the page's reference)", (x) => cssPut(x, x.m)),
     ],
     'uncharge_batch()': [
       shared.batchUncharge,

@@ -7,6 +7,7 @@ import { defineVariant, kernel, op, type VariantDef } from '../variant.js';
 export const K2 = defineVariant({
   name: 'K2',
   base: 'new',
+  expect: { violated: 'refcount_ledger' },
   description:
     'mem_cgroup_split_huge_fixup sets the tails’ mem_cgroup without a css_get per tail (the OLD fixup under NEW)',
   edit: (d) => d.remove('mem_cgroup_split_huge_fixup', 'css_get(memcg) for each tail'),
@@ -15,6 +16,7 @@ export const K2 = defineVariant({
 export const K3 = defineVariant({
   name: 'K3',
   base: 'new',
+  expect: { violated: 'refcount_ledger' },
   description:
     'drain_stock with its css_put moved inside if (stock->nr_pages): an emptied stock leaks its pointer’s ref',
   edit: (d) => d.when('drain_stock', 'css_put(old)', 'stock->nr_pages', (x) => x.s.stock[x.st].nr > 0),
@@ -23,6 +25,7 @@ export const K3 = defineVariant({
 export const K4 = defineVariant({
   name: 'K4',
   base: 'new',
+  expect: { violated: 'refcount_ledger' },
   description: 'drain_stock doing css_put_many(old, nr_pages) (the OLD drain under NEW)',
   edit: (d) =>
     d.replace(
@@ -35,6 +38,7 @@ export const K4 = defineVariant({
 export const K5 = defineVariant({
   name: 'K5',
   base: 'new',
+  expect: { violated: 'refcount_ledger' },
   description:
     'mem_cgroup_charge without the css_get before commit_charge: the page holds a pointer without a ref',
   edit: (d) => d.remove('commit_charge', 'css_get(memcg)'),
@@ -43,6 +47,7 @@ export const K5 = defineVariant({
 export const K7 = defineVariant({
   name: 'K7',
   base: 'old',
+  expect: { violated: 'refcount_ledger' },
   description: 'uncharge_batch skipping css_put_many: every uncharged page leaks its ref',
   edit: (d) =>
     d.remove('uncharge_batch()', 'if (!mem_cgroup_is_root(ug->memcg)) css_put_many(ug->memcg, nr_pages)'),
@@ -51,6 +56,7 @@ export const K7 = defineVariant({
 export const K8 = defineVariant({
   name: 'K8',
   base: 'old',
+  expect: { violated: 'refcount_ledger' },
   description:
     'mem_cgroup_split_huge_fixup taking a css_get per tail although the head holds one ref per subpage',
   edit: (d) =>
@@ -66,6 +72,7 @@ export const K8 = defineVariant({
 export const K9 = defineVariant({
   name: 'K9',
   base: 'new',
+  expect: { violated: 'refcount_ledger' },
   description: 'try_charge still doing css_get_many(batch) although nothing puts those refs any more',
   edit: (d) =>
     d.insert(
