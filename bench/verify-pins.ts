@@ -28,7 +28,9 @@ interface PinnedGate {
 
 function naive(gate: PinnedGate) {
   const config = scopeByName(gate.scope)!.config;
-  const design = gate.variant ? buildVariant(KNOWN_BUGS.find((v) => v.name === gate.variant)!) : DESIGNS[gate.design!];
+  const design = gate.variant
+    ? buildVariant(KNOWN_BUGS.find((v) => v.name === gate.variant)!)
+    : DESIGNS[gate.design!];
   const spec = memcgSpec(config, design);
   const seen = new Set<string>();
   let frontier = [...spec.initial()];
@@ -36,7 +38,8 @@ function naive(gate: PinnedGate) {
   let transitions = 0;
   let depth = 0;
   const bad = (s: (typeof frontier)[number]) => spec.invariants.find((i) => !i.holds(s))?.name;
-  for (const s of frontier) if (bad(s)) return { distinct: seen.size, transitions, depth, violated: bad(s), at: 0 };
+  for (const s of frontier)
+    if (bad(s)) return { distinct: seen.size, transitions, depth, violated: bad(s), at: 0 };
   while (frontier.length) {
     const next: typeof frontier = [];
     for (const s of frontier) {
@@ -70,10 +73,14 @@ for (const g of manifest.gates) {
     }
     if ('violated' in r) lines.push(`naive BFS found a violation of ${r.violated}`);
   } else {
-    if (!('violated' in r) || r.violated !== g.expect.violated) lines.push(`naive BFS: ${'violated' in r ? r.violated : 'no violation'}`);
-    if (g.traceLength !== undefined && 'at' in r && r.at !== g.traceLength) lines.push(`traceLength: pinned ${g.traceLength}, naive ${r.at}`);
+    if (!('violated' in r) || r.violated !== g.expect.violated)
+      lines.push(`naive BFS: ${'violated' in r ? r.violated : 'no violation'}`);
+    if (g.traceLength !== undefined && 'at' in r && r.at !== g.traceLength)
+      lines.push(`traceLength: pinned ${g.traceLength}, naive ${r.at}`);
   }
   failed += lines.length ? 1 : 0;
-  console.log(`${g.name}: ${lines.length ? `MISMATCH ${lines.join('; ')}` : 'agrees'} (naive: ${JSON.stringify(r)})`);
+  console.log(
+    `${g.name}: ${lines.length ? `MISMATCH ${lines.join('; ')}` : 'agrees'} (naive: ${JSON.stringify(r)})`,
+  );
 }
 process.exitCode = failed ? 1 : 0;
