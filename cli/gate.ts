@@ -4,11 +4,16 @@
  * never fired or a witness never reached (on gates that expect `verified`: a run that stops at a
  * violation has not explored enough to judge coverage).
  */
-import { check } from '../checker/index.js';
+import { check, type Trace } from '../checker/index.js';
+import type { MemcgAction } from '../model/machine.js';
+import { type Layout, layoutOf, type State } from '../model/state.js';
 import { memcgSpec } from '../properties/spec.js';
+import { junitXml } from '../report/junit.js';
+import { markdownSummary } from '../report/markdown.js';
+import { renderResult } from '../report/text.js';
 import { type Gate, PINS, readManifest } from './manifest.js';
 import { parse, resolveModel } from './options.js';
-import { writeWhole } from './output.js';
+import { checkOutPath, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
 
@@ -18,6 +23,9 @@ export interface GateOutcome {
   readonly pinned: Partial<Record<(typeof PINS)[number], number>>;
   readonly problems: string[];
   readonly ms: number;
+  /** The text report of the run (with its counterexample, if any). */
+  readonly report: string;
+  readonly violation?: { L: Layout; trace: Trace<State, MemcgAction>; claim: string; message: string };
 }
 
 export async function runGate(gate: Gate, quiet: boolean): Promise<GateOutcome> {
@@ -53,11 +61,35 @@ export async function runGate(gate: Gate, quiet: boolean): Promise<GateOutcome> 
     const unreached = r.witnesses.filter((w) => !w.reached).map((w) => w.name);
     if (unreached.length) problems.push(`witnesses never reached: ${unreached.join(', ')}`);
   }
-  return { gate, got, pinned, problems, ms: r.stats.ms };
+  const L = layoutOf(model.config);
+  const report = renderResult(
+    { design: model.designLabel, scheme: model.design.scheme, scope: model.scopeName, L },
+    r,
+  );
+  return {
+    gate,
+    got,
+    pinned,
+    problems,
+    ms: r.stats.ms,
+    report,
+    ...(r.violation
+      ? {
+          violation: {
+            L,
+            trace: r.violation.trace,
+            claim: r.violation.property,
+            message: r.violation.message,
+          },
+        }
+      : {}),
+  };
 }
 
 export async function gateCommand(argv: string[]): Promise<number> {
-  const { flags, positionals } = parse(argv, ['only', 'update', 'quiet']);
+  const { flags, positionals } = parse(argv, ['only', 'update', 'quiet', 'junit', 'markdown']);
+  checkOutPath(flags.junit);
+  checkOutPath(flags.markdown);
   if (positionals.length > 1) throw new UsageError('gate takes at most one manifest path');
   const file = positionals[0] ?? 'proofs.json';
   const { manifest, raw } = readManifest(file);
@@ -118,8 +150,51 @@ export async function gateCommand(argv: string[]): Promise<number> {
     );
     return verdictProblems.length ? EXIT.violated : EXIT.verified;
   }
+  writeReports(file, outcomes, flags.junit, flags.markdown);
   const failed = outcomes.filter((o) => o.problems.length).length;
   lines.push('', `${outcomes.length - failed} passed, ${failed} failed`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return failed ? EXIT.violated : EXIT.verified;
+}
+
+function writeReports(
+  file: string,
+  outcomes: readonly GateOutcome[],
+  junit?: string,
+  markdown?: string,
+): void {
+  const expected = (g: Gate) => (g.expect === 'verified' ? 'verified' : `violated: ${g.expect.violated}`);
+  if (junit !== undefined) {
+    writeWhole(
+      junit,
+      junitXml(
+        `memcg-check gates (${file})`,
+        outcomes.map((o) => ({
+          name: o.gate.name,
+          classname: `memcg-check.${o.gate.variant ?? o.gate.design}.${o.gate.scope}`,
+          seconds: o.ms / 1000,
+          ...(o.problems.length ? { failure: { message: o.problems.join('; '), detail: o.report } } : {}),
+        })),
+      ),
+    );
+  }
+  if (markdown !== undefined) {
+    writeWhole(
+      markdown,
+      markdownSummary(
+        `memcg-check gates (${file})`,
+        outcomes.map((o) => ({
+          gate: o.gate.name,
+          expected: expected(o.gate),
+          got: o.got,
+          states: o.pinned.distinct ?? 0,
+          depth: o.pinned.depth ?? 0,
+          seconds: o.ms / 1000,
+          ok: o.problems.length === 0,
+          problems: o.problems,
+          ...(o.violation ? { trace: o.violation } : {}),
+        })),
+      ),
+    );
+  }
 }

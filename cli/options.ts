@@ -36,6 +36,8 @@ export const OPTION_SPEC = {
   quiet: { type: 'boolean' },
   path: { type: 'string' },
   only: { type: 'string' },
+  junit: { type: 'string' },
+  markdown: { type: 'string' },
   update: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;

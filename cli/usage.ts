@@ -14,7 +14,7 @@ Usage:
   memcg-check list   [designs|variants|scopes|claims|ops]
   memcg-check replay --path 0/3/1 [--design ...] [--variant ...] [--scope ... | bounds]
   memcg-check summary [--scope NAME]   (what "npm start" runs: both designs, one table)
-  memcg-check gate [MANIFEST] [--only NAME] [--update]
+  memcg-check gate [MANIFEST] [--only NAME,...] [--update] [--junit FILE] [--markdown FILE]
   memcg-check help
 
 Bounds (override the scope's):
