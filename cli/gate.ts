@@ -88,8 +88,8 @@ export async function runGate(gate: Gate, quiet: boolean): Promise<GateOutcome> 
 
 export async function gateCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, ['only', 'update', 'quiet', 'junit', 'markdown']);
-  checkOutPath(flags.junit);
-  checkOutPath(flags.markdown);
+  checkOutPath(flags.junit, 'junit');
+  checkOutPath(flags.markdown, 'markdown');
   if (positionals.length > 1) throw new UsageError('gate takes at most one manifest path');
   const file = positionals[0] ?? 'proofs.json';
   const { manifest, raw } = readManifest(file);
@@ -132,6 +132,8 @@ export async function gateCommand(argv: string[]): Promise<number> {
     const rawGates = raw.gates as Record<string, unknown>[];
     for (const o of outcomes) {
       const g = rawGates.find((x) => x.name === o.gate.name)!;
+      // A gate whose verdict is wrong keeps its pins: --update re-pins counts, it never accepts a verdict.
+      if (o.problems.some((p) => p.startsWith('expected'))) continue;
       for (const k of PINS) {
         const v = o.pinned[k];
         if (v === undefined) continue;

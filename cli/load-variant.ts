@@ -21,7 +21,9 @@ export async function loadVariantFile(file: string): Promise<VariantDef> {
       mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     }
   } catch (e) {
-    throw new UsageError(`variant file ${file} failed to load: ${(e as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `variant file ${file} failed to load: ${(e as Error).message.trim().replace(/\s*\n\s*/g, ' ')}`,
+    );
   }
   let exported: unknown = mod.default;
   // tsx may wrap a default export once more (CommonJS interop).

@@ -22,9 +22,13 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === '--help' || cmd === '-h') {
+  if (cmd === undefined) {
+    process.stderr.write(`memcg-check: give a command\n\n${HELP}\n`);
+    return EXIT.usage;
+  }
+  if (cmd === '--help' || cmd === '-h') {
     process.stdout.write(`${HELP}\n`);
-    return cmd === undefined ? EXIT.usage : 0;
+    return 0;
   }
   const run = COMMANDS[cmd];
   if (!run)
