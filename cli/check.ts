@@ -2,10 +2,11 @@
 import { check } from '../checker/index.js';
 import { layoutOf } from '../model/state.js';
 import { memcgSpec } from '../properties/spec.js';
+import { htmlReport } from '../report/html.js';
 import { resultJson } from '../report/json.js';
 import { renderResult } from '../report/text.js';
 import { checkOptions, format, parse, resolveModel } from './options.js';
-import { checkOutPath, emit } from './output.js';
+import { checkOutPath, emit, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
 
@@ -26,6 +27,7 @@ const ALLOWED = [
   'format',
   'out',
   'quiet',
+  'html',
 ] as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -34,6 +36,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     throw new UsageError(`check takes no positional arguments, got "${positionals[0]}"`);
   const fmt = format(flags);
   checkOutPath(flags.out);
+  checkOutPath(flags.html, 'html');
   const model = await resolveModel(flags);
   const options = checkOptions(flags);
   const spec = memcgSpec(model.config, model.design);
@@ -65,6 +68,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
         }`
       : '';
   emit(text + note, flags.out);
+  if (flags.html !== undefined) writeWhole(flags.html, htmlReport(resultJson(info, options, r)));
   if (r.verdict === 'violated' || r.vacuous) return EXIT.violated;
   if (r.verdict === 'incomplete') return EXIT.incomplete;
   return EXIT.verified;

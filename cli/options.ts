@@ -37,6 +37,7 @@ export const OPTION_SPEC = {
   path: { type: 'string' },
   only: { type: 'string' },
   junit: { type: 'string' },
+  html: { type: 'string' },
   markdown: { type: 'string' },
   update: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

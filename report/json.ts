@@ -3,7 +3,20 @@ import type { CheckOptions, CheckResult } from '../checker/index.js';
 import type { Config } from '../model/config.js';
 import type { MemcgAction } from '../model/machine.js';
 import type { State } from '../model/state.js';
+import { holders, sumRefs } from '../properties/holders.js';
+import type { Layout } from '../model/state.js';
 import { changes, formatChange } from './diff.js';
+
+/** Every non-root memcg's refcount and holders in one state (the ledger), for reports. */
+export function ledgerJson(L: Layout, scheme: 'old' | 'new', s: State) {
+  const out = [];
+  for (let m = 1; m < s.memcg.length; m++) {
+    const freed = s.memcg[m].freed === 1;
+    const hs = freed ? [] : holders(s, L, m, scheme);
+    out.push({ memcg: L.config.memcgs[m].name, ref: s.memcg[m].ref, holders: sumRefs(hs), freed, list: hs });
+  }
+  return out;
+}
 import type { RunInfo } from './text.js';
 
 export const RESULT_SCHEMA_VERSION = 1;
@@ -38,11 +51,13 @@ export function resultJson(
   if (r.violation) {
     const v = r.violation;
     let prev = v.trace.initial;
+    out.cpus = info.L.config.cpus;
     out.violation = {
       property: v.property,
       message: v.message,
       path: v.trace.path.join('/'),
       initial: v.trace.initial,
+      initialLedger: ledgerJson(info.L, info.scheme, v.trace.initial),
       trace: v.trace.steps.map((st, i) => {
         const entry = {
           step: i + 1,
@@ -51,6 +66,7 @@ export function resultJson(
           cpu: st.action.cpu,
           arg: st.action.arg,
           changes: changes(info.L, prev, st.state).map(formatChange),
+          ledger: ledgerJson(info.L, info.scheme, st.state),
           state: st.state,
         };
         prev = st.state;
