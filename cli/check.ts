@@ -3,6 +3,7 @@ import { check } from '../checker/index.js';
 import { layoutOf } from '../model/state.js';
 import { memcgSpec } from '../properties/spec.js';
 import { htmlReport } from '../report/html.js';
+import { toItf } from '../report/itf.js';
 import { resultJson } from '../report/json.js';
 import { renderResult } from '../report/text.js';
 import { checkOptions, format, parse, resolveModel } from './options.js';
@@ -28,6 +29,8 @@ const ALLOWED = [
   'out',
   'quiet',
   'html',
+  'itf',
+  'view',
 ] as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -37,6 +40,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const fmt = format(flags);
   checkOutPath(flags.out);
   checkOutPath(flags.html, 'html');
+  checkOutPath(flags.itf, 'itf');
+  const view = flags.view ?? 'steps';
+  if (view !== 'steps' && view !== 'timeline')
+    throw new UsageError(`--view must be steps or timeline, got "${view}"`);
   const model = await resolveModel(flags);
   const options = checkOptions(flags);
   const spec = memcgSpec(model.config, model.design);
@@ -54,7 +61,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const text =
     fmt === 'json'
       ? JSON.stringify(resultJson(info, options, r))
-      : renderResult({ ...info, design: model.designLabel }, r).replace(
+      : renderResult({ ...info, design: model.designLabel }, r, view).replace(
           /Replay: memcg-check replay .*/,
           `Replay: memcg-check replay ${model.modelArgs} --path ${r.violation?.trace.path.join('/')}`,
         );
@@ -69,6 +76,19 @@ export async function checkCommand(argv: string[]): Promise<number> {
       : '';
   emit(text + note, flags.out);
   if (flags.html !== undefined) writeWhole(flags.html, htmlReport(resultJson(info, options, r)));
+  if (flags.itf !== undefined) {
+    if (!r.violation)
+      throw new UsageError(`--itf: the run was ${r.verdict}; there is no counterexample to write`);
+    const itf = toItf(r.violation.trace, {
+      design: model.design.name,
+      ...(model.variant ? { variant: model.variant.name } : {}),
+      scope: model.scopeName,
+      config: model.config,
+      property: r.violation.property,
+      message: r.violation.message,
+    });
+    writeWhole(flags.itf, JSON.stringify(itf, null, 1));
+  }
   if (r.verdict === 'violated' || r.vacuous) return EXIT.violated;
   if (r.verdict === 'incomplete') return EXIT.incomplete;
   return EXIT.verified;

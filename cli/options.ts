@@ -38,6 +38,8 @@ export const OPTION_SPEC = {
   only: { type: 'string' },
   junit: { type: 'string' },
   html: { type: 'string' },
+  itf: { type: 'string' },
+  view: { type: 'string' },
   markdown: { type: 'string' },
   update: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },

@@ -1,36 +1,173 @@
-/** `memcg-check replay --path 0/3/1`: re-executes a path against the model and shows the trace. */
+/**
+ * `memcg-check replay`: re-executes a counterexample against the model and says where and why it
+ * diverges, or that it reproduces.
+ *
+ *   replay --path 0/3/1 [model flags]   a path printed under a counterexample
+ *   replay FILE [model flags]           a saved JSON result (--format json) or ITF trace (--itf)
+ *
+ * A file is replayed by its states: at each step the enabled action whose successor is exactly the
+ * saved state. The model comes from the file (design or built-in variant, config); flags override.
+ */
+import { readFileSync } from 'node:fs';
 import { CheckerError, parsePath, replayPath, type Trace } from '../checker/index.js';
+import type { Config } from '../model/config.js';
+import { validateConfig } from '../model/config.js';
 import type { MemcgAction } from '../model/machine.js';
-import type { State } from '../model/state.js';
-import { layoutOf } from '../model/state.js';
+import { layoutOf, type State } from '../model/state.js';
 import { memcgSpec } from '../properties/spec.js';
+import { changes, formatChange } from '../report/diff.js';
+import { fromItf } from '../report/itf.js';
 import { renderLedger, renderTrace } from '../report/text.js';
-import { parse, resolveModel } from './options.js';
+import { type Flags, parse, type Resolved, resolveModel } from './options.js';
 import { UsageError } from './usage.js';
 
+const MODEL_FLAGS = ['design', 'variant', 'scope', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all'] as const;
+
+interface Saved {
+  readonly states: State[];
+  readonly labels: string[];
+  readonly design?: string;
+  readonly variant?: string;
+  readonly config?: Config;
+  readonly scope?: string;
+}
+
+function readSaved(file: string): Saved {
+  let raw: Record<string, unknown>;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`replay: cannot read ${file} as JSON: ${(e as Error).message}`);
+  }
+  try {
+    if (Array.isArray(raw.states)) {
+      const meta = (raw['#meta'] ?? {}) as Record<string, unknown>;
+      const { states, labels } = fromItf(raw);
+      return {
+        states,
+        labels,
+        design: meta.design as string,
+        variant: meta.variant as string,
+        config: meta.config as Config,
+        scope: meta.scope as string,
+      };
+    }
+    const v = raw.violation as { initial: State; trace: { label: string; state: State }[] } | undefined;
+    if (!v) throw new Error('this JSON result has no violation (a verified run has no trace to replay)');
+    return {
+      states: [v.initial, ...v.trace.map((t) => t.state)],
+      labels: ['init', ...v.trace.map((t) => t.label)],
+      design: raw.design as string,
+      variant: raw.variant as string,
+      config: raw.config as Config,
+      scope: raw.scope as string,
+    };
+  } catch (e) {
+    throw new UsageError(`replay: ${file}: ${(e as Error).message}`);
+  }
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
 export async function replayCommand(argv: string[]): Promise<number> {
-  const { flags } = parse(argv, [
-    'design',
-    'variant',
-    'scope',
-    'cpus',
-    'memcgs',
-    'pages',
-    'batch',
-    'drain-all',
-    'path',
-  ]);
-  if (flags.path === undefined)
-    throw new UsageError('replay needs --path, e.g. --path 0/3/1 (printed under a counterexample)');
+  const { flags, positionals } = parse(argv, [...MODEL_FLAGS, 'path']);
+  if (positionals.length > 1) throw new UsageError('replay takes at most one file');
+  if (flags.path === undefined && positionals.length === 0) {
+    throw new UsageError(
+      'replay needs --path 0/3/1 (printed under a counterexample) or a saved JSON/ITF file',
+    );
+  }
+  if (flags.path !== undefined && positionals.length > 0)
+    throw new UsageError('give either --path or a file, not both');
+  if (positionals.length > 0) return replayFile(positionals[0], flags);
+
   const model = await resolveModel(flags);
   const spec = memcgSpec(model.config, model.design);
   let t: Trace<State, MemcgAction>;
   try {
-    t = replayPath(spec, parsePath(flags.path));
+    t = replayPath(spec, parsePath(flags.path!));
   } catch (e) {
     if (e instanceof CheckerError) throw new UsageError(`the path does not replay: ${e.message}`);
     throw e;
   }
+  return show(model, spec, t, `Replay of ${flags.path}`);
+}
+
+async function replayFile(file: string, flags: Flags): Promise<number> {
+  const saved = readSaved(file);
+  // The file names its model; --design or --variant replays it against another one instead.
+  const chosen = flags.design !== undefined || flags.variant !== undefined;
+  const fromFile: Flags = chosen
+    ? {}
+    : saved.variant
+      ? { variant: saved.variant }
+      : saved.design
+        ? { design: saved.design }
+        : {};
+  const resolved = await resolveModel({ ...fromFile, ...flags });
+  const model = saved.scope && flags.scope === undefined ? { ...resolved, scopeName: saved.scope } : resolved;
+  let config = model.config;
+  if (saved.config && !MODEL_FLAGS.slice(2).some((k) => flags[k] !== undefined)) {
+    try {
+      validateConfig(saved.config);
+    } catch (e) {
+      throw new UsageError(`replay: ${file}: its config is not valid: ${(e as Error).message}`);
+    }
+    config = saved.config;
+  }
+  const spec = memcgSpec(config, model.design);
+  const L = layoutOf(config);
+  if (!same(spec.initial()[0], saved.states[0])) {
+    const diff = changes(L, spec.initial()[0], saved.states[0]).map(formatChange);
+    process.stdout.write(
+      `DIVERGES at the initial state: the model's initial state differs: ${diff.join(', ')}\n`,
+    );
+    return 1;
+  }
+  let s = spec.initial()[0];
+  const steps: { action: MemcgAction; label: string; state: State }[] = [];
+  const path = [0];
+  for (let i = 1; i < saved.states.length; i++) {
+    const enabled = [...spec.actions(s)];
+    const j = enabled.findIndex((a) => same(spec.next(s, a), saved.states[i]));
+    if (j < 0) {
+      const byLabel = enabled.find((a) => spec.label(a) === saved.labels[i]);
+      const lines = [
+        `DIVERGES at step ${i} (${saved.labels[i]}): no enabled action reaches the saved state.`,
+      ];
+      if (byLabel) {
+        const got = spec.next(s, byLabel);
+        lines.push(
+          `  The model's ${spec.label(byLabel)} gives: ${changes(L, s, got).map(formatChange).join('  ') || '(no change)'}`,
+          `  The file says:   ${changes(L, s, saved.states[i]).map(formatChange).join('  ') || '(no change)'}`,
+        );
+      } else {
+        lines.push(
+          `  "${saved.labels[i]}" is not enabled here; enabled: ${enabled.map((a) => spec.label(a)).join(', ')}`,
+        );
+      }
+      lines.push(`  The first ${i - 1} steps reproduce.`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+      return 1;
+    }
+    s = spec.next(s, enabled[j]);
+    path.push(j);
+    steps.push({ action: enabled[j], label: spec.label(enabled[j]), state: s });
+  }
+  return show(
+    { ...model, config },
+    spec,
+    { initial: spec.initial()[0], steps, path },
+    `Replay of ${file} (reproduces)`,
+  );
+}
+
+function show(
+  model: Resolved,
+  spec: ReturnType<typeof memcgSpec>,
+  t: Trace<State, MemcgAction>,
+  title: string,
+): number {
   const info = {
     design: model.design.name,
     scheme: model.design.scheme,
@@ -40,7 +177,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const last = t.steps.length ? t.steps[t.steps.length - 1].state : t.initial;
   const broken = spec.invariants.filter((inv) => !inv.holds(last));
   const lines = [
-    `Replay of ${flags.path} on design ${model.designLabel}, scope ${model.scopeName}: ${t.steps.length} steps`,
+    `${title} on design ${model.designLabel}, scope ${model.scopeName}: ${t.steps.length} steps`,
   ];
   lines.push(...renderTrace(info, t), '', 'Ledger at the last step:', ...renderLedger(info, last), '');
   if (broken.length === 0) lines.push('Every claim holds in the last state.');

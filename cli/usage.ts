@@ -13,6 +13,7 @@ Usage:
   memcg-check check  [--design old|new] [--variant NAME|FILE] [--scope NAME | bounds] [options]
   memcg-check list   [designs|variants|scopes|claims|ops]
   memcg-check replay --path 0/3/1 [--design ...] [--variant ...] [--scope ... | bounds]
+  memcg-check replay FILE    (a saved --format json result or --itf trace)
   memcg-check summary [--scope NAME]   (what "npm start" runs: both designs, one table)
   memcg-check gate [MANIFEST] [--only NAME,...] [--update] [--junit FILE] [--markdown FILE]
   memcg-check help
@@ -30,6 +31,9 @@ Options:
   --format text|json     report format on stdout (json: exactly one JSON object)
   --out FILE             also write the report to FILE (written whole, or not at all)
   --quiet                no progress lines on stderr
+  --view steps|timeline  the counterexample as numbered steps (default) or a column per CPU
+  --itf FILE             write the counterexample in the Informal Trace Format (Quint, Apalache)
+  --html FILE            write a self-contained HTML report (step slider, swim lanes, ledger, plot)
 
 Exit codes: 0 verified, 1 violated (or a witness never reached), 2 bad input or usage,
 3 incomplete (a limit stopped the run).`;

@@ -2,9 +2,8 @@
 import type { CheckOptions, CheckResult } from '../checker/index.js';
 import type { Config } from '../model/config.js';
 import type { MemcgAction } from '../model/machine.js';
-import type { State } from '../model/state.js';
+import type { Layout, State } from '../model/state.js';
 import { holders, sumRefs } from '../properties/holders.js';
-import type { Layout } from '../model/state.js';
 import { changes, formatChange } from './diff.js';
 
 /** Every non-root memcg's refcount and holders in one state (the ledger), for reports. */
@@ -17,6 +16,7 @@ export function ledgerJson(L: Layout, scheme: 'old' | 'new', s: State) {
   }
   return out;
 }
+
 import type { RunInfo } from './text.js';
 
 export const RESULT_SCHEMA_VERSION = 1;

@@ -26,6 +26,30 @@ export function renderTrace(info: RunInfo, trace: Trace<State, MemcgAction>): st
   return lines;
 }
 
+/**
+ * The per-CPU timeline: a column per CPU and one for events that run on no CPU of their own
+ * (rmdir, release, free), each step in the column of the CPU that ran it, then what changed.
+ */
+export function renderTimeline(info: RunInfo, trace: Trace<State, MemcgAction>): string[] {
+  const cpus = info.L.config.cpus;
+  const W = 34;
+  const cols = [...Array.from({ length: cpus }, (_, c) => `cpu${c}`), 'cgroup core / rcu'];
+  const width = String(trace.steps.length).length;
+  const fit = (t: string) => (t.length > W ? `${t.slice(0, W - 1)}…` : t.padEnd(W));
+  const lines = [`  ${' '.repeat(width)}  ${cols.map(fit).join(' ')}  changes`];
+  let prev = trace.initial;
+  trace.steps.forEach((st, i) => {
+    const m = /^cpu(\d+) (.*)$/.exec(st.label);
+    const col = m ? Number(m[1]) : cpus;
+    const text = m ? m[2] : st.label;
+    const cells = cols.map((_, c) => (c === col ? fit(text) : fit(c < cpus ? '│' : '')));
+    const diff = changes(info.L, prev, st.state).map(formatChange).join('  ');
+    lines.push(`  ${String(i + 1).padStart(width)}  ${cells.join(' ')}  ${diff}`);
+    prev = st.state;
+  });
+  return lines;
+}
+
 /** The holders of every non-root, unfreed memcg in `s`, with the count they should add up to. */
 export function renderLedger(info: RunInfo, s: State): string[] {
   const lines: string[] = [];
@@ -81,7 +105,11 @@ export function blame(info: RunInfo, trace: Trace<State, MemcgAction>): string |
   return undefined;
 }
 
-export function renderResult(info: RunInfo, r: CheckResult<State, MemcgAction>): string {
+export function renderResult(
+  info: RunInfo,
+  r: CheckResult<State, MemcgAction>,
+  view: 'steps' | 'timeline' = 'steps',
+): string {
   const s = r.stats;
   const lines = [
     `memcg-check: design ${info.design}, scope ${info.scope}: ${r.verdict.toUpperCase()}${r.vacuous ? ' (VACUOUS: a witness was never reached)' : ''}`,
@@ -107,7 +135,7 @@ export function renderResult(info: RunInfo, r: CheckResult<State, MemcgAction>):
       '',
       `Shortest counterexample (${v.trace.steps.length} steps):`,
     );
-    lines.push(...renderTrace(info, v.trace));
+    lines.push(...(view === 'timeline' ? renderTimeline(info, v.trace) : renderTrace(info, v.trace)));
     const b = blame(info, v.trace);
     if (b) lines.push('', `Blame: ${b}`);
     lines.push('', 'Ledger at the last step:', ...renderLedger(info, last));

@@ -1,0 +1,88 @@
+/**
+ * The Informal Trace Format (ITF, apalache-mc.org/docs/adr/015adr-trace.html), readable by Quint and
+ * Apalache tooling: `{ "#meta", "vars", "states": [ { "#meta": { "index" }, var: value, ... } ] }`.
+ * Our states are records and sequences of small integers, which ITF writes as JSON objects, arrays
+ * and numbers; the action that led to each state is the extra variable `action` (a string, the
+ * label; "init" for the initial state), like Quint's `mbt::actionTaken`.
+ */
+import type { Trace } from '../checker/index.js';
+import type { MemcgAction } from '../model/machine.js';
+import type { State } from '../model/state.js';
+
+export const ITF_VARS = [
+  'action',
+  'memcg',
+  'page',
+  'split',
+  'stock',
+  'cpu',
+  'mutex',
+  'oops',
+  'oopsMemcg',
+] as const;
+
+export interface ItfTrace {
+  readonly '#meta': Record<string, unknown>;
+  readonly vars: readonly string[];
+  readonly states: readonly Record<string, unknown>[];
+}
+
+export function toItf(
+  trace: Trace<State, MemcgAction>,
+  meta: {
+    design: string;
+    variant?: string;
+    scope: string;
+    config: unknown;
+    property?: string;
+    message?: string;
+  },
+): ItfTrace {
+  const state = (s: State, action: string, index: number) => ({
+    '#meta': { index },
+    action,
+    memcg: s.memcg,
+    page: s.page,
+    split: s.split,
+    stock: s.stock,
+    cpu: s.cpu,
+    mutex: s.mutex,
+    oops: s.oops,
+    oopsMemcg: s.oopsMemcg,
+  });
+  return {
+    '#meta': {
+      format: 'ITF',
+      'format-description': 'https://apalache-mc.org/docs/adr/015adr-trace.html',
+      source: 'memcg-check',
+      description: `memcg-check counterexample: design ${meta.design}, scope ${meta.scope}${meta.property ? `, violates ${meta.property}` : ''}`,
+      design: meta.design,
+      ...(meta.variant ? { variant: meta.variant } : {}),
+      scope: meta.scope,
+      config: meta.config,
+      ...(meta.property ? { property: meta.property, message: meta.message } : {}),
+      path: trace.path.join('/'),
+    },
+    vars: ITF_VARS,
+    states: [
+      state(trace.initial, 'init', 0),
+      ...trace.steps.map((st, i) => state(st.state, st.label, i + 1)),
+    ],
+  };
+}
+
+/** The model states of an ITF trace (validated shape), in order. */
+export function fromItf(itf: unknown): { states: State[]; labels: string[] } {
+  const t = itf as Partial<ItfTrace>;
+  if (!t || !Array.isArray(t.states) || !Array.isArray(t.vars))
+    throw new Error('not an ITF trace: needs "vars" and "states" arrays');
+  const states: State[] = [];
+  const labels: string[] = [];
+  t.states.forEach((raw, i) => {
+    for (const v of ITF_VARS) if (!(v in raw)) throw new Error(`ITF state ${i} has no variable "${v}"`);
+    const { action, '#meta': _m, ...rest } = raw as Record<string, unknown>;
+    states.push(rest as unknown as State);
+    labels.push(String(action));
+  });
+  return { states, labels };
+}
