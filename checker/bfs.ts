@@ -47,6 +47,10 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   const store: StateStore<S> =
     spec.codec && !options.forceJsonStore ? new PackedStore(spec.codec) : new JsonStore<S>();
   const fast = store.kind === 'packed' && spec.apply !== undefined && store.loadInto !== undefined;
+  const packed = store instanceof PackedStore ? store : undefined;
+  // Fastest path: the canonical encoding is written straight into the store's probe buffer.
+  const canonicalBytes =
+    fast && canonical && spec.canonicalBytes && packed ? spec.canonicalBytes.bind(spec) : undefined;
   const kindOf = actionKindFn(spec);
 
   let parent = new Int32Array(1 << 12);
@@ -94,8 +98,10 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   };
 
   /** Stores `s` if new; returns its id, -1 if known, or -2 if a limit stopped the run. */
-  const visit = (s: S, from: number, actionIndex: number, d: number): number => {
-    if (store.find(s) >= 0) return -1;
+  // With `s === null` the state's encoding is already in the packed store's scratch buffer.
+  const probe = (s: S | null) => (s === null ? packed!.findEncoded() : store.find(s));
+  const visit = (s: S | null, from: number, actionIndex: number, d: number): number => {
+    if (probe(s) >= 0) return -1;
     if (d > maxDepth) {
       limit ??= { kind: 'maxDepth', value: maxDepth };
       return -1;
@@ -110,8 +116,8 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
       return -2;
     }
     // Re-probe after a possible resize; the JSON store has no table to resize (its growth is the entry).
-    if (growth > 0 && store.kind === 'packed') store.find(s);
-    const id = store.insert(s);
+    if (growth > 0 && store.kind === 'packed') probe(s);
+    const id = store.insert(s as S);
     ensureAux(id + 1);
     parent[id] = from;
     via[id] = actionIndex;
@@ -160,16 +166,22 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
       if (index > 0xffff) {
         throw new CheckerError('E_TOO_MANY_ACTIONS', `state ${id} has more than 65536 enabled actions`);
       }
-      let t: S;
+      let t: S | null;
       try {
-        if (fast) {
+        if (canonicalBytes) {
+          loadInto!(id, scratch!);
+          apply!(scratch!, a);
+          canonicalBytes(scratch!, packed!.scratch);
+          t = null;
+        } else if (fast) {
           loadInto!(id, scratch!);
           apply!(scratch!, a);
           t = scratch!;
+          if (canonical) t = canonical(t);
         } else {
           t = spec.next(s, a);
+          if (canonical) t = canonical(t);
         }
-        if (canonical) t = canonical(t);
       } catch (e) {
         throw specThrew(spec, 'next', id, a, e);
       }
@@ -180,7 +192,7 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
       index++;
       if (nid === -2) break outer;
       if (nid >= 0) {
-        if (examine(t, nid, level + 1)) break outer;
+        if (examine(t ?? store.load(nid), nid, level + 1)) break outer;
       }
     }
     if ((head & 255) === 0) {

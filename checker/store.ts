@@ -60,6 +60,16 @@ export class PackedStore<S> implements StateStore<S> {
   /** Encodes `s` into the scratch buffer and probes; remembers hash and slot for `insert`. */
   find(s: S): number {
     this.codec.encode(s, this.scratch8, 0);
+    return this.findEncoded();
+  }
+
+  /** The buffer `findEncoded` probes with: a caller may write an encoding here itself. */
+  get scratch(): Uint8Array {
+    return this.scratch8;
+  }
+
+  /** Probes with the encoding already in `scratch`; remembers hash and slot for `insert`. */
+  findEncoded(): number {
     const stride = this.stride;
     const h = hashWords(this.scratch32, 0, stride);
     const table = this.table;
@@ -77,7 +87,7 @@ export class PackedStore<S> implements StateStore<S> {
     return -1;
   }
 
-  /** Must directly follow a `find(s)` that returned -1 for the same `s`. */
+  /** Must directly follow a `find(s)` (or `findEncoded()`) that returned -1 for the same state. */
   insert(_s: S): number {
     if (this.count === this.capacity) this.grow();
     const id = this.count++;

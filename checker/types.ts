@@ -61,6 +61,11 @@ export interface Spec<S, A> {
   apply?(scratch: S, a: A): void;
   /** A canonical representative of `s` (symmetry reduction); must be exact. */
   canonical?(s: S): S;
+  /**
+   * Optional speed-up of `canonical` for the packed store: write `codec.encode(canonical(s))` into
+   * `out` directly, without building the representative. Must agree with `canonical` exactly.
+   */
+  canonicalBytes?(s: S, out: Uint8Array): void;
 }
 
 export interface CheckOptions {

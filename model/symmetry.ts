@@ -145,8 +145,15 @@ function byteAt(bp: BytePerm, buf: Uint8Array, j: number): number {
   }
 }
 
+export interface Canonicalizer {
+  /** The representative of s's orbit (s itself when it already is). */
+  readonly canonical: (s: State) => State;
+  /** Writes the representative's packed encoding into `out`, without building it. */
+  readonly canonicalBytes: (s: State, out: Uint8Array) => void;
+}
+
 /** A canonicalizer for the layout, or undefined when nothing is interchangeable. */
-export function canonicalizer(L: Layout, template: State): ((s: State) => State) | undefined {
+export function canonicalizer(L: Layout, template: State): Canonicalizer | undefined {
   const groups = symmetryGroups(L);
   const memcgMaps = groupMaps(L.config.memcgs.length, groups.memcgs);
   const frameMaps = groupMaps(L.config.frames.length, groups.frames);
@@ -167,8 +174,8 @@ export function canonicalizer(L: Layout, template: State): ((s: State) => State)
   const n = codec.bytes;
   const buf = new Uint8Array(n);
   const out = new Uint8Array(n);
-  return (s: State) => {
-    codec.encode(s, buf, 0);
+  /** Index of the permutation with the smallest encoding of `buf` (0 = identity). */
+  const bestPerm = (): number => {
     let best = 0;
     for (let k = 1; k < bps.length; k++) {
       // Lexicographic comparison of permutation k's encoding with the best one so far, byte by byte.
@@ -181,8 +188,21 @@ export function canonicalizer(L: Layout, template: State): ((s: State) => State)
         }
       }
     }
-    if (best === 0) return s;
-    for (let j = 0; j < n; j++) out[j] = byteAt(bps[best], buf, j);
-    return codec.decode(out, 0);
+    return best;
+  };
+  return {
+    canonical: (s: State) => {
+      codec.encode(s, buf, 0);
+      const best = bestPerm();
+      if (best === 0) return s;
+      for (let j = 0; j < n; j++) out[j] = byteAt(bps[best], buf, j);
+      return codec.decode(out, 0);
+    },
+    canonicalBytes: (s: State, into: Uint8Array) => {
+      codec.encode(s, buf, 0);
+      const best = bestPerm();
+      if (best === 0) into.set(buf);
+      else for (let j = 0; j < n; j++) into[j] = byteAt(bps[best], buf, j);
+    },
   };
 }

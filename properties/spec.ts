@@ -17,7 +17,7 @@ export function memcgSpec(config: Config, design: Design): MemcgSpec {
   const L = layoutOf(config);
   const machine = new Machine(L, design);
   const init = initialState(L);
-  const canonical = canonicalizer(L, init);
+  const symmetry = canonicalizer(L, init);
   return {
     name: `memcg/${design.name}`,
     machine,
@@ -33,6 +33,6 @@ export function memcgSpec(config: Config, design: Design): MemcgSpec {
     invariants: invariants(L, design.scheme),
     witnesses: witnesses(L),
     codec: layoutCodec(init),
-    ...(canonical ? { canonical } : {}),
+    ...(symmetry ? { canonical: symmetry.canonical, canonicalBytes: symmetry.canonicalBytes } : {}),
   };
 }
