@@ -1,8 +1,287 @@
 /**
- * The HTML report (`--html FILE`): one self-contained file, no network. Built from the JSON result
- * (report/json.ts). Placeholder until the full viewer lands: see htmlReport below.
+ * The HTML report (`--html FILE`): one self-contained page built from the JSON result (report/json.ts).
+ * Inline CSS and script only, no URL of any kind, so it opens from disk without a network.
+ *
+ * Static parts are rendered here: the header (verdict, figures, violated claim), the witnesses, the
+ * swim lanes and one SVG plot per memcg. The page script only follows the current step (slider,
+ * prev/next, arrow keys, a click on a lane cell): label, changes, ledger, highlights, plot markers.
+ * Step 0 is the initial state. Lanes: one per CPU, and one for events without a CPU; a work item
+ * (cpu -1, label "cpuN ...") runs on CPU N and sits in its lane, marked as work, as in the Mermaid
+ * diagram of report/markdown.ts. Stable ids and data-testid attributes are for test/html.
  */
-export function htmlReport(result: Record<string, unknown>): string {
-  const data = JSON.stringify(result).replace(/</g, '\\u003c');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>memcg-check report</title></head><body><pre id="out"></pre><script>const RESULT = ${data};document.getElementById('out').textContent = JSON.stringify(RESULT, null, 2);</script></body></html>\n`;
+
+interface Holder {
+  readonly kind: string;
+  readonly who: string;
+  readonly refs: number;
 }
+interface LedgerRow {
+  readonly memcg: string;
+  readonly ref: number;
+  readonly holders: number;
+  readonly freed: boolean;
+  readonly list: readonly Holder[];
+}
+interface Step {
+  readonly step: number;
+  readonly label: string;
+  readonly cpu: number;
+  readonly changes: readonly string[];
+  readonly ledger: readonly LedgerRow[];
+}
+interface Violation {
+  readonly property: string;
+  readonly message: string;
+  readonly path: string;
+  readonly initialLedger: readonly LedgerRow[];
+  readonly trace: readonly Step[];
+}
+interface Witness {
+  readonly name: string;
+  readonly reached: boolean;
+  readonly depth?: number;
+}
+
+const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const idOf = (memcg: string) => memcg.replace(/[^A-Za-z0-9_-]/g, '_');
+const mismatch = (r: LedgerRow) => !r.freed && r.ref !== r.holders;
+const fmt = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : '?');
+
+export function htmlReport(result: Record<string, unknown>): string {
+  const v = result.violation as Violation | undefined;
+  const data = JSON.stringify(result).replace(/</g, '\\u003c');
+  const body = [header(result, v), v ? traceView(result, v) : '', witnesses(result)].join('\n');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>memcg-check: ${esc(result.verdict)} (${esc(result.design)}, ${esc(result.scope)})</title>
+<style>${CSS}</style></head>
+<body>
+${body}
+<script type="application/json" id="result-json">${data}</script>
+${v ? `<script>${SCRIPT}</script>` : ''}
+</body></html>
+`;
+}
+
+function header(r: Record<string, unknown>, v: Violation | undefined): string {
+  const stats = (r.stats ?? {}) as Record<string, unknown>;
+  const config = (r.config ?? {}) as { cpus?: number; memcgs?: { name: string }[]; batch?: number };
+  const memcgs = (config.memcgs ?? []).map((m) => m.name).join(', ');
+  const verdict = String(r.verdict);
+  const limit = r.limit ? `<p class="note" data-testid="limit">stopped early: ${esc(r.limit)}</p>` : '';
+  const vacuous = r.vacuous
+    ? '<p class="note" data-testid="vacuous">VACUOUS: a witness was never reached, so the claims were not really exercised.</p>'
+    : '';
+  const claim = v
+    ? `<section id="claim" class="claim"><h2>Violated: <code id="claim-property">${esc(v.property)}</code></h2>
+<p id="claim-message">${esc(v.message)}</p><p class="muted">after ${v.trace.length} steps; replay path <code id="claim-path">${esc(v.path)}</code></p></section>`
+    : '';
+  const dd = (k: string, val: unknown, id: string) => `<dt>${k}</dt><dd id="${id}">${esc(val)}</dd>`;
+  return `<header><h1>memcg-check <span id="verdict" class="verdict ${esc(verdict)}">${esc(verdict.toUpperCase())}</span></h1>
+<dl class="summary">${dd('design', r.variant ? `${r.design} (variant of ${r.scheme})` : r.design, 'design')}${dd('scope', r.scope, 'scope')}${dd('spec', r.spec, 'spec')}
+${dd('CPUs', config.cpus ?? '?', 'cpus')}${dd('memcgs', memcgs, 'memcgs')}${dd('batch', config.batch ?? '?', 'batch')}
+${dd('distinct states', fmt(stats.distinct), 'stat-distinct')}${dd('transitions', fmt(stats.transitions), 'stat-transitions')}${dd('depth', fmt(stats.depth), 'stat-depth')}${dd('time', `${fmt(stats.ms)} ms`, 'stat-ms')}</dl>
+${vacuous}${limit}</header>
+${claim}`;
+}
+
+function witnesses(r: Record<string, unknown>): string {
+  const ws = (r.witnesses ?? []) as Witness[];
+  const never = (r.neverFired ?? []) as string[];
+  const rows = ws
+    .map(
+      (w) =>
+        `<tr data-testid="witness-${esc(w.name)}" class="${w.reached ? '' : 'unreached'}"><td><code>${esc(w.name)}</code></td><td>${w.reached ? `reached at depth ${w.depth}` : 'NEVER reached'}</td></tr>`,
+    )
+    .join('');
+  const nf = never.length
+    ? `<p class="note" id="never-fired">actions that never fired: ${never.map((n) => `<code>${esc(n)}</code>`).join(', ')}</p>`
+    : '';
+  return `<section id="witnesses"><h2>Witnesses (${ws.filter((w) => w.reached).length}/${ws.length} reached)</h2>
+<table><tbody>${rows}</tbody></table>${nf}</section>`;
+}
+
+/** The lane of a step: its CPU, the CPU named by a work item's label, or the last lane (no CPU). */
+function laneOf(step: Pick<Step, 'cpu' | 'label'>, cpus: number): { lane: number; work: boolean } {
+  if (step.cpu >= 0) return { lane: step.cpu, work: false };
+  const m = /^cpu(\d+) /.exec(step.label);
+  return m && Number(m[1]) < cpus ? { lane: Number(m[1]), work: true } : { lane: cpus, work: false };
+}
+
+function traceView(r: Record<string, unknown>, v: Violation): string {
+  const n = v.trace.length;
+  return `<section id="trace"><h2>Trace</h2>
+<div class="controls"><button type="button" id="prev" title="previous step (left arrow)">&#9664; prev</button>
+<input type="range" id="step-slider" min="0" max="${n}" step="1" value="0" aria-label="step">
+<button type="button" id="next" title="next step (right arrow)">next &#9654;</button>
+<span id="step-counter"></span></div>
+<div class="current"><h3 id="step-label"></h3><ul id="step-changes"></ul>
+<p id="step-violation" class="violation-note" hidden>&#10007; ${esc(v.property)} violated here: ${esc(v.message)}</p></div>
+<div class="grid"><div>${lanes(r, v)}</div>
+<div><h3>Ledger</h3><table id="ledger"><thead><tr><th>memcg</th><th>css refcount</th><th>holders</th><th>status</th><th>held by</th></tr></thead><tbody></tbody></table>
+<h3>Refcount and holders over the steps</h3><p class="legend"><span class="key ref"></span> css refcount <span class="key holders"></span> holders <span class="key bad"></span> mismatch</p>
+<div id="plots">${v.initialLedger.map((row) => plot(v, row.memcg)).join('\n')}</div></div></div></section>`;
+}
+
+function lanes(r: Record<string, unknown>, v: Violation): string {
+  const cpus = Number(r.cpus ?? (r.config as { cpus?: number } | undefined)?.cpus ?? 1);
+  const head = [...Array.from({ length: cpus }, (_, c) => `cpu${c}`), 'no CPU'];
+  const rows = v.trace.map((st) => {
+    const { lane, work } = laneOf(st, cpus);
+    const bad = st.ledger.some(mismatch) ? ' mismatch' : '';
+    const cells = head.map((_, l) => {
+      if (l !== lane) return '<td></td>';
+      const text = lane < cpus ? st.label.replace(/^cpu\d+ /, '') : st.label;
+      const title = [st.label, ...st.changes].join('\n');
+      return `<td><button type="button" class="cell${work ? ' work' : ''}" data-testid="lane-cell-${st.step}" data-step="${st.step}" data-lane="${l}" title="${esc(title)}">${work ? '<span class="tag">work</span> ' : ''}${esc(text)}</button></td>`;
+    });
+    return `<tr data-row="${st.step}" class="row${bad}${st.step === v.trace.length ? ' last' : ''}"><th>${st.step}</th>${cells.join('')}</tr>`;
+  });
+  return `<h3>Swim lanes</h3><table id="lanes"><thead><tr><th>#</th>${head.map((h, l) => `<th data-lane="${l}">${h}</th>`).join('')}</tr></thead>
+<tbody><tr data-row="0" class="row"><th>0</th><td colspan="${head.length}"><button type="button" class="cell" data-testid="lane-cell-0" data-step="0">initial state</button></td></tr>
+${rows.join('\n')}</tbody></table>`;
+}
+
+const W = 420;
+const H = 130;
+const PAD = { l: 30, r: 10, t: 10, b: 22 };
+
+/** One memcg's css refcount and holders at steps 0..n, two polylines, mismatches shaded. */
+function plot(v: Violation, memcg: string): string {
+  const ledgers = [v.initialLedger, ...v.trace.map((s) => s.ledger)];
+  const rows = ledgers.map((l) => l.find((x) => x.memcg === memcg));
+  const n = rows.length - 1;
+  const top = Math.max(1, ...rows.map((x) => Math.max(x?.ref ?? 0, x?.holders ?? 0)));
+  const dx = (W - PAD.l - PAD.r) / Math.max(1, n);
+  const dy = (H - PAD.t - PAD.b) / top;
+  const x = (i: number) => +(PAD.l + i * dx).toFixed(1);
+  const y = (val: number) => +(H - PAD.b - val * dy).toFixed(1);
+  const line = (key: 'ref' | 'holders') => rows.map((row, i) => `${x(i)},${y(row?.[key] ?? 0)}`).join(' ');
+  const bands = rows
+    .map((row, i) =>
+      row && (mismatch(row) || row.freed)
+        ? `<rect class="${row.freed ? 'freed' : 'bad'}" x="${x(i) - dx / 2}" y="${PAD.t}" width="${dx}" height="${H - PAD.t - PAD.b}"/>`
+        : '',
+    )
+    .join('');
+  const ticks = Array.from({ length: top + 1 }, (_, k) => k)
+    .filter((k) => top <= 8 || k % Math.ceil(top / 8) === 0)
+    .map(
+      (k) =>
+        `<line class="grid" x1="${PAD.l}" x2="${W - PAD.r}" y1="${y(k)}" y2="${y(k)}"/><text x="${PAD.l - 6}" y="${y(k) + 4}" text-anchor="end">${k}</text>`,
+    )
+    .join('');
+  const xs = Array.from({ length: n + 1 }, (_, i) => i)
+    .filter((i) => i === n || (n <= 15 ? true : i % 5 === 0 && n - i >= 3))
+    .map((i) => `<text x="${x(i)}" y="${H - 6}" text-anchor="middle">${i}</text>`)
+    .join('');
+  const id = `plot-${idOf(memcg)}`;
+  return `<figure><figcaption>${esc(memcg)}</figcaption><svg id="${id}" data-testid="${id}" data-memcg="${esc(memcg)}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" data-x0="${PAD.l}" data-dx="${dx}" data-y0="${H - PAD.b}" data-dy="${dy}" role="img"><title>${esc(memcg)}: css refcount and holders over ${n} steps</title>
+${bands}${ticks}${xs}<polyline class="ref" points="${line('ref')}"/><polyline class="holders" points="${line('holders')}"/>
+<line class="marker" id="${id}-marker" x1="${PAD.l}" x2="${PAD.l}" y1="${PAD.t}" y2="${H - PAD.b}"/><circle class="ref" id="${id}-ref" r="4" cx="${PAD.l}" cy="${H - PAD.b}"/><circle class="holders" id="${id}-holders" r="3" cx="${PAD.l}" cy="${H - PAD.b}"/></svg></figure>`;
+}
+
+const CSS = `
+:root{--fg:#1d2430;--muted:#667085;--line:#d0d5dd;--bg:#fff;--hl:#fff4c2;--bad:#c8102e;--ref:#1f5fbf;--hold:#e07b00}
+*{box-sizing:border-box}body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,"Liberation Sans",sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;padding:16px 24px;max-width:1400px}
+h1{font-size:22px;margin:0 0 8px}h2{font-size:17px;margin:18px 0 8px}h3{font-size:15px;margin:12px 0 6px}code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:13px}
+.verdict{padding:2px 10px;border-radius:4px;color:#fff;font-size:16px;vertical-align:middle}.verdict.violated{background:var(--bad)}.verdict.verified{background:#1a7f37}.verdict.incomplete{background:#9a6700}
+.summary{display:grid;grid-template-columns:repeat(6,auto);gap:2px 12px;justify-content:start;margin:0}.summary dt{color:var(--muted)}.summary dd{margin:0;font-weight:600}
+.note{background:#fff8e1;border-left:4px solid #9a6700;padding:6px 10px}.muted{color:var(--muted)}
+.claim{border:1px solid var(--bad);border-left-width:6px;border-radius:4px;padding:4px 14px;background:#fff5f5}.claim h2{margin:8px 0 4px;color:var(--bad)}
+.controls{display:flex;align-items:center;gap:10px;position:sticky;top:0;background:var(--bg);padding:6px 0;z-index:1}#step-slider{flex:1}button{font:inherit;cursor:pointer}
+.current{border:1px solid var(--line);border-radius:4px;padding:4px 12px;min-height:90px}#step-changes{margin:4px 0;font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-size:13px}.violation-note{color:var(--bad);font-weight:600}
+.grid{display:grid;grid-template-columns:minmax(0,1.1fr) minmax(0,1fr);gap:24px;align-items:start}
+table{border-collapse:collapse}th,td{border:1px solid var(--line);padding:3px 6px;text-align:left;vertical-align:top}
+#lanes{width:100%;table-layout:fixed}#lanes thead th:first-child,#lanes tbody th{width:34px;text-align:right;color:var(--muted)}
+#lanes .cell{display:block;width:100%;text-align:left;border:1px solid var(--line);background:#f6f8fa;border-radius:3px;padding:2px 5px;font-size:12px;overflow-wrap:anywhere}
+#lanes .cell.work{border-style:dashed}.tag{font-size:10px;background:#e4e7ec;border-radius:3px;padding:0 3px}
+#lanes tr.mismatch th{border-left:4px solid var(--bad)}#lanes tr.last .cell{border-color:var(--bad)}#lanes tr.current td,#lanes tr.current th{background:var(--hl)}#lanes tr.current .cell{border-color:#9a6700;background:#ffe58f;font-weight:600}
+#ledger td.num{text-align:right;font-variant-numeric:tabular-nums}#ledger .changed{background:var(--hl)}#ledger tr.mismatch td{background:#fde8e8}#ledger .status-bad{color:var(--bad);font-weight:700}#ledger ul{margin:0;padding-left:16px}
+figure{margin:0 0 10px}figcaption{font-weight:600}svg text{font-size:10px;fill:var(--muted)}svg .grid{stroke:#eaecf0}
+polyline{fill:none;stroke-width:2}polyline.ref{stroke:var(--ref)}polyline.holders{stroke:var(--hold);stroke-dasharray:5 3}
+circle.ref{fill:var(--ref)}circle.holders{fill:var(--hold)}rect.bad{fill:var(--bad);opacity:.15}rect.freed{fill:#98a2b3;opacity:.2}.marker{stroke:var(--fg);stroke-width:1}
+.legend .key{display:inline-block;width:18px;height:3px;vertical-align:middle;margin-left:8px}.key.ref{background:var(--ref)}.key.holders{background:var(--hold)}.key.bad{background:var(--bad);opacity:.3;height:10px}
+tr.unreached td{color:var(--bad)}
+`;
+
+/** The page script: follows the current step. Reads the embedded result; writes text only. */
+const SCRIPT = `(() => {
+  const R = JSON.parse(document.getElementById('result-json').textContent);
+  const V = R.violation;
+  const steps = [{ step: 0, label: 'initial state', changes: [], ledger: V.initialLedger }].concat(V.trace);
+  const N = steps.length - 1;
+  const $ = (id) => document.getElementById(id);
+  const slider = $('step-slider');
+  const el = (tag, text, cls) => { const e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; };
+  const idOf = (m) => m.replace(/[^A-Za-z0-9_-]/g, '_');
+  let cur = -1;
+  function ledger(i) {
+    const body = $('ledger').tBodies[0];
+    const before = i > 0 ? steps[i - 1].ledger : [];
+    body.replaceChildren();
+    for (const row of steps[i].ledger) {
+      const was = before.find((b) => b.memcg === row.memcg);
+      const bad = !row.freed && row.ref !== row.holders;
+      const d = row.ref - row.holders;
+      const tr = el('tr', undefined, bad ? 'mismatch' : '');
+      tr.dataset.testid = 'ledger-row-' + row.memcg;
+      const cell = (text, key, cls) => { const td = el('td', text, cls); td.dataset.testid = 'ledger-' + key + '-' + row.memcg; tr.append(td); return td; };
+      cell(row.memcg, 'memcg');
+      cell(String(row.ref), 'ref', 'num' + (was && was.ref !== row.ref ? ' changed' : ''));
+      cell(String(row.holders), 'holders', 'num' + (was && was.holders !== row.holders ? ' changed' : ''));
+      cell(row.freed ? 'freed' : bad ? 'MISMATCH (' + (d > 0 ? '+' : '') + d + ')' : 'ok', 'status', bad ? 'status-bad' : '');
+      const ul = el('ul');
+      for (const h of row.list) ul.append(el('li', (h.refs > 1 ? h.refs + 'x ' : '') + h.who));
+      cell('', 'list', row.list.length ? '' : 'muted').append(row.list.length ? ul : 'none');
+      body.append(tr);
+    }
+  }
+  function markers(i) {
+    for (const row of steps[i].ledger) {
+      const svg = $('plot-' + idOf(row.memcg));
+      if (!svg) continue;
+      const r1 = (n) => String(+n.toFixed(1));
+      const x = r1(+svg.dataset.x0 + i * +svg.dataset.dx);
+      const y = (v) => r1(+svg.dataset.y0 - v * +svg.dataset.dy);
+      const m = $(svg.id + '-marker');
+      m.setAttribute('x1', x); m.setAttribute('x2', x);
+      for (const k of ['ref', 'holders']) { const c = $(svg.id + '-' + k); c.setAttribute('cx', x); c.setAttribute('cy', y(row[k])); }
+    }
+  }
+  function show(i) {
+    i = Math.max(0, Math.min(N, Math.round(Number(i)) || 0));
+    if (i === cur) return;
+    cur = i;
+    const st = steps[i];
+    slider.value = String(i);
+    $('step-counter').textContent = i === 0 ? 'initial state (step 0 of ' + N + ')' : 'step ' + i + ' of ' + N;
+    $('step-label').textContent = i === 0 ? 'initial state' : i + '. ' + st.label;
+    const ch = $('step-changes');
+    ch.replaceChildren(...(st.changes.length ? st.changes.map((c) => el('li', c)) : [el('li', i === 0 ? '(start)' : '(no change)')]));
+    $('step-violation').hidden = i !== N;
+    $('prev').disabled = i === 0;
+    $('next').disabled = i === N;
+    ledger(i);
+    markers(i);
+    for (const tr of document.querySelectorAll('#lanes tr[data-row]')) {
+      const on = Number(tr.dataset.row) === i;
+      tr.classList.toggle('current', on);
+      if (on) tr.setAttribute('aria-current', 'step'); else tr.removeAttribute('aria-current');
+    }
+    try { history.replaceState(null, '', '#step-' + i); } catch {}
+  }
+  slider.addEventListener('input', () => show(slider.value));
+  $('prev').addEventListener('click', () => show(cur - 1));
+  $('next').addEventListener('click', () => show(cur + 1));
+  $('lanes').addEventListener('click', (e) => { const b = e.target.closest('[data-step]'); if (b) show(b.dataset.step); });
+  document.addEventListener('keydown', (e) => {
+    if (e.target === slider || e.altKey || e.ctrlKey || e.metaKey) return;
+    const to = { ArrowLeft: cur - 1, ArrowRight: cur + 1, Home: 0, End: N }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    show(to);
+  });
+  const h = /^#step-(\\d+)$/.exec(location.hash);
+  show(h ? h[1] : 0);
+})();`;

@@ -2,7 +2,8 @@
 import type { CheckResult, Trace } from '../checker/index.js';
 import { formatPath } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
-import type { Layout, State } from '../model/state.js';
+import { pageName } from '../model/names.js';
+import { type Layout, Oops, type State } from '../model/state.js';
 import { holderRefs, holders, sumRefs } from '../properties/holders.js';
 import { changes, formatChange } from './diff.js';
 
@@ -75,6 +76,8 @@ export function renderLedger(info: RunInfo, s: State): string[] {
  * gets and puts of that step. Every later step inherits the imbalance; this is where it was made.
  */
 export function blame(info: RunInfo, trace: Trace<State, MemcgAction>): string | undefined {
+  const uaf = useAfterFreeBlame(info, trace);
+  if (uaf) return uaf;
   const mismatch = (s: State) => {
     for (let m = 1; m < s.memcg.length; m++) {
       if (!s.memcg[m].freed && s.memcg[m].ref !== holderRefs(s, info.L, m, info.scheme)) return m;
@@ -103,6 +106,46 @@ export function blame(info: RunInfo, trace: Trace<State, MemcgAction>): string |
     prev = st.state;
   }
   return undefined;
+}
+
+/** Pointers to memcg m (index + 1 = ptr) in a state, in kernel words, that hold no reference of their own in `old`. */
+function pointersTo(s: State, L: RunInfo['L'], ptr: number): string[] {
+  const out: string[] = [];
+  s.page.forEach((pm, p) => {
+    if (pm === ptr) out.push(`page ${pageName(L, p)}->mem_cgroup`);
+  });
+  s.stock.forEach((st, c) => {
+    if (st.cached === ptr) out.push(`stock[cpu${c}].cached`);
+  });
+  s.cpu.forEach((c, i) => {
+    if (c.seen === ptr) out.push(`cpu${i}'s drain_all_stock local memcg`);
+    if (c.ugMemcg === ptr) out.push(`cpu${i}'s ug->memcg`);
+  });
+  return out;
+}
+
+/**
+ * For a use after free: the step that freed the memcg, the pointers to it that were still live
+ * then, and the step at which each was taken.
+ */
+function useAfterFreeBlame(info: RunInfo, trace: Trace<State, MemcgAction>): string | undefined {
+  const last = trace.steps.length ? trace.steps[trace.steps.length - 1].state : trace.initial;
+  if (last.oops !== Oops.useAfterFree) return undefined;
+  const ptr = last.oopsMemcg;
+  const name = info.L.config.memcgs[ptr - 1].name;
+  const states = [trace.initial, ...trace.steps.map((s) => s.state)];
+  const freedAt = states.findIndex((s) => s.memcg[ptr - 1].freed === 1);
+  if (freedAt <= 0) return undefined;
+  const live = pointersTo(states[freedAt], info.L, ptr);
+  const taken = live.map((p) => {
+    let k = freedAt;
+    while (k > 0 && pointersTo(states[k - 1], info.L, ptr).includes(p)) k--;
+    return `${p} (set at step ${k}: ${trace.steps[k - 1]?.label ?? 'initially'})`;
+  });
+  const freer = trace.steps[freedAt - 1].label;
+  return live.length
+    ? `${name} was freed at step ${freedAt} (${freer}) while ${taken.join(' and ')} still pointed to it without a reference`
+    : `${name} was freed at step ${freedAt} (${freer}); it is dereferenced afterwards`;
 }
 
 export function renderResult(
