@@ -57,6 +57,9 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   let via = new Uint16Array(1 << 12);
   const initialSource: number[] = [];
   const fired: Record<string, number> = {};
+  const kindCells = new Map<string, { n: number }>();
+  let lastKind: string | undefined;
+  let lastCell: { n: number } | undefined;
   const witnessFound: number[] = (spec.witnesses ?? []).map(() => -1);
   const witnessDepth: number[] = witnessFound.map(() => -1);
   let witnessesLeft = witnessFound.length;
@@ -146,6 +149,8 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   // Only once something is stored: slot 0 of an empty store holds no state to decode.
   const scratch: S | undefined = fast && store.count > 0 ? store.load(0) : undefined;
   const loadInto = fast ? store.loadInto! : undefined;
+  const parentScratch: S | undefined = fast && store.count > 0 ? store.load(0) : undefined;
+  const newScratch: S | undefined = fast && store.count > 0 ? store.load(0) : undefined;
   const apply = spec.apply;
   outer: while (head < store.count && !violation && limit?.kind !== 'maxStates' && limit?.kind !== 'memory') {
     if (head === levelEnd) {
@@ -153,7 +158,12 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
       levelEnd = store.count;
     }
     const id = head++;
-    const s = store.load(id);
+    // On the fast path the parent is decoded into a reusable object: guards only read it.
+    let s: S;
+    if (parentScratch) {
+      loadInto!(id, parentScratch);
+      s = parentScratch;
+    } else s = store.load(id);
     let index = 0;
     let enabled: Iterable<A>;
     try {
@@ -186,13 +196,27 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
         throw specThrew(spec, 'next', id, a, e);
       }
       transitions++;
+      // Fire counts: consecutive actions often share a kind; look the counter up only on a change.
       const k = kindOf(a);
-      fired[k] = (fired[k] ?? 0) + 1;
+      if (k !== lastKind) {
+        lastKind = k;
+        lastCell = kindCells.get(k);
+        if (lastCell === undefined) {
+          lastCell = { n: 0 };
+          kindCells.set(k, lastCell);
+        }
+      }
+      lastCell!.n++;
       const nid = visit(t, id, index, level + 1);
       index++;
       if (nid === -2) break outer;
       if (nid >= 0) {
-        if (examine(t ?? store.load(nid), nid, level + 1)) break outer;
+        let fresh = t;
+        if (fresh === null) {
+          loadInto!(nid, newScratch!);
+          fresh = newScratch!;
+        }
+        if (examine(fresh, nid, level + 1)) break outer;
       }
     }
     if ((head & 255) === 0) {
@@ -218,6 +242,7 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   if (!violation && !limit && head < store.count) limit = { kind: 'timeout', value: timeoutMs };
 
   const ms = performance.now() - started;
+  for (const [k, cell] of kindCells) fired[k] = cell.n;
   const pathTo = (id: number): number[] => {
     const path: number[] = [];
     let cur = id;

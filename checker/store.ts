@@ -34,8 +34,10 @@ export class PackedStore<S> implements StateStore<S> {
   private capacity: number;
   private u8: Uint8Array;
   private u32: Uint32Array;
-  private hashes: Uint32Array;
-  private table: Uint32Array; // id + 1, 0 = empty
+  /** Open addressing: slot i is the pair [hash, id + 1] at 2i, 2i+1 (id + 1 = 0: empty). The hash
+   * beside the id rejects most mismatches without touching the state's row. */
+  private table: Uint32Array;
+  /** Number of slots - 1 (slots are a power of two). */
   private mask: number;
   private readonly scratch8: Uint8Array;
   private readonly scratch32: Uint32Array;
@@ -50,9 +52,9 @@ export class PackedStore<S> implements StateStore<S> {
     this.capacity = initialCapacity;
     this.u32 = new Uint32Array(this.capacity * this.stride);
     this.u8 = new Uint8Array(this.u32.buffer);
-    this.hashes = new Uint32Array(this.capacity);
-    this.table = new Uint32Array(nextPow2(Math.ceil(this.capacity / MAX_LOAD)));
-    this.mask = this.table.length - 1;
+    const slots = nextPow2(Math.ceil(this.capacity / MAX_LOAD));
+    this.table = new Uint32Array(slots * 2);
+    this.mask = slots - 1;
     this.scratch32 = new Uint32Array(this.stride);
     this.scratch8 = new Uint8Array(this.scratch32.buffer);
   }
@@ -76,10 +78,9 @@ export class PackedStore<S> implements StateStore<S> {
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
-      const e = table[slot];
+      const e = table[2 * slot + 1];
       if (e === 0) break;
-      const id = e - 1;
-      if (this.hashes[id] === h && this.sameWords(id)) return id;
+      if (table[2 * slot] === h && this.sameWords(e - 1)) return e - 1;
       slot = (slot + 1) & mask;
     }
     this.lastHash = h;
@@ -92,9 +93,9 @@ export class PackedStore<S> implements StateStore<S> {
     if (this.count === this.capacity) this.grow();
     const id = this.count++;
     this.u32.set(this.scratch32, id * this.stride);
-    this.hashes[id] = this.lastHash;
-    this.table[this.lastSlot] = id + 1;
-    if (this.count > this.table.length * MAX_LOAD) this.rehash();
+    this.table[2 * this.lastSlot] = this.lastHash;
+    this.table[2 * this.lastSlot + 1] = id + 1;
+    if (this.count > (this.mask + 1) * MAX_LOAD) this.rehash();
     return id;
   }
 
@@ -119,17 +120,17 @@ export class PackedStore<S> implements StateStore<S> {
   }
 
   bytes(): number {
-    return this.u32.byteLength + this.hashes.byteLength + this.table.byteLength;
+    return this.u32.byteLength + this.table.byteLength;
   }
 
   bytesPerState(): number {
-    return this.stride * 4 + 4 + (4 * this.table.length) / Math.max(1, this.count);
+    return this.stride * 4 + (4 * this.table.length) / Math.max(1, this.count);
   }
 
   growthBytes(): number {
     let extra = 0;
-    if (this.count === this.capacity) extra += this.capacity * (this.stride * 4 + 4);
-    if (this.count + 1 > this.table.length * MAX_LOAD) extra += this.table.length * 8;
+    if (this.count === this.capacity) extra += this.capacity * this.stride * 4;
+    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) extra += this.table.byteLength * 2;
     return extra;
   }
 
@@ -147,18 +148,18 @@ export class PackedStore<S> implements StateStore<S> {
     u32.set(this.u32);
     this.u32 = u32;
     this.u8 = new Uint8Array(u32.buffer);
-    const hashes = new Uint32Array(this.capacity);
-    hashes.set(this.hashes);
-    this.hashes = hashes;
   }
 
   private rehash(): void {
-    const table = new Uint32Array(this.table.length * 2);
-    const mask = table.length - 1;
-    for (let id = 0; id < this.count; id++) {
-      let slot = this.hashes[id] & mask;
-      while (table[slot] !== 0) slot = (slot + 1) & mask;
-      table[slot] = id + 1;
+    const old = this.table;
+    const table = new Uint32Array(old.length * 2);
+    const mask = table.length / 2 - 1;
+    for (let i = 0; i < old.length; i += 2) {
+      if (old[i + 1] === 0) continue;
+      let slot = old[i] & mask;
+      while (table[2 * slot + 1] !== 0) slot = (slot + 1) & mask;
+      table[2 * slot] = old[i];
+      table[2 * slot + 1] = old[i + 1];
     }
     this.table = table;
     this.mask = mask;
