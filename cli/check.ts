@@ -7,7 +7,7 @@ import { toItf } from '../report/itf.js';
 import { resultJson } from '../report/json.js';
 import { renderResult } from '../report/text.js';
 import { checkOptions, format, parse, resolveModel } from './options.js';
-import { checkOutPath, emit, writeWhole } from './output.js';
+import { checkOutPath, emit, useColor, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
 
@@ -74,7 +74,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
             : 'NOT what this run gave.'
         }`
       : '';
-  emit(text + note, flags.out);
+  emit(text + note, flags.out, fmt === 'text' && useColor());
   if (flags.html !== undefined) writeWhole(flags.html, htmlReport(resultJson(info, options, r)));
   if (flags.itf !== undefined) {
     if (!r.violation)
