@@ -54,7 +54,10 @@ export function runBlock(x: Ctx, ops: readonly Op[]): void {
  * nested calls (refill_stock → drain_stock) do not clobber each other.
  */
 export function call(x: Ctx, name: string, args: { m?: number; n?: number; st?: number }): boolean {
-  const saved = [x.m, x.n, x.st, x.old];
+  const m = x.m;
+  const n = x.n;
+  const st = x.st;
+  const old = x.old;
   x.m = args.m ?? x.m;
   x.n = args.n ?? x.n;
   x.st = args.st ?? x.st;
@@ -64,7 +67,10 @@ export function call(x: Ctx, name: string, args: { m?: number; n?: number; st?: 
   if (!ops) throw new Error(`design has no function "${name}"`);
   runBlock(x, ops);
   x.stop = false;
-  [x.m, x.n, x.st, x.old] = saved;
+  x.m = m;
+  x.n = n;
+  x.st = st;
+  x.old = old;
   return x.ret;
 }
 
