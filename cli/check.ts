@@ -1,12 +1,15 @@
 /** `memcg-check check`: one design or variant at one scope. */
-import { check } from '../checker/index.js';
-import { layoutOf } from '../model/state.js';
-import { memcgSpec } from '../properties/spec.js';
+import { type CheckResult, check } from '../checker/index.js';
+import type { MemcgAction } from '../model/machine.js';
+import { type Layout, layoutOf, type State } from '../model/state.js';
+import { type MemcgSpec, memcgSpec } from '../properties/spec.js';
 import { htmlReport } from '../report/html.js';
 import { toItf } from '../report/itf.js';
 import { resultJson } from '../report/json.js';
+import { type JUnitCase, junitXml } from '../report/junit.js';
+import { markdownSummary } from '../report/markdown.js';
 import { renderResult } from '../report/text.js';
-import { checkOptions, format, parse, resolveModel } from './options.js';
+import { checkOptions, format, parse, type Resolved, resolveModel } from './options.js';
 import { checkOutPath, emit, useColor, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
@@ -31,6 +34,8 @@ const ALLOWED = [
   'html',
   'itf',
   'view',
+  'junit',
+  'markdown',
 ] as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -41,6 +46,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
   checkOutPath(flags.out);
   checkOutPath(flags.html, 'html');
   checkOutPath(flags.itf, 'itf');
+  checkOutPath(flags.junit, 'junit');
+  checkOutPath(flags.markdown, 'markdown');
   const view = flags.view ?? 'steps';
   if (view !== 'steps' && view !== 'timeline')
     throw new UsageError(`--view must be steps or timeline, got "${view}"`);
@@ -58,13 +65,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
     config: model.config,
     ...(model.variant ? { variant: model.variant.name } : {}),
   };
-  const text =
-    fmt === 'json'
-      ? JSON.stringify(resultJson(info, options, r))
-      : renderResult({ ...info, design: model.designLabel }, r, view).replace(
-          /Replay: memcg-check replay .*/,
-          `Replay: memcg-check replay ${model.modelArgs} --path ${r.violation?.trace.path.join('/')}`,
-        );
+  const textReport = (v: 'steps' | 'timeline') =>
+    renderResult({ ...info, design: model.designLabel }, r, v).replace(
+      /Replay: memcg-check replay .*/,
+      `Replay: memcg-check replay ${model.modelArgs} --path ${r.violation?.trace.path.join('/')}`,
+    );
+  const text = fmt === 'json' ? JSON.stringify(resultJson(info, options, r)) : textReport(view);
   const expected = model.variant?.expect;
   const note =
     fmt === 'text' && expected
@@ -76,6 +82,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
       : '';
   emit(text + note, flags.out, fmt === 'text' && useColor());
   if (flags.html !== undefined) writeWhole(flags.html, htmlReport(resultJson(info, options, r)));
+  const title = `memcg-check check: design ${model.designLabel}, scope ${model.scopeName}`;
+  if (flags.junit !== undefined)
+    writeWhole(
+      flags.junit,
+      junitXml(title, junitCases(model, spec, r, textReport('steps')), r.stats.ms / 1000),
+    );
+  if (flags.markdown !== undefined) writeWhole(flags.markdown, checkMarkdown(title, model, info.L, r));
   if (flags.itf !== undefined) {
     if (!r.violation)
       throw new UsageError(`--itf: the run was ${r.verdict}; there is no counterexample to write`);
@@ -92,4 +105,105 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (r.verdict === 'violated' || r.vacuous) return EXIT.violated;
   if (r.verdict === 'incomplete') return EXIT.incomplete;
   return EXIT.verified;
+}
+
+type Result = CheckResult<State, MemcgAction>;
+
+const LIMIT_FLAGS: Record<string, (v: number) => string> = {
+  maxStates: (v) => `--max-states ${v}`,
+  maxDepth: (v) => `--max-depth ${v}`,
+  timeout: (v) => `--timeout ${v / 1000}`,
+  memory: (v) => `--max-memory ${v / 2 ** 20}`,
+};
+const limitText = (l: NonNullable<Result['limit']>) =>
+  LIMIT_FLAGS[l.kind]?.(l.value) ?? `${l.kind} ${l.value}`;
+
+/**
+ * `--junit`: a case per claim, then a case per witness (docs/output.md, "JUnit"). The violated claim
+ * fails; a claim or witness that a stopped run (a violation, a limit) could not judge is skipped;
+ * a witness a complete run never reached fails (the claims may hold vacuously).
+ */
+function junitCases(model: Resolved, spec: MemcgSpec, r: Result, report: string): JUnitCase[] {
+  const cls = `memcg-check.${model.variant?.name ?? model.design.name}.${model.scopeName}`;
+  const unjudged = r.violation
+    ? 'not checked to completion: the run stopped at the first violation'
+    : r.limit
+      ? `not checked to completion: the run was stopped by ${limitText(r.limit)}`
+      : undefined;
+  const claims = spec.invariants.map(
+    (inv): JUnitCase => ({
+      name: inv.name,
+      classname: `${cls}.claim`,
+      seconds: 0,
+      ...(r.violation?.property === inv.name
+        ? { failure: { message: `${inv.name}: ${r.violation.message}`, detail: report } }
+        : unjudged !== undefined
+          ? { skipped: unjudged }
+          : {}),
+    }),
+  );
+  const witnesses = r.witnesses.map(
+    (w): JUnitCase => ({
+      name: w.name,
+      classname: `${cls}.witness`,
+      seconds: 0,
+      ...(w.reached
+        ? {}
+        : unjudged !== undefined
+          ? { skipped: unjudged }
+          : {
+              failure: {
+                message: `${w.name} was never reached: the claims may hold only vacuously`,
+                detail: report,
+              },
+            }),
+    }),
+  );
+  return [...claims, ...witnesses];
+}
+
+/** `--markdown`: the gate table with one row (expected: the variant's expectation, else verified), and the diagram of a violation. */
+function checkMarkdown(title: string, model: Resolved, L: Layout, r: Result): string {
+  const expect = model.variant?.expect ?? 'verified';
+  const want = expect === 'verified' ? 'verified' : `violated: ${expect.violated}`;
+  const got = r.violation
+    ? `violated: ${r.violation.property}`
+    : r.limit
+      ? `incomplete (${limitText(r.limit)})`
+      : r.verdict;
+  const problems: string[] = [];
+  if (got !== want) problems.push(`expected ${want}, got ${got}`);
+  if (r.vacuous)
+    problems.push(
+      `witnesses never reached: ${r.witnesses
+        .filter((w) => !w.reached)
+        .map((w) => w.name)
+        .join(', ')}`,
+    );
+  return markdownSummary(
+    title,
+    [
+      {
+        gate: `${model.variant?.name ?? model.design.name} at ${model.scopeName}`,
+        expected: want,
+        got,
+        states: r.stats.distinct,
+        depth: r.stats.depth,
+        seconds: r.stats.ms / 1000,
+        ok: problems.length === 0,
+        problems,
+        ...(r.violation
+          ? {
+              trace: {
+                L,
+                trace: r.violation.trace,
+                claim: r.violation.property,
+                message: r.violation.message,
+              },
+            }
+          : {}),
+      },
+    ],
+    'checks',
+  );
 }

@@ -34,6 +34,8 @@ Options:
   --view steps|timeline  the counterexample as numbered steps (default) or a column per CPU
   --itf FILE             write the counterexample in the Informal Trace Format (Quint, Apalache)
   --html FILE            write a self-contained HTML report (step slider, swim lanes, ledger, plot)
+  --junit FILE           write a JUnit XML report (check: a test case per claim and per witness)
+  --markdown FILE        write a Markdown summary (a table, and a Mermaid diagram of a counterexample)
 
 Exit codes: 0 verified, 1 violated (or a witness never reached), 2 bad input or usage,
 3 incomplete (a limit stopped the run).`;

@@ -34,18 +34,18 @@ export function holders(s: State, L: Layout, m: number, scheme: 'old' | 'new'): 
   });
   s.stock.forEach((st, c) => {
     if (st.cached !== ptr) return;
-    if (scheme === 'new') out.push({ kind: 'stock', who: `stock of cpu${c} (${st.nr} pages)`, refs: 1 });
-    else if (st.nr > 0) out.push({ kind: 'stock', who: `stock of cpu${c} (${st.nr} pages)`, refs: st.nr });
+    if (scheme === 'new') out.push({ kind: 'stock', who: `stock of cpu${c} (${pages(st.nr)})`, refs: 1 });
+    else if (st.nr > 0) out.push({ kind: 'stock', who: `stock of cpu${c} (${pages(st.nr)})`, refs: st.nr });
   });
   s.cpu.forEach((c, i) => {
     if (c.ugMemcg === ptr) {
       const refs = scheme === 'new' ? 1 : c.ugNr;
-      if (refs > 0) out.push({ kind: 'ug', who: `uncharge batch of cpu${i} (${c.ugNr} pages)`, refs });
+      if (refs > 0) out.push({ kind: 'ug', who: `uncharge batch of cpu${i} (${pages(c.ugNr)})`, refs });
     }
     if (c.memcg === ptr && c.tmp)
       out.push({ kind: 'lookup', who: `lookup ref of cpu${i}’s mem_cgroup_charge`, refs: 1 });
     if (scheme === 'old' && c.memcg === ptr && c.nr > 0) {
-      out.push({ kind: 'charge', who: `cpu${i}’s charge not yet committed (${c.nr} pages)`, refs: c.nr });
+      out.push({ kind: 'charge', who: `cpu${i}’s charge not yet committed (${pages(c.nr)})`, refs: c.nr });
     }
   });
   return out;
@@ -79,6 +79,8 @@ export function holderRefs(s: State, L: Layout, m: number, scheme: 'old' | 'new'
   }
   return n;
 }
+
+const pages = (n: number) => (n === 1 ? '1 page' : `${n} pages`);
 
 export function sumRefs(hs: readonly Holder[]): number {
   return hs.reduce((n, h) => n + h.refs, 0);

@@ -56,7 +56,14 @@ export function changes(L: Layout, a: State, b: State): Change[] {
     push(`cpu${i} ug->memcg`, ptrName(L, c.ugMemcg), ptrName(L, d.ugMemcg));
     push(`cpu${i} ug->nr_pages`, c.ugNr, d.ugNr);
     push(`cpu${i} rcu depth`, c.rcu, d.rcu);
-    push(`cpu${i} drain_all_stock memcg`, ptrName(L, c.seen), ptrName(L, d.seen));
+    if (c.seen !== d.seen) {
+      const from = d.seen !== 0 ? ` (read from stock[cpu${d.i}].cached)` : '';
+      out.push({
+        what: `cpu${i} drain_all_stock memcg`,
+        from: ptrName(L, c.seen),
+        to: `${ptrName(L, d.seen)}${from}`,
+      });
+    }
     if (c.tmp !== d.tmp || (d.tmp && c.memcg !== d.memcg)) {
       push(`cpu${i} lookup ref`, c.tmp ? ptrName(L, c.memcg) : 'none', d.tmp ? ptrName(L, d.memcg) : 'none');
     }

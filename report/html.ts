@@ -68,7 +68,9 @@ function header(r: Record<string, unknown>, v: Violation | undefined): string {
   const config = (r.config ?? {}) as { cpus?: number; memcgs?: { name: string }[]; batch?: number };
   const memcgs = (config.memcgs ?? []).map((m) => m.name).join(', ');
   const verdict = String(r.verdict);
-  const limit = r.limit ? `<p class="note" data-testid="limit">stopped early: ${esc(r.limit)}</p>` : '';
+  const limit = r.limit
+    ? `<p class="note" data-testid="limit">stopped early: ${esc(limitText(r.limit))}</p>`
+    : '';
   const vacuous = r.vacuous
     ? '<p class="note" data-testid="vacuous">VACUOUS: a witness was never reached, so the claims were not really exercised.</p>'
     : '';
@@ -285,3 +287,14 @@ const SCRIPT = `(() => {
   const h = /^#step-(\\d+)$/.exec(location.hash);
   show(h ? h[1] : 0);
 })();`;
+
+function limitText(limit: unknown): string {
+  const l = limit as { kind?: string; value?: number };
+  const flag = {
+    maxStates: '--max-states',
+    maxDepth: '--max-depth',
+    timeout: '--timeout',
+    memory: '--max-memory',
+  }[l.kind ?? ''];
+  return `${flag ?? l.kind} (${l.value}): the state space was not exhausted`;
+}

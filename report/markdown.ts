@@ -45,12 +45,12 @@ export function mermaidSequence(L: Layout, trace: Trace<State, MemcgAction>, cla
   return lines.join('\n');
 }
 
-export function markdownSummary(title: string, rows: readonly MarkdownRow[]): string {
+export function markdownSummary(title: string, rows: readonly MarkdownRow[], unit = 'gates'): string {
   const passed = rows.filter((r) => r.ok).length;
   const out = [
     `## ${title}`,
     '',
-    `${passed} of ${rows.length} gates passed.`,
+    `${passed} of ${rows.length} ${unit} passed.`,
     '',
     '| gate | expected | got | states | depth | time | result |',
     '|---|---|---|---:|---:|---:|---|',

@@ -99,7 +99,7 @@ export function blame(info: RunInfo, trace: Trace<State, MemcgAction>): string |
           : delta === 0
             ? `holders of ${name} changed by ${held > 0 ? '+' : ''}${held} with no css_get or css_put`
             : held === 0
-              ? `css refcount of ${name} changed by ${delta > 0 ? '+' : ''}${delta} with no holder gained or lost`
+              ? `css refcount of ${name} changed by ${delta > 0 ? '+' : ''}${delta} while the references its holders account for did not change`
               : `css refcount of ${name} changed by ${delta > 0 ? '+' : ''}${delta} but its holders by ${held > 0 ? '+' : ''}${held}`;
       return `step ${i + 1} (${st.label}): ${what}`;
     }

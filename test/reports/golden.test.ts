@@ -1,0 +1,48 @@
+/**
+ * Golden counterexamples: the text report of each known-bug variant at scope tiny, pinned in
+ * test/reports/golden/K*.txt, and the `--view timeline` report of K3 in golden/K3.timeline.txt.
+ * The one line with timings ("N distinct states, ... s (N states/s, ...)") is removed before the
+ * comparison; its counts are pinned in proofs.json (gate K*-tiny).
+ *
+ * How they were made: generated once from the CLI (`UPDATE_GOLDEN=1 npx vitest run
+ * test/reports/golden.test.ts`, after `npm run build`), then each file read and checked by hand
+ * against the model (model/design/*.ts, properties/holders.ts): every step's css and page_counter
+ * moves, the holders at the last step and the refcount they should add up to, and the blame line.
+ * To regenerate after an intended change of the model or of the text report: run the same command,
+ * then read the diff (`git diff test/reports/golden`) as carefully as the first time, and say why
+ * the counterexample changed in the commit.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT } from '../cli/helpers.js';
+import { KNOWN_BUGS } from './helpers.js';
+
+const GOLDEN = join(ROOT, 'test/reports/golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+const TIMING = /^ {2}[\d,]+ distinct states, [\d,]+ transitions, depth \d+, [\d.]+ s \([\d,]+ states\/s.*\n/m;
+
+function report(args: readonly string[]): string {
+  const r = cli(['check', ...args, '--quiet']);
+  expect(r.code, r.stderr).toBe(1);
+  expect(r.stdout).toMatch(TIMING);
+  return r.stdout.replace(TIMING, '');
+}
+
+function expectGolden(name: string, text: string): void {
+  const file = join(GOLDEN, name);
+  if (UPDATE) writeFileSync(file, text);
+  expect(existsSync(file), `${file} is missing: run with UPDATE_GOLDEN=1 to create it`).toBe(true);
+  expect(text).toBe(readFileSync(file, 'utf8'));
+}
+
+describe('golden counterexamples (text report, timing line removed)', () => {
+  it.each(KNOWN_BUGS)('%s at tiny', (v) => {
+    expectGolden(`${v}.txt`, report(['--variant', v, '--scope', 'tiny']));
+  });
+
+  it('K3 at tiny, --view timeline', () => {
+    expectGolden('K3.timeline.txt', report(['--variant', 'K3', '--scope', 'tiny', '--view', 'timeline']));
+  });
+});
