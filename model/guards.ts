@@ -49,6 +49,15 @@ export function hasOnlineChildren(s: State, L: Layout, m: number): boolean {
   return L.children[m].some((ch) => !s.memcg[ch].offline);
 }
 
+/**
+ * cgroup_destroy_locked's check, css_has_online_children(&cgrp->self): it looks at the child
+ * cgroups' own (self) css, which goes offline at the child's rmdir, before its memcg css does. So
+ * the parent can be removed once every child has been removed (killed), offline or not.
+ */
+export function hasLiveChildCgroups(s: State, L: Layout, m: number): boolean {
+  return L.children[m].some((ch) => !s.memcg[ch].killed);
+}
+
 /** CPU running program `prog` (index) on memcg m. */
 export function runningOn(s: State, prog: number, m: number): boolean {
   return s.cpu.some((c) => c.op === prog + 1 && c.memcg === m + 1);

@@ -151,7 +151,7 @@ export function witnesses(L: Layout): Witness<State>[] {
       s.page.some((pm) => pm > 1 && s.memcg[pm - 1].killed === 1),
     ),
     sometimes('rcu_reader_delays_a_free', (s) => s.memcg.some((m) => m.released && !m.freed && m.gp !== 0)),
-    sometimes('offline_memcg_pinned_by_an_empty_stock', (s) =>
+    sometimes('offline_memcg_named_by_an_empty_stock', (s) =>
       s.stock.some((st) => st.cached > 1 && st.nr === 0 && s.memcg[st.cached - 1].offline === 1),
     ),
     sometimes('drain_work_queued_on_a_remote_cpu', (s) => s.stock.some((st) => st.work === 1)),

@@ -9,6 +9,7 @@
 
 import {
   chargeable,
+  hasLiveChildCgroups,
   hasOnlineChildren,
   indicesWhere,
   runningOn,
@@ -435,11 +436,11 @@ programs[PROG.killCss] = {
   steps: [
     {
       name: 'kill_css',
-      doc: 'cgroup_rmdir → kill_css: CSS_DYING, css_get (extra), percpu_ref_kill (drops the base ref). Only without online children.',
+      doc: 'cgroup_rmdir → kill_css: CSS_DYING, css_get (extra), percpu_ref_kill (drops the base ref). Only once every child cgroup has been removed (css_has_online_children on the cgroup’s self css).',
       choices: (s, L) =>
         indicesWhere(
           L.config.memcgs.length,
-          (m) => m !== ROOT && !s.memcg[m].killed && !hasOnlineChildren(s, L, m),
+          (m) => m !== ROOT && !s.memcg[m].killed && !hasLiveChildCgroups(s, L, m),
         ),
       argName: memcgArg,
     },

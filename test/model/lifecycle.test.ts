@@ -43,15 +43,16 @@ describe.each(BOTH)('kill_css (%s)', (d) => {
     expect(after).toEqual(want);
   });
 
-  it('guard: non-root, not yet killed, no online child', () => {
+  it('guard: non-root, not yet killed, every child cgroup removed (cgroup_destroy_locked)', () => {
     const { machine, s } = world(d, scope('large'));
     expectDisabled(machine, s, KILL(ROOT));
-    expectDisabled(machine, s, KILL(A)); // A1 is online
+    expectDisabled(machine, s, KILL(A)); // A1 still exists
     expectEnabled(machine, s, KILL(A1));
     expectEnabled(machine, s, KILL(B));
     s.memcg[A1].killed = 1;
     expectDisabled(machine, s, KILL(A1)); // already killed
-    expectDisabled(machine, s, KILL(A)); // A1 killed but still online
+    // A1 removed: its self css is offline at rmdir, so A can go even before A1's memcg is offlined.
+    expectEnabled(machine, s, KILL(A));
     s.memcg[A1].offline = 1;
     expectEnabled(machine, s, KILL(A));
   });
