@@ -36,14 +36,14 @@ export function renderTimeline(info: RunInfo, trace: Trace<State, MemcgAction>):
   const W = 34;
   const cols = [...Array.from({ length: cpus }, (_, c) => `cpu${c}`), 'cgroup core / rcu'];
   const width = String(trace.steps.length).length;
-  const fit = (t: string) => (t.length > W ? `${t.slice(0, W - 1)}…` : t.padEnd(W));
-  const lines = [`  ${' '.repeat(width)}  ${cols.map(fit).join(' ')}  changes`];
+  const pad = (t: string) => (t.length > W ? `${t.slice(0, W - 1)}…` : t.padEnd(W));
+  const lines = [`  ${' '.repeat(width)}  ${cols.map(pad).join(' ')}  changes`];
   let prev = trace.initial;
   trace.steps.forEach((st, i) => {
     const m = /^cpu(\d+) (.*)$/.exec(st.label);
     const col = m ? Number(m[1]) : cpus;
     const text = m ? m[2] : st.label;
-    const cells = cols.map((_, c) => (c === col ? fit(text) : fit(c < cpus ? '│' : '')));
+    const cells = cols.map((_, c) => (c === col ? pad(text) : pad(c < cpus ? '│' : '')));
     const diff = changes(info.L, prev, st.state).map(formatChange).join('  ');
     lines.push(`  ${String(i + 1).padStart(width)}  ${cells.join(' ')}  ${diff}`);
     prev = st.state;
