@@ -31,6 +31,7 @@ import {
   rcuReadUnlock,
 } from '../kernel.js';
 import { frameName, memcgName, pageName } from '../names.js';
+import { nrPagesOf } from '../geometry.js';
 import { call, END, type Op, op, type Program, type Step } from '../ops.js';
 import type { Layout, State } from '../state.js';
 
@@ -238,9 +239,15 @@ export const shared = {
       x.stop = true;
     }
   }),
+  // The task may have migrated since consume_stock: the step's argument names the CPU whose stock
+  // refill_stock uses (-1: the same CPU). refill_stock itself runs with irqs off on that CPU.
   refillRest: op('if (batch > nr_pages) refill_stock(memcg, batch - nr_pages)', (x) => {
     const batch = Math.max(x.L.config.batch, x.n);
-    if (batch > x.n) call(x, 'refill_stock', { m: x.m, n: batch - x.n });
+    if (batch <= x.n) return;
+    const self = x.cpu;
+    x.cpu = x.arg >= 0 ? x.arg : self;
+    call(x, 'refill_stock', { m: x.m, n: batch - x.n });
+    x.cpu = self;
   }),
   handToCaller: op('return 0 (nr_pages charged for the caller)', (x) => {
     me(x).nr = x.n;
@@ -319,6 +326,24 @@ export const shared = {
 
 const memcgArg = (arg: number, L: Layout) => memcgName(L, arg);
 
+/**
+ * try_charge's choice: -1 (everything on this CPU) when no refill follows (root; a consume_stock hit;
+ * batch == nr_pages), else also every other CPU the task could have migrated to before
+ * refill_stock (one not inside drain_all_stock's preempt-disabled loop).
+ */
+function refillTargets(s: State, L: Layout, cpu: number): number[] {
+  const c = s.cpu[cpu];
+  const m = c.memcg - 1;
+  if (m === ROOT) return [-1];
+  const n = nrPagesOf(s, L, c.page - 1);
+  const st = s.stock[cpu];
+  if (n <= L.config.batch && st.cached === c.memcg && st.nr >= n) return [-1];
+  if (Math.max(L.config.batch, n) <= n) return [-1];
+  const out = [-1];
+  for (let t = 0; t < L.config.cpus; t++) if (t !== cpu && s.mutex !== t + 1) out.push(t);
+  return out;
+}
+
 const chargeEntry: Step = {
   name: 'get_mem_cgroup_from_mm',
   doc: 'mem_cgroup_charge → get_mem_cgroup_from_mm: under rcu_read_lock, read mm->owner’s memcg (a task is attached only to a live cgroup) and css_tryget it: the temporary reference.',
@@ -341,7 +366,9 @@ programs[PROG.charge] = {
     chargeEntry,
     {
       name: 'try_charge',
-      doc: 'try_charge(memcg, nr_pages): one step; consume_stock and refill_stock run with irqs off on this CPU, the page_counter ops are atomics.',
+      doc: 'try_charge(memcg, nr_pages): one step; consume_stock and refill_stock run with irqs off, the page_counter ops are atomics. The task may migrate between the charge and refill_stock, so the refill may use another CPU’s stock (not one with preemption off inside drain_all_stock): the argument names it.',
+      choices: refillTargets,
+      argName: (arg) => `refill on cpu${arg}`,
     },
     {
       name: 'commit_charge',

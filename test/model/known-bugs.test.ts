@@ -174,7 +174,7 @@ describe('the edited op on a hand-built state', () => {
     const { machine, s } = world(buildVariant(K9));
     at(s, 0, PROG.charge, 1, { memcg: ptr(A), page: P0 + 1, tmp: 1 });
     s.memcg[A].ref = 3;
-    const after = fire(machine, s, { kind: 'try_charge', cpu: 0 });
+    const after = fire(machine, s, { kind: 'try_charge', cpu: 0, arg: -1 });
     const want = copy(s);
     want.memcg[A].usage = want.memcg[ROOT].usage = 2;
     want.memcg[A].ref = 6; // NEW: 4

@@ -24,7 +24,8 @@ import {
   world,
 } from './helpers.js';
 
-const TRY = { kind: 'try_charge', cpu: 0 };
+/** try_charge on cpu0 with its refill (if any) on cpu0 itself: arg -1 (the task did not migrate). */
+const TRY = { kind: 'try_charge', cpu: 0, arg: -1 };
 
 /** cpu0 inside mem_cgroup_charge(page, memcg) at try_charge, holding the lookup ref. */
 function atTry(d: 'old' | 'new', page: number, m: number, config = scope('ci')) {
@@ -198,6 +199,64 @@ describe('try_charge', () => {
     want.memcg[A1].usage = want.memcg[A].usage = want.memcg[ROOT].usage = 2;
     want.memcg[A1].ref = ref; // OLD: css_get_many(2); NEW: refill_stock's css_get
     want.stock[0] = { cached: ptr(A1), nr: 1, flushing: 0, work: 0 };
+    want.cpu[0].nr = 1;
+    want.cpu[0].pc = 2;
+    expect(after).toEqual(want);
+  });
+});
+
+/**
+ * The task may migrate between try_charge's page-counter charge and refill_stock (preemption is on
+ * in between): the refill then uses the stock of the CPU it runs on. Expected values by hand from
+ * spec §2.2 (refill_stock, drain_stock) and §2.3 (NEW: refill_stock's css_get, drain_stock's single put).
+ */
+describe('try_charge with a migrated refill', () => {
+  const MIGRATED = { kind: 'try_charge', cpu: 0, arg: 1 };
+
+  it('guard: offered only when a refill follows, and not onto a CPU inside drain_all_stock', () => {
+    const { machine, s } = atTry('new', P0, A);
+    expectEnabled(machine, s, MIGRATED); // stock of cpu0 empty: batch charge, refill of 1 page
+    s.mutex = 2; // cpu1 inside drain_all_stock with preemption off
+    expectDisabled(machine, s, MIGRATED);
+    s.mutex = 0;
+    s.stock[0] = { cached: ptr(A), nr: 1, flushing: 0, work: 0 }; // consume_stock hits: no refill
+    expectDisabled(machine, s, MIGRATED);
+    const root = atTry('new', P0, ROOT);
+    expectDisabled(root.machine, root.s, MIGRATED); // root returns before any stock
+  });
+
+  it.each([
+    ['old', 3, 5],
+    ['new', 3, 4],
+  ] as const)('%s: the refill lands in cpu1’s stock; cpu0’s stays as it was', (d, ref, refAfter) => {
+    const { machine, s } = atTry(d, P0, A);
+    s.memcg[A].ref = ref;
+    const after = fire(machine, s, MIGRATED);
+    const want = copy(s);
+    want.memcg[A].usage = want.memcg[ROOT].usage = 2;
+    want.memcg[A].ref = refAfter; // OLD: css_get_many(2); NEW: refill_stock's css_get for cpu1's pointer
+    want.stock[1] = { cached: ptr(A), nr: 1, flushing: 0, work: 0 };
+    want.cpu[0].nr = 1;
+    want.cpu[0].pc = 2;
+    expect(after).toEqual(want);
+  });
+
+  it.each([
+    // OLD: A holds base + id + lookup + 2 stock pages = 5; +2 (batch) then the overflow drain puts 3.
+    ['old', 5, 4],
+    // NEW: base + id + lookup + cpu1's stock pointer = 4; no get (same memcg), the drain puts 1.
+    ['new', 4, 3],
+  ] as const)('%s: overflow: cpu1’s stock goes over MEMCG_CHARGE_BATCH and is drained', (d, ref, refAfter) => {
+    const { machine, s } = atTry(d, P0, A);
+    s.stock[1] = { cached: ptr(A), nr: 2, flushing: 0, work: 0 };
+    s.memcg[A].usage = s.memcg[ROOT].usage = 2;
+    s.memcg[A].ref = ref;
+    const after = fire(machine, s, MIGRATED);
+    const want = copy(s);
+    // +2 charged by try_charge, then drain_stock uncharges the 3 stocked pages: 2 + 2 - 3 = 1.
+    want.memcg[A].usage = want.memcg[ROOT].usage = 1;
+    want.memcg[A].ref = refAfter;
+    want.stock[1] = { cached: 0, nr: 0, flushing: 0, work: 0 };
     want.cpu[0].nr = 1;
     want.cpu[0].pc = 2;
     expect(after).toEqual(want);
