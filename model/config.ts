@@ -81,8 +81,8 @@ export const SCOPES: readonly ScopeInfo[] = [
 ];
 
 /**
- * The default for `check` and `npm start`: about a minute per design on a 2-core machine, so that a
- * first run answers quickly. The CI gates run `ci` (several minutes per design).
+ * The default for `check` and `npm start`: about a minute for both designs on a 2-core machine, so
+ * that a first run answers quickly. The CI gates run `ci` (about five minutes for `new`).
  */
 export const DEFAULT_SCOPE = 'small';
 
