@@ -7,6 +7,7 @@
  * a remote stock racily, so its reads are separate steps; css offline runs under cgroup_mutex.
  */
 
+import { nrPagesOf } from '../geometry.js';
 import {
   chargeable,
   hasLiveChildCgroups,
@@ -31,7 +32,6 @@ import {
   rcuReadUnlock,
 } from '../kernel.js';
 import { frameName, memcgName, pageName } from '../names.js';
-import { nrPagesOf } from '../geometry.js';
 import { call, END, type Op, op, type Program, type Step } from '../ops.js';
 import type { Layout, State } from '../state.js';
 

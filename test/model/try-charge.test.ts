@@ -246,19 +246,22 @@ describe('try_charge with a migrated refill', () => {
     ['old', 5, 4],
     // NEW: base + id + lookup + cpu1's stock pointer = 4; no get (same memcg), the drain puts 1.
     ['new', 4, 3],
-  ] as const)('%s: overflow: cpu1’s stock goes over MEMCG_CHARGE_BATCH and is drained', (d, ref, refAfter) => {
-    const { machine, s } = atTry(d, P0, A);
-    s.stock[1] = { cached: ptr(A), nr: 2, flushing: 0, work: 0 };
-    s.memcg[A].usage = s.memcg[ROOT].usage = 2;
-    s.memcg[A].ref = ref;
-    const after = fire(machine, s, MIGRATED);
-    const want = copy(s);
-    // +2 charged by try_charge, then drain_stock uncharges the 3 stocked pages: 2 + 2 - 3 = 1.
-    want.memcg[A].usage = want.memcg[ROOT].usage = 1;
-    want.memcg[A].ref = refAfter;
-    want.stock[1] = { cached: 0, nr: 0, flushing: 0, work: 0 };
-    want.cpu[0].nr = 1;
-    want.cpu[0].pc = 2;
-    expect(after).toEqual(want);
-  });
+  ] as const)(
+    '%s: overflow: cpu1’s stock goes over MEMCG_CHARGE_BATCH and is drained',
+    (d, ref, refAfter) => {
+      const { machine, s } = atTry(d, P0, A);
+      s.stock[1] = { cached: ptr(A), nr: 2, flushing: 0, work: 0 };
+      s.memcg[A].usage = s.memcg[ROOT].usage = 2;
+      s.memcg[A].ref = ref;
+      const after = fire(machine, s, MIGRATED);
+      const want = copy(s);
+      // +2 charged by try_charge, then drain_stock uncharges the 3 stocked pages: 2 + 2 - 3 = 1.
+      want.memcg[A].usage = want.memcg[ROOT].usage = 1;
+      want.memcg[A].ref = refAfter;
+      want.stock[1] = { cached: 0, nr: 0, flushing: 0, work: 0 };
+      want.cpu[0].nr = 1;
+      want.cpu[0].pc = 2;
+      expect(after).toEqual(want);
+    },
+  );
 });
