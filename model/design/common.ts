@@ -520,4 +520,3 @@ programs[PROG.free] = {
 };
 
 export const commonPrograms: readonly Program[] = programs;
-export { argMemcg, argPage, cssGet, cssPut };
