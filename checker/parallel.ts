@@ -1,0 +1,409 @@
+/**
+ * Parallel breadth-first exploration with worker_threads (docs/parallel.md).
+ *
+ * Each worker owns the states whose hash maps to it. A level is explored in rounds over ranges of
+ * its global ids: in phase A every worker expands the frontier states it owns and addresses each
+ * successor to its owner with its discovery key (parent id, action index); in phase B every owner
+ * inserts what it received in key order. At the end of the level, phase C gives the level's new
+ * states their global ids in key order: exactly the ids the one-worker explorer gives them, since
+ * it discovers a level's states in that very order. So the parent links, the first violation, the
+ * witnesses' first states, the counts and the shortest counterexample are the same at any worker
+ * count. When a level holds a violation (or a state past maxStates), the one-worker explorer would
+ * have stopped inside it: the figures are recounted up to that state's key, so they agree too.
+ */
+import { Worker } from 'node:worker_threads';
+import { CheckerError, type ErrorCode } from './errors.js';
+import type { CheckRun } from './bfs.js';
+import {
+  type FromWorker,
+  type InsertReport,
+  type Key,
+  keyBefore,
+  type ToWorker,
+  type WorkerSource,
+  WORKER_ROLE,
+} from './parallel-protocol.js';
+import { identity } from './parallel-source.js';
+import { rebuildTrace } from './rebuild.js';
+import type { CheckOptions, CheckResult, LimitKind, Spec, Trace, Violation, WitnessResult } from './types.js';
+
+export type { WorkerSource } from './parallel-protocol.js';
+
+export interface ParallelOptions extends CheckOptions {
+  /** Worker threads (at least 1). */
+  readonly workers: number;
+  /** How a worker builds the same spec. */
+  readonly workerSource: WorkerSource;
+  /** Frontier states per round (bounds the successor buffers). Default 65536. */
+  readonly roundSize?: number;
+}
+
+type Msg<T extends FromWorker['t']> = Extract<FromWorker, { t: T }>;
+
+/** One worker thread and its single outstanding request. */
+class Handle {
+  private pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined;
+  private failed: Error | undefined;
+  readonly worker: Worker;
+
+  constructor(readonly index: number) {
+    this.worker = spawn();
+    this.worker.on('message', (m: FromWorker) => {
+      const p = this.pending;
+      this.pending = undefined;
+      if (!p) return;
+      if (m.t === 'error') {
+        p.reject(new CheckerError(m.code as ErrorCode, m.message.replace(/^E_[A-Z_]+: /, '')));
+      } else p.resolve(m);
+    });
+    const fail = (e: Error) => {
+      this.failed ??= e;
+      const p = this.pending;
+      this.pending = undefined;
+      p?.reject(this.failed);
+    };
+    this.worker.on('error', (e) =>
+      fail(new CheckerError('E_WORKER', `worker ${index} failed: ${e instanceof Error ? e.message : String(e)}`)),
+    );
+    this.worker.on('exit', (code) => fail(new CheckerError('E_WORKER', `worker ${index} exited (code ${code})`)));
+  }
+
+  request<T extends FromWorker['t']>(m: ToWorker, expect: T): Promise<Msg<T>> {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise<FromWorker>((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(m);
+    }).then((r) => {
+      if (r.t !== expect) throw new CheckerError('E_WORKER', `worker ${this.index} answered ${r.t}, expected ${expect}`);
+      return r as Msg<T>;
+    });
+  }
+}
+
+/** The worker entry: the compiled .js beside this file, or (running from source) the .ts through tsx. */
+function spawn(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    const url = new URL('./parallel-worker.ts', here).href;
+    const boot = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(url)}, ${JSON.stringify(here)}))`;
+    return new Worker(boot, { eval: true, workerData: { role: WORKER_ROLE } });
+  }
+  return new Worker(new URL('./parallel-worker.js', here), { workerData: { role: WORKER_ROLE } });
+}
+
+function grownBuffer(old: SharedArrayBuffer, bytes: number): SharedArrayBuffer {
+  if (old.byteLength >= bytes) return old;
+  let cap = Math.max(4096, old.byteLength);
+  while (cap < bytes) cap *= 2;
+  const sab = new SharedArrayBuffer(cap);
+  new Uint8Array(sab).set(new Uint8Array(old));
+  return sab;
+}
+
+function addFired(into: Map<string, number>, from: Readonly<Record<string, number>>): void {
+  for (const [k, n] of Object.entries(from)) into.set(k, (into.get(k) ?? 0) + n);
+}
+
+interface Stop {
+  readonly kind: 'violation' | 'maxStates';
+  readonly key: Key;
+  /** Global id of the violating state, or maxStates (the id the refused state would have had). */
+  readonly gid: number;
+  readonly property?: string;
+  readonly message?: string;
+}
+
+export async function exploreParallel<S, A>(
+  spec: Spec<S, A>,
+  options: ParallelOptions,
+): Promise<CheckRun<S, A>> {
+  const W = options.workers;
+  if (!Number.isInteger(W) || W < 1 || W > 256) {
+    throw new CheckerError('E_BAD_OPTION', `workers must be a whole number from 1 to 256, got ${String(W)}`);
+  }
+  if (!spec.codec) {
+    throw new CheckerError(
+      'E_BAD_OPTION',
+      `spec "${spec.name}" has no codec: parallel exploration needs the packed store`,
+    );
+  }
+  const codec = spec.codec;
+  const started = performance.now();
+  const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
+  const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
+  const timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
+  const maxMemory = options.maxMemoryBytes ?? Number.POSITIVE_INFINITY;
+  const roundSize = options.roundSize ?? 1 << 16;
+  const progressEvery = options.progressEveryMs ?? 1000;
+  const canonical = !options.noSymmetry && spec.canonical ? spec.canonical.bind(spec) : undefined;
+  const witnessDefs = spec.witnesses ?? [];
+
+  const handles = Array.from({ length: W }, (_, i) => new Handle(i));
+  const all = <T extends FromWorker['t']>(m: (i: number) => ToWorker, expect: T) =>
+    Promise.all(handles.map((h, i) => h.request(m(i), expect)));
+  try {
+    const readies = await all(
+      (index) => ({
+        t: 'init',
+        index,
+        workers: W,
+        source: options.workerSource,
+        noSymmetry: options.noSymmetry === true,
+      }),
+      'ready',
+    );
+    const mine = identity(spec as Spec<unknown, unknown>);
+    for (const r of readies) {
+      if (r.identity !== mine) {
+        throw new CheckerError(
+          'E_WORKER',
+          `the worker source built spec "${r.name}" (${r.stateBytes} bytes per state), which differs from "${spec.name}" (${codec.bytes}) in its claims, action kinds or initial states: workerSource must build the same spec`,
+        );
+      }
+    }
+
+    let parentSab = new SharedArrayBuffer(1 << 14);
+    let viaSab = new SharedArrayBuffer(1 << 13);
+    const initialSource: number[] = [];
+    const witnessFound: number[] = witnessDefs.map(() => -1);
+    const witnessDepth: number[] = witnessDefs.map(() => -1);
+    const firedDone = new Map<string, number>();
+    let transitionsDone = 0;
+    let count = 0;
+    let depth = 0;
+    let limit: { kind: LimitKind; value: number } | undefined;
+    let stop: Stop | undefined;
+    let workerBytes = 0;
+
+    /** Phase C and the bookkeeping of a finished level; `frontierStart` is undefined at level 0. */
+    const finishLevel = async (
+      reports: readonly InsertReport[],
+      newDepth: number,
+      frontierStart: number | undefined,
+    ): Promise<void> => {
+      const newTotal = reports.reduce((n, r) => n + r.newInLevel, 0);
+      parentSab = grownBuffer(parentSab, (count + newTotal) * 4);
+      viaSab = grownBuffer(viaSab, (count + newTotal) * 2);
+      const overflowGid = count + newTotal > maxStates ? maxStates : -1;
+      const numbered = await all(
+        () => ({
+          t: 'number',
+          keyLists: reports.map((r) => r.keys),
+          base: count,
+          parent: parentSab,
+          via: viaSab,
+          overflowGid,
+        }),
+        'numbered',
+      );
+      for (const n of numbered) for (const [g, i] of n.initials) initialSource[g] = i;
+      // The first violation in key order, and its global id from its owner.
+      let v: { key: Key; property: string; message: string; gid: number } | undefined;
+      reports.forEach((r, w) => {
+        if (r.violation && (!v || keyBefore(r.violation.key, v.key))) {
+          const gid = numbered[w].gidOf.find(([code]) => code === 0)![2];
+          v = { ...r.violation, gid };
+        }
+      });
+      const overflowKey = numbered.find((n) => n.overflowKey)?.overflowKey ?? null;
+      if (overflowKey && (!v || v.gid >= maxStates)) {
+        stop = { kind: 'maxStates', key: overflowKey, gid: maxStates };
+      } else if (v) {
+        stop = { kind: 'violation', key: v.key, gid: v.gid, property: v.property, message: v.message };
+      }
+      // Witnesses: the first satisfying state of the level (smallest global id), if the one-worker
+      // explorer would have stored and examined it before stopping.
+      const bound = stop ? (stop.kind === 'violation' ? stop.gid : stop.gid - 1) : Number.POSITIVE_INFINITY;
+      witnessDefs.forEach((_, i) => {
+        if (witnessFound[i] >= 0) return;
+        let best = -1;
+        for (const n of numbered) {
+          for (const [code, which, g] of n.gidOf) {
+            if (code === 1 && which === i && (best < 0 || g < best)) best = g;
+          }
+        }
+        if (best >= 0 && best <= bound) {
+          witnessFound[i] = best;
+          witnessDepth[i] = newDepth;
+        }
+      });
+      if (!stop) {
+        count += newTotal;
+        if (newTotal > 0) depth = newDepth;
+        return;
+      }
+      const stored = stop.kind === 'violation' ? stop.gid + 1 : maxStates;
+      if (stored > count) depth = newDepth;
+      count = stored;
+      if (frontierStart !== undefined) {
+        const [pg, a] = stop.key;
+        const recounted = await all(() => ({ t: 'recount', g0: frontierStart, pg, a }), 'recounted');
+        for (const r of recounted) {
+          transitionsDone += r.transitions;
+          addFired(firedDone, r.fired);
+        }
+      }
+      if (stop.kind === 'maxStates') limit = { kind: 'maxStates', value: maxStates };
+    };
+
+    const witnessesLeft = () => witnessFound.map((g) => g < 0);
+    // Level 0: the initial states.
+    const initialReports = await all(() => ({ t: 'initial', witnessesLeft: witnessesLeft() }), 'inserted');
+    if (initialReports.every((r) => r.newInLevel === 0)) {
+      throw new CheckerError('E_SPEC_NO_INITIAL', `spec "${spec.name}" has no initial state`);
+    }
+    await finishLevel(initialReports, 0, undefined);
+
+    const abortSab = new SharedArrayBuffer(4);
+    const abort = new Int32Array(abortSab);
+    let lastReport = started;
+    let frontierStart = 0;
+    let frontierEnd = count;
+    let level = 0;
+    let pastDepth = false;
+    levels: while (!stop && frontierStart < frontierEnd) {
+      const storeNew = level + 1 <= maxDepth;
+      const levelFired = new Map<string, number>();
+      let levelTransitions = 0;
+      let reports: readonly InsertReport[] = [];
+      for (let g0 = frontierStart; g0 < frontierEnd; g0 += roundSize) {
+        const g1 = Math.min(frontierEnd, g0 + roundSize);
+        const left = timeoutMs - (performance.now() - started);
+        const timer =
+          Number.isFinite(timeoutMs) ? setTimeout(() => Atomics.store(abort, 0, 1), Math.max(0, left)) : undefined;
+        const expanded = await all(() => ({ t: 'expand', g0, g1, abort: abortSab }), 'expanded');
+        if (timer) clearTimeout(timer);
+        if (expanded.some((e) => e.aborted) || performance.now() - started > timeoutMs) {
+          limit = { kind: 'timeout', value: timeoutMs };
+          break levels;
+        }
+        for (const e of expanded) {
+          levelTransitions += e.transitions;
+          addFired(levelFired, e.fired);
+        }
+        reports = await all(
+          (d) => ({
+            t: 'insert',
+            inboxes: expanded.map((e) => e.outboxes[d]),
+            store: storeNew,
+            witnessesLeft: witnessesLeft(),
+          }),
+          'inserted',
+        );
+        if (reports.some((r) => r.pastDepth)) pastDepth = true;
+        workerBytes = reports.reduce((n, r) => n + r.bytes, 0);
+        const held = reports.reduce((n, r) => n + r.newInLevel, 0);
+        if (workerBytes + parentSab.byteLength + viaSab.byteLength > maxMemory) {
+          limit = { kind: 'memory', value: maxMemory };
+          break levels;
+        }
+        const now = performance.now();
+        if (options.onProgress && now - lastReport >= progressEvery) {
+          lastReport = now;
+          const ms = now - started;
+          options.onProgress({
+            distinct: count + held,
+            transitions: transitionsDone + levelTransitions,
+            queue: frontierEnd - g1 + held,
+            depth: held > 0 ? level + 1 : depth,
+            ms,
+            statesPerSecond: Math.round(((count + held) / ms) * 1000),
+          });
+        }
+        // Keys of later rounds come after this round's: a violation or a state past maxStates
+        // found here is the level's first.
+        if (reports.some((r) => r.violation) || count + held > maxStates) break;
+      }
+      await finishLevel(reports, level + 1, frontierStart);
+      if (stop) break;
+      transitionsDone += levelTransitions;
+      for (const [k, n] of levelFired) firedDone.set(k, (firedDone.get(k) ?? 0) + n);
+      frontierStart = frontierEnd;
+      frontierEnd = count;
+      level++;
+    }
+    if (pastDepth && !stop) limit ??= { kind: 'maxDepth', value: maxDepth };
+
+    const ms = performance.now() - started;
+    const parent = new Int32Array(parentSab);
+    const via = new Uint16Array(viaSab);
+    const idsTo = (id: number): number[] => {
+      const ids: number[] = [];
+      for (let cur = id; cur !== -1; cur = parent[cur]) ids.push(cur);
+      return ids.reverse();
+    };
+    const pathTo = (id: number): number[] => {
+      const ids = idsTo(id);
+      return [initialSource[ids[0]], ...ids.slice(1).map((g) => via[g])];
+    };
+    // Fetch the stored rows along every trace the result may need, before the workers go.
+    const wanted = new Set<number>();
+    if (stop?.kind === 'violation') for (const g of idsTo(stop.gid)) wanted.add(g);
+    for (const g of witnessFound) if (g >= 0) for (const x of idsTo(g)) wanted.add(x);
+    const rows = new Map<number, Uint8Array>();
+    if (wanted.size > 0) {
+      const got = await all(() => ({ t: 'rows', gids: [...wanted] }), 'rows');
+      for (const r of got) {
+        r.gids.forEach((g, i) => {
+          rows.set(g, r.rows.subarray(i * codec.bytes, (i + 1) * codec.bytes));
+        });
+      }
+    }
+    const enc = new Uint8Array(Math.max(4, Math.ceil(codec.bytes / 4) * 4));
+    const stored = {
+      equals: (id: number, s: S): boolean => {
+        const row = rows.get(id);
+        if (!row) return false;
+        codec.encode(s, enc, 0);
+        for (let i = 0; i < codec.bytes; i++) if (enc[i] !== row[i]) return false;
+        return true;
+      },
+    };
+    const rebuild = (id: number): Trace<S, A> => rebuildTrace(spec, stored, pathTo(id), idsTo(id), canonical);
+
+    const violation: Violation<S, A> | undefined =
+      stop?.kind === 'violation'
+        ? { property: stop.property!, message: stop.message!, trace: rebuild(stop.gid) }
+        : undefined;
+    const witnesses: WitnessResult<S, A>[] = witnessDefs.map((w, i) =>
+      witnessFound[i] >= 0
+        ? { name: w.name, reached: true, depth: witnessDepth[i] }
+        : { name: w.name, reached: false },
+    );
+    const fired: Record<string, number> = {};
+    for (const [k, n] of firedDone) fired[k] = n;
+    const complete = !violation && !limit;
+    const storeBytes = workerBytes + parentSab.byteLength + viaSab.byteLength;
+    const result: CheckResult<S, A> = {
+      verdict: violation ? 'violated' : limit ? 'incomplete' : 'verified',
+      spec: spec.name,
+      stats: {
+        distinct: count,
+        transitions: transitionsDone,
+        depth,
+        ms: Math.round(ms * 10) / 10,
+        statesPerSecond: Math.round((count / Math.max(ms, 1e-3)) * 1000),
+        transitionsPerSecond: Math.round((transitionsDone / Math.max(ms, 1e-3)) * 1000),
+        fired,
+        bytesPerState: Math.round((storeBytes / Math.max(1, count)) * 10) / 10,
+        storeBytes,
+        store: 'packed',
+      },
+      witnesses,
+      neverFired: (spec.actionKinds ?? []).filter((k) => !fired[k]),
+      vacuous: complete && witnesses.some((w) => !w.reached),
+      ...(violation ? { violation } : {}),
+      ...(limit ? { limit } : {}),
+    };
+    return {
+      result,
+      pathTo,
+      witnessTrace: (name: string) => {
+        const i = witnessDefs.findIndex((w) => w.name === name);
+        return i >= 0 && witnessFound[i] >= 0 ? rebuild(witnessFound[i]) : undefined;
+      },
+    };
+  } finally {
+    await Promise.all(handles.map((h) => h.worker.terminate()));
+  }
+}

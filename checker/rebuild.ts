@@ -1,0 +1,89 @@
+/**
+ * Shortest traces from stored parent links, rebuilt by re-execution with the reference `next`.
+ * At every step the state reached must be the very state the explorer stored: the fast path, the
+ * codec and the reference path must agree, or the run is not to be trusted.
+ */
+import { CheckerError } from './errors.js';
+import { formatPath } from './trace.js';
+import type { Spec, Trace } from './types.js';
+
+/** What rebuilding needs of the explorer's storage: is stored state `id` the same state as `s`? */
+export interface StoredStates<S> {
+  equals(id: number, s: S): boolean;
+}
+
+/**
+ * Re-executes `path` (initial index, then action indices) with `spec.next`; `ids` are the stored
+ * ids along it. With symmetry (`canonical`), rebuilds a concrete trace instead (see concreteTrace).
+ */
+export function rebuildTrace<S, A>(
+  spec: Spec<S, A>,
+  store: StoredStates<S>,
+  path: number[],
+  ids: number[],
+  canonical: ((s: S) => S) | undefined,
+): Trace<S, A> {
+  if (canonical) return concreteTrace(spec, store, path, ids, canonical);
+  const inits = spec.initial();
+  let s = inits[path[0]];
+  const steps: { action: A; label: string; state: S }[] = [];
+  for (let i = 1; i < path.length; i++) {
+    const enabled = [...spec.actions(s)];
+    const a = enabled[path[i]];
+    if (a === undefined) {
+      throw new CheckerError(
+        'E_SPEC_NONDETERMINISTIC',
+        `replaying ${formatPath(path)}: step ${i} found ${enabled.length} enabled actions, expected index ${path[i]}; actions() must be deterministic`,
+      );
+    }
+    s = spec.next(s, a);
+    steps.push({ action: a, label: spec.label(a), state: s });
+    if (!store.equals(ids[i], s)) {
+      throw new CheckerError(
+        'E_CODEC_MISMATCH',
+        `replaying ${formatPath(path)} with spec.next did not reach the stored state at step ${i}; the fast path (apply/codec) and the reference path (next) disagree`,
+      );
+    }
+  }
+  return { initial: inits[path[0]], steps, path };
+}
+
+/**
+ * With symmetry, the stored path runs through canonical representatives, whose names may be
+ * permuted from one step to the next. Rebuild a concrete trace instead: from the concrete initial
+ * state, at each step take the first enabled action whose successor has the stored canonical form.
+ * The result is a trace of the spec without symmetry (its path replays with `noSymmetry`), and
+ * finding no such action means the canonical form is not exact: an error, never a silent trace.
+ */
+function concreteTrace<S, A>(
+  spec: Spec<S, A>,
+  store: StoredStates<S>,
+  path: number[],
+  ids: number[],
+  canonical: (s: S) => S,
+): Trace<S, A> {
+  const initial = spec.initial()[path[0]];
+  if (!store.equals(ids[0], canonical(initial))) {
+    throw new CheckerError(
+      'E_CODEC_MISMATCH',
+      `initial state ${path[0]} does not canonicalise to the stored one`,
+    );
+  }
+  let s = initial;
+  const concrete = [path[0]];
+  const steps: { action: A; label: string; state: S }[] = [];
+  for (let i = 1; i < ids.length; i++) {
+    const enabled = [...spec.actions(s)];
+    const j = enabled.findIndex((a) => store.equals(ids[i], canonical(spec.next(s, a))));
+    if (j < 0) {
+      throw new CheckerError(
+        'E_CODEC_MISMATCH',
+        `rebuilding ${formatPath(path)} at step ${i}: no enabled action of the concrete state reaches the stored canonical state; spec.canonical is not an exact symmetry`,
+      );
+    }
+    s = spec.next(s, enabled[j]);
+    concrete.push(j);
+    steps.push({ action: enabled[j], label: spec.label(enabled[j]), state: s });
+  }
+  return { initial, steps, path: concrete };
+}
