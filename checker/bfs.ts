@@ -6,7 +6,15 @@
  * order: the result is deterministic.
  */
 import { totalmem } from 'node:os';
+import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
+import {
+  readCheckpoint,
+  resumeMismatch,
+  runFingerprint,
+  type Snapshot,
+  writeCheckpointRows,
+} from './checkpoint.js';
 import { CheckerError } from './errors.js';
 import { JsonStore, PackedStore, type StateStore } from './store.js';
 import { formatPath } from './trace.js';
@@ -22,6 +30,13 @@ import type {
 } from './types.js';
 
 const NO_PARENT = -1;
+const AUX_START = 1 << 12;
+
+/** The explorer's figures at a level boundary: what a checkpoint holds besides the stored states. */
+type Mark = Omit<
+  Snapshot,
+  'format' | 'spec' | 'fingerprint' | 'stateBytes' | 'initialSource' | 'states' | 'parent' | 'via'
+>;
 
 export interface CheckRun<S, A> {
   readonly result: CheckResult<S, A>;
@@ -52,9 +67,36 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   const canonicalBytes =
     fast && canonical && spec.canonicalBytes && packed ? spec.canonicalBytes.bind(spec) : undefined;
   const kindOf = actionKindFn(spec);
+  const checkpointPath = options.checkpoint;
+  if ((checkpointPath !== undefined || options.resume !== undefined) && !packed) {
+    throw new CheckerError(
+      'E_BAD_OPTION',
+      `checkpoint and resume need the packed store; spec "${spec.name}" ${spec.codec ? 'runs with forceJsonStore' : 'has no codec'}`,
+    );
+  }
+  const fingerprint = packed
+    ? runFingerprint(spec.fingerprint, spec.codec!.bytes, canonical !== undefined)
+    : '';
+  // Dropped once restored: the snapshot's arrays are copied into the store.
+  let resumed = options.resume !== undefined ? readCheckpoint(options.resume) : undefined;
+  if (resumed) {
+    const wrong = resumeMismatch(resumed, {
+      spec: spec.name,
+      fingerprint,
+      stateBytes: spec.codec!.bytes,
+      witnesses: spec.witnesses?.length ?? 0,
+    });
+    if (wrong) {
+      throw new CheckerError(
+        'E_BAD_CHECKPOINT',
+        `cannot resume from ${options.resume}: ${wrong}; resume with the model and options it was written with, or start afresh without it`,
+      );
+    }
+  }
+  const priorMs = resumed?.elapsedMs ?? 0;
 
-  let parent = new Int32Array(1 << 12);
-  let via = new Uint16Array(1 << 12);
+  let parent = new Int32Array(AUX_START);
+  let via = new Uint16Array(AUX_START);
   const initialSource: number[] = [];
   const fired: Record<string, number> = {};
   const kindCells = new Map<string, { n: number }>();
@@ -78,6 +120,48 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
     via = v;
   };
   const auxBytes = () => parent.byteLength + via.byteLength;
+
+  // Checkpoints: `mark` is the last level boundary reached before any limit, `written` the mark the
+  // checkpoint file holds. A run stopped mid-level writes `mark`, never the half-expanded level.
+  let mark: Mark | undefined;
+  let written: Mark | undefined;
+  let lastWrite = started;
+  const checkpointEvery = options.checkpointEveryMs ?? 60_000;
+  // The loop's own counters (head, level, transitions) are passed in, never captured: a variable a
+  // closure uses lives in a heap context, which would slow the hot loop.
+  const markNow = (frontierStart: number, frontierLevel: number, transitionsNow: number): Mark => ({
+    count: store.count,
+    frontierStart,
+    level: frontierLevel,
+    depth,
+    transitions: transitionsNow,
+    fired: Object.fromEntries([...kindCells].map(([k, cell]) => [k, cell.n])),
+    witnessFound: [...witnessFound],
+    witnessDepth: [...witnessDepth],
+    elapsedMs: priorMs + performance.now() - started,
+  });
+  const save = (m: Mark) => {
+    let piece: Uint8Array | undefined;
+    writeCheckpointRows(
+      checkpointPath!,
+      {
+        format: 1,
+        spec: spec.name,
+        fingerprint,
+        stateBytes: spec.codec!.bytes,
+        ...m,
+        initialSource: initialSource.slice(0, m.count),
+        parent,
+        via,
+      },
+      (first, n) => {
+        piece = packed!.rowBytes(first, n, piece);
+        return piece;
+      },
+    );
+    written = m;
+    lastWrite = performance.now();
+  };
 
   /** Checks claims on a freshly stored state; returns true if exploration must stop. */
   const examine = (s: S, id: number, d: number): boolean => {
@@ -128,23 +212,73 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
     return id;
   };
 
-  // Initial states.
-  const inits = spec.initial();
-  if (inits.length === 0)
-    throw new CheckerError('E_SPEC_NO_INITIAL', `spec "${spec.name}" has no initial state`);
-  for (let i = 0; i < inits.length && !violation && !limit; i++) {
-    const s0 = canonical ? canonical(inits[i]) : inits[i];
-    const id = visit(s0, NO_PARENT, 0, 0);
-    if (id >= 0) {
-      initialSource[id] = i;
-      if (examine(s0, id, 0)) break;
-    }
-  }
-
-  // Breadth-first expansion; the queue is the id range [head, store.count).
+  // Breadth-first expansion; the queue is the id range [head, store.count), the frontier level
+  // [head, levelEnd) at depth `level`.
   let head = 0;
-  let levelEnd = store.count;
+  let levelEnd = 0;
   let level = 0;
+  /** Resumes from checkpoint `r`: its states get their ids back; returns the boundary it holds. */
+  const restore = (r: Snapshot): Mark => {
+    const repeated = packed!.importRows(r.states, r.count);
+    if (repeated >= 0) {
+      throw new CheckerError(
+        'E_BAD_CHECKPOINT',
+        `checkpoint ${options.resume} is corrupt: its state ${repeated} repeats an earlier one`,
+      );
+    }
+    let aux = AUX_START;
+    while (aux < r.count) aux *= 2;
+    parent = new Int32Array(aux);
+    parent.set(r.parent.subarray(0, r.count));
+    via = new Uint16Array(aux);
+    via.set(r.via.subarray(0, r.count));
+    for (let i = 0; i < r.initialSource.length; i++) initialSource[i] = r.initialSource[i];
+    for (const [k, n] of Object.entries(r.fired)) kindCells.set(k, { n });
+    for (let i = 0; i < witnessFound.length; i++) {
+      witnessFound[i] = r.witnessFound[i];
+      witnessDepth[i] = r.witnessDepth[i];
+      if (witnessFound[i] >= 0) witnessesLeft--;
+    }
+    depth = r.depth;
+    return {
+      count: r.count,
+      frontierStart: r.frontierStart,
+      level: r.level,
+      depth: r.depth,
+      transitions: r.transitions,
+      fired: r.fired,
+      witnessFound: r.witnessFound,
+      witnessDepth: r.witnessDepth,
+      elapsedMs: r.elapsedMs,
+    };
+  };
+  if (resumed && resumed.count > 0) {
+    mark = restore(resumed);
+    resumed = undefined;
+    transitions = mark.transitions;
+    head = mark.frontierStart;
+    levelEnd = mark.count;
+    level = mark.level;
+    if (checkpointPath !== undefined && resolve(checkpointPath) === resolve(options.resume!)) written = mark;
+  } else {
+    // Initial states.
+    const inits = spec.initial();
+    if (inits.length === 0)
+      throw new CheckerError('E_SPEC_NO_INITIAL', `spec "${spec.name}" has no initial state`);
+    for (let i = 0; i < inits.length && !violation && !limit; i++) {
+      const s0 = canonical ? canonical(inits[i]) : inits[i];
+      const id = visit(s0, NO_PARENT, 0, 0);
+      if (id >= 0) {
+        initialSource[id] = i;
+        if (examine(s0, id, 0)) break;
+      }
+    }
+    levelEnd = store.count;
+    // The first boundary: every initial state stored, none expanded. If a limit stopped the run
+    // before, the checkpoint holds no state, and a run resumed from it starts afresh.
+    if (checkpointPath !== undefined)
+      mark = limit ? emptyMark(witnessFound.length, priorMs) : markNow(0, 0, 0);
+  }
   let lastReport = started;
   // Only once something is stored: slot 0 of an empty store holds no state to decode.
   const scratch: S | undefined = fast && store.count > 0 ? store.load(0) : undefined;
@@ -156,6 +290,10 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
     if (head === levelEnd) {
       level++;
       levelEnd = store.count;
+      if (checkpointPath !== undefined && !limit) {
+        mark = markNow(head, level, transitions);
+        if (performance.now() - lastWrite >= checkpointEvery) save(mark);
+      }
     }
     const id = head++;
     // On the fast path the parent is decoded into a reusable object: guards only read it.
@@ -227,7 +365,7 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
       }
       if (options.onProgress && now - lastReport >= progressEvery) {
         lastReport = now;
-        const ms = now - started;
+        const ms = priorMs + now - started;
         options.onProgress({
           distinct: store.count,
           transitions,
@@ -240,8 +378,9 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
     }
   }
   if (!violation && !limit && head < store.count) limit = { kind: 'timeout', value: timeoutMs };
+  if (checkpointPath !== undefined && limit && !violation && mark && mark !== written) save(mark);
 
-  const ms = performance.now() - started;
+  const ms = priorMs + performance.now() - started;
   for (const [k, cell] of kindCells) fired[k] = cell.n;
   const pathTo = (id: number): number[] => {
     const path: number[] = [];
@@ -388,6 +527,21 @@ function concreteTrace<S, A>(
   return { initial, steps, path: concrete };
 }
 
+function emptyMark(witnesses: number, elapsedMs: number): Mark {
+  const none = Array.from({ length: witnesses }, () => -1);
+  return {
+    count: 0,
+    frontierStart: 0,
+    level: 0,
+    depth: 0,
+    transitions: 0,
+    fired: {},
+    witnessFound: none,
+    witnessDepth: none,
+    elapsedMs,
+  };
+}
+
 function actionKindFn<S, A>(spec: Spec<S, A>): (a: A) => string {
   if (spec.kind) return spec.kind.bind(spec);
   return (a: A) => {
@@ -414,10 +568,16 @@ function specThrew<S, A>(
 }
 
 function validateOptions(o: CheckOptions): void {
-  for (const key of ['maxStates', 'maxDepth', 'timeoutMs', 'maxMemoryBytes'] as const) {
+  for (const key of ['maxStates', 'maxDepth', 'timeoutMs', 'maxMemoryBytes', 'checkpointEveryMs'] as const) {
     const v = o[key];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && !Number.isNaN(v))) {
       throw new CheckerError('E_BAD_OPTION', `option ${key} must be a non-negative number, got ${String(v)}`);
+    }
+  }
+  for (const key of ['checkpoint', 'resume'] as const) {
+    const v = o[key];
+    if (v !== undefined && !(typeof v === 'string' && v !== '')) {
+      throw new CheckerError('E_BAD_OPTION', `option ${key} must be a file name, got ${JSON.stringify(v)}`);
     }
   }
 }

@@ -8,7 +8,8 @@ export type ErrorCode =
   | 'E_SPEC_NONDETERMINISTIC'
   | 'E_CODEC_MISMATCH'
   | 'E_BAD_OPTION'
-  | 'E_TOO_MANY_ACTIONS';
+  | 'E_TOO_MANY_ACTIONS'
+  | 'E_BAD_CHECKPOINT';
 
 export class CheckerError extends Error {
   readonly code: ErrorCode;

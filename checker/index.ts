@@ -1,6 +1,7 @@
 /** The checker's public entry. Generic: it knows nothing about memcg. */
 export { assertSpec, formatResult } from './assert.js';
 export { type CheckRun, check, explore } from './bfs.js';
+export { readCheckpoint, type Snapshot, writeCheckpoint } from './checkpoint.js';
 export { CheckerError, type ErrorCode } from './errors.js';
 export { expectVerified, expectViolation } from './expect.js';
 export { layoutCodec, leafPaths } from './layout.js';

@@ -119,6 +119,61 @@ export class PackedStore<S> implements StateStore<S> {
     return this.u8.slice(id * this.stride * 4, id * this.stride * 4 + this.codec.bytes);
   }
 
+  /**
+   * States [first, first + n) in id order, unpadded (a checkpoint's states, piece by piece): a view
+   * of the arena when rows have no padding, else packed into `out` (allocated if too small).
+   */
+  rowBytes(first: number, n: number, out?: Uint8Array): Uint8Array {
+    const bytes = this.codec.bytes;
+    const rowBytes = this.stride * 4;
+    if (rowBytes === bytes) return this.u8.subarray(first * bytes, (first + n) * bytes);
+    const into = out && out.length >= n * bytes ? out : new Uint8Array(n * bytes);
+    for (let i = 0; i < n; i++) {
+      const from = (first + i) * rowBytes;
+      into.set(this.u8.subarray(from, from + bytes), i * bytes);
+    }
+    return into.subarray(0, n * bytes);
+  }
+
+  /**
+   * Fills an empty store with `count` states laid out as `rowBytes(0, count)` gives them, with the
+   * same ids, and grows the arena and table to what inserting them one by one would have. Returns
+   * -1, or the id of the first row that repeats an earlier one (the store is unusable then).
+   */
+  importRows(src: Uint8Array, count: number): number {
+    if (this.count !== 0) throw new Error('importRows needs an empty store');
+    const bytes = this.codec.bytes;
+    if (src.length < count * bytes)
+      throw new Error(`importRows: ${src.length} bytes hold fewer than ${count} states`);
+    const stride = this.stride;
+    while (this.capacity < count) this.capacity *= 2;
+    this.u32 = new Uint32Array(this.capacity * stride);
+    this.u8 = new Uint8Array(this.u32.buffer);
+    if (stride * 4 === bytes) this.u8.set(src.subarray(0, count * bytes));
+    else
+      for (let id = 0; id < count; id++)
+        this.u8.set(src.subarray(id * bytes, (id + 1) * bytes), id * stride * 4);
+    // The table grows as inserts grow it (rehash of an empty table: cheap), then takes every row.
+    while (count > (this.mask + 1) * MAX_LOAD) this.rehash();
+    const table = this.table;
+    const mask = this.mask;
+    const u32 = this.u32;
+    for (let id = 0; id < count; id++) {
+      const h = hashWords(u32, id * stride, stride);
+      let slot = h & mask;
+      for (;;) {
+        const e = table[2 * slot + 1];
+        if (e === 0) break;
+        if (table[2 * slot] === h && sameRows(u32, e - 1, id, stride)) return id;
+        slot = (slot + 1) & mask;
+      }
+      table[2 * slot] = h;
+      table[2 * slot + 1] = id + 1;
+    }
+    this.count = count;
+    return -1;
+  }
+
   bytes(): number {
     return this.u32.byteLength + this.table.byteLength;
   }
@@ -224,6 +279,11 @@ export function canonicalJson(v: unknown): string {
     }
     return value;
   });
+}
+
+function sameRows(words: Uint32Array, a: number, b: number, stride: number): boolean {
+  for (let i = 0; i < stride; i++) if (words[a * stride + i] !== words[b * stride + i]) return false;
+  return true;
 }
 
 function nextPow2(n: number): number {

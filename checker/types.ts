@@ -66,6 +66,11 @@ export interface Spec<S, A> {
    * `out` directly, without building the representative. Must agree with `canonical` exactly.
    */
   canonicalBytes?(s: S, out: Uint8Array): void;
+  /**
+   * The identity of the model beyond its name (e.g. a hash of its bounds and code): a run resumed
+   * from a checkpoint refuses one written with another fingerprint.
+   */
+  readonly fingerprint?: string;
 }
 
 export interface CheckOptions {
@@ -85,6 +90,12 @@ export interface CheckOptions {
   readonly onProgress?: (p: Progress) => void;
   /** Milliseconds between progress reports. Default 1000. */
   readonly progressEveryMs?: number;
+  /** Write a checkpoint to this file at level boundaries, and when a limit stops the run (packed store only). */
+  readonly checkpoint?: string;
+  /** Minimum milliseconds between two checkpoints. Default 60000; 0 writes one at every level boundary. */
+  readonly checkpointEveryMs?: number;
+  /** Resume from this checkpoint file instead of starting from the initial states. */
+  readonly resume?: string;
 }
 
 export interface Progress {

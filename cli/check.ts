@@ -1,5 +1,6 @@
 /** `memcg-check check`: one design or variant at one scope. */
-import { type CheckResult, check } from '../checker/index.js';
+import { existsSync, statSync } from 'node:fs';
+import { CheckerError, type CheckOptions, type CheckResult, check } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
 import { type Layout, layoutOf, type State } from '../model/state.js';
 import { type MemcgSpec, memcgSpec } from '../properties/spec.js';
@@ -28,6 +29,9 @@ const ALLOWED = [
   'timeout',
   'max-memory',
   'no-symmetry',
+  'checkpoint',
+  'checkpoint-every',
+  'resume',
   'format',
   'out',
   'quiet',
@@ -48,6 +52,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
   checkOutPath(flags.itf, 'itf');
   checkOutPath(flags.junit, 'junit');
   checkOutPath(flags.markdown, 'markdown');
+  checkOutPath(flags.checkpoint, 'checkpoint');
+  checkResumePath(flags.resume);
   const view = flags.view ?? 'steps';
   if (view !== 'steps' && view !== 'timeline')
     throw new UsageError(`--view must be steps or timeline, got "${view}"`);
@@ -55,7 +61,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const options = checkOptions(flags);
   const spec = memcgSpec(model.config, model.design);
   const progress = progressReporter(flags.quiet === true);
-  const r = check(spec, { ...options, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) });
+  const r = runCheck(spec, {
+    ...options,
+    ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
+  });
   progress.done();
   const info = {
     design: model.design.name,
@@ -65,11 +74,16 @@ export async function checkCommand(argv: string[]): Promise<number> {
     config: model.config,
     ...(model.variant ? { variant: model.variant.name } : {}),
   };
+  // A run a limit stopped left a checkpoint (the last level boundary): say how to go on from it.
+  const resume =
+    r.verdict === 'incomplete' && flags.checkpoint !== undefined
+      ? `\nResume: memcg-check check ${model.modelArgs}${flags['no-symmetry'] ? ' --no-symmetry' : ''} --resume ${flags.checkpoint}`
+      : '';
   const textReport = (v: 'steps' | 'timeline') =>
     renderResult({ ...info, design: model.designLabel }, r, v).replace(
       /Replay: memcg-check replay .*/,
       `Replay: memcg-check replay ${model.modelArgs} --path ${r.violation?.trace.path.join('/')}`,
-    );
+    ) + resume;
   const text = fmt === 'json' ? JSON.stringify(resultJson(info, options, r)) : textReport(view);
   const expected = model.variant?.expect;
   const note =
@@ -108,6 +122,32 @@ export async function checkCommand(argv: string[]): Promise<number> {
 }
 
 type Result = CheckResult<State, MemcgAction>;
+
+/** --resume FILE must be a file before any work; whether it is a checkpoint of this model, the checker says. */
+function checkResumePath(file: string | undefined): void {
+  if (file === undefined) return;
+  if (!existsSync(file)) {
+    throw new UsageError(`--resume ${file}: no such file; give a checkpoint file that --checkpoint wrote`);
+  }
+  if (statSync(file).isDirectory())
+    throw new UsageError(`--resume ${file} is a folder; give a checkpoint file`);
+}
+
+/** The checker's checkpoint errors name the file; here they name the flag too (exit 2). */
+function runCheck(spec: MemcgSpec, options: CheckOptions): Result {
+  try {
+    return check(spec, options);
+  } catch (e) {
+    if (!(e instanceof CheckerError) || e.code !== 'E_BAD_CHECKPOINT') throw e;
+    const text = e.message.replace(/^E_BAD_CHECKPOINT: /, '');
+    if (text.startsWith('cannot write checkpoint')) throw new UsageError(`--checkpoint: ${text}`);
+    throw new UsageError(
+      text.startsWith('cannot resume')
+        ? `--resume: ${text.replace(/resume with the model and options it was written with/, 'resume with the model flags (and --no-symmetry or not) it was written with')}`
+        : `--resume: ${text}; give a checkpoint file that --checkpoint wrote, or run without --resume`,
+    );
+  }
+}
 
 const LIMIT_FLAGS: Record<string, (v: number) => string> = {
   maxStates: (v) => `--max-states ${v}`,

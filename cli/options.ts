@@ -31,6 +31,9 @@ export const OPTION_SPEC = {
   timeout: { type: 'string' },
   'max-memory': { type: 'string' },
   'no-symmetry': { type: 'boolean' },
+  checkpoint: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  resume: { type: 'string' },
   format: { type: 'string' },
   out: { type: 'string' },
   quiet: { type: 'boolean' },
@@ -164,12 +167,19 @@ export function checkOptions(flags: Flags): CheckOptions {
   const maxMemory = count('max-memory', flags['max-memory'], 1);
   const maxStates = count('max-states', flags['max-states'], 0);
   const maxDepth = count('max-depth', flags['max-depth'], 0);
+  const every = count('checkpoint-every', flags['checkpoint-every'], 0);
+  if (every !== undefined && flags.checkpoint === undefined) {
+    throw new UsageError('--checkpoint-every needs --checkpoint FILE (the file to write the checkpoints to)');
+  }
   return {
     ...(maxStates !== undefined ? { maxStates } : {}),
     ...(maxDepth !== undefined ? { maxDepth } : {}),
     ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
     ...(maxMemory !== undefined ? { maxMemoryBytes: maxMemory * 2 ** 20 } : {}),
     ...(flags['no-symmetry'] ? { noSymmetry: true } : {}),
+    ...(flags.checkpoint !== undefined ? { checkpoint: flags.checkpoint } : {}),
+    ...(every !== undefined ? { checkpointEveryMs: every * 1000 } : {}),
+    ...(flags.resume !== undefined ? { resume: flags.resume } : {}),
   };
 }
 

@@ -28,6 +28,9 @@ Bounds (override the scope's):
 Options:
   --max-states N  --max-depth N  --timeout SECONDS  --max-memory MB
   --no-symmetry          explore without symmetry reduction
+  --checkpoint FILE      check: save progress to FILE at level boundaries and when a limit stops the run
+  --checkpoint-every S   at most one checkpoint every S seconds (default 60; 0: at every level)
+  --resume FILE          check: go on from a checkpoint (give the same model flags; limits may change)
   --format text|json     report format on stdout (json: exactly one JSON object)
   --out FILE             also write the report to FILE (written whole, or not at all)
   --quiet                no progress lines on stderr

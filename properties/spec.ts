@@ -1,5 +1,6 @@
 /** The memcg model checked against the claims: what `memcg-check check` runs. */
-import { layoutCodec, type Spec } from '../checker/index.js';
+import { createHash } from 'node:crypto';
+import { type Invariant, layoutCodec, type Spec, type Witness } from '../checker/index.js';
 import type { Config } from '../model/config.js';
 import type { Design } from '../model/design/types.js';
 import { Machine, type MemcgAction } from '../model/machine.js';
@@ -18,6 +19,8 @@ export function memcgSpec(config: Config, design: Design): MemcgSpec {
   const machine = new Machine(L, design);
   const init = initialState(L);
   const symmetry = canonicalizer(L, init);
+  const claims = invariants(L, design.scheme);
+  const corners = witnesses(L);
   return {
     name: `memcg/${design.name}`,
     machine,
@@ -30,9 +33,35 @@ export function memcgSpec(config: Config, design: Design): MemcgSpec {
     label: (a) => machine.label(a),
     kind: (a) => a.kind,
     actionKinds: machine.actionKinds(),
-    invariants: invariants(L, design.scheme),
-    witnesses: witnesses(L),
+    invariants: claims,
+    witnesses: corners,
     codec: layoutCodec(init),
+    fingerprint: fingerprint(config, design, [...claims, ...corners]),
     ...(symmetry ? { canonical: symmetry.canonical, canonicalBytes: symmetry.canonicalBytes } : {}),
   };
+}
+
+/**
+ * The model's identity for checkpoints (16 hex digits of a SHA-256): the bounds, the design's name
+ * and scheme, every op of every block with its code, the programs' steps, and the claims with their
+ * code. A checkpoint of another scope, design, variant or version of the model code does not resume.
+ */
+export function fingerprint(
+  config: Config,
+  design: Design,
+  claims: readonly (Invariant<State> | Witness<State>)[],
+): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(config));
+  h.update(`\0${design.name}\0${design.scheme}`);
+  for (const [block, ops] of Object.entries(design.blocks)) {
+    h.update(`\0block ${block}`);
+    for (const o of ops) h.update(`\0${o.name}\0${o.run.toString()}`);
+  }
+  for (const p of design.programs) {
+    h.update(`\0program ${p.name} ${p.slot} ${p.cpuFromArg ?? false}`);
+    for (const st of p.steps) h.update(`\0${st.name}\0${st.orElse ?? ''}\0${st.choices?.toString() ?? ''}`);
+  }
+  for (const c of claims) h.update(`\0${c.type} ${c.name}\0${c.holds.toString()}`);
+  return h.digest('hex').slice(0, 16);
 }

@@ -11,9 +11,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { cli, onlyJson, ROOT } from '../cli/helpers.js';
+import { cli, onlyJson, ROOT, scratch } from '../cli/helpers.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'docs/result.schema.json'), 'utf8'));
+const tmp = scratch('schema');
 
 /** The same schema with `additionalProperties: false` on every object schema that lists its properties. */
 function closed(node: unknown): unknown {
@@ -78,8 +79,10 @@ describe('docs/result.schema.json describes check --format json', () => {
   });
 
   it('an incomplete run, with every checker option the command line sets', () => {
+    const ckpt = join(tmp.dir, 'run.ckpt');
+    json(`--scope tiny --max-states 20 --checkpoint ${ckpt}`, 3);
     const j = json(
-      '--scope tiny --max-states 50 --max-depth 40 --timeout 100 --max-memory 500 --no-symmetry',
+      `--scope tiny --max-states 50 --max-depth 40 --timeout 100 --max-memory 500 --no-symmetry --resume ${ckpt} --checkpoint ${ckpt} --checkpoint-every 30`,
       3,
     );
     expect(j).toMatchObject({
@@ -91,6 +94,9 @@ describe('docs/result.schema.json describes check --format json', () => {
         timeoutMs: 100_000,
         maxMemoryBytes: 500 * 2 ** 20,
         noSymmetry: true,
+        checkpoint: ckpt,
+        checkpointEveryMs: 30_000,
+        resume: ckpt,
       },
     });
     expectValid(j);

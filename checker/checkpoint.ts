@@ -1,0 +1,369 @@
+/**
+ * Checkpoints: the explorer's state at a level boundary, written to a file and read back, so that a
+ * long run survives interruption (`checkpoint`, `resume` in CheckOptions). Generic: a checkpoint
+ * holds packed state rows and counters, nothing about any model.
+ *
+ * File layout (integers little-endian):
+ *
+ *   magic        8 bytes   0x89 'C' 'K' 'P' 'T' '\r' '\n' 0x1a (a text-mode copy mangles it)
+ *   headerLength u32       bytes of the JSON header
+ *   headerCrc    u32       CRC-32 of the JSON header
+ *   header       JSON      every field of the Snapshot but its three arrays, the byte order, and
+ *                          the name and byte length of each section
+ *   states       count * stateBytes bytes, in id order, unpadded
+ *   parent       count * 4 bytes (Int32)
+ *   via          count * 2 bytes (Uint16)
+ *   trailer      CRC-32 of each section (3 x u32), then 'CKPE'
+ *
+ * Sections are written and read in pieces of at most 64 MiB, never as JSON; their checksums are
+ * computed on the way out (hence a trailer). The file is written to PATH.tmp, synced, then renamed:
+ * PATH holds the previous checkpoint or the new one, never half of one.
+ */
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { endianness } from 'node:os';
+import * as zlib from 'node:zlib';
+import { CheckerError } from './errors.js';
+
+export interface Snapshot {
+  readonly format: 1;
+  /** `spec.name`. */
+  readonly spec: string;
+  /** `spec.fingerprint`, the state size and symmetry on/off (`runFingerprint`): what must match to resume. */
+  readonly fingerprint: string;
+  /** `codec.bytes`. */
+  readonly stateBytes: number;
+  /** States stored: ids 0..count-1. */
+  readonly count: number;
+  /** Ids below are fully expanded; [frontierStart, count) is the next level to expand. */
+  readonly frontierStart: number;
+  /** Depth of the frontier states. */
+  readonly level: number;
+  readonly depth: number;
+  readonly transitions: number;
+  readonly fired: Readonly<Record<string, number>>;
+  readonly witnessFound: readonly number[];
+  readonly witnessDepth: readonly number[];
+  readonly initialSource: readonly number[];
+  /** Milliseconds of exploration the snapshot stands for (every run before it). */
+  readonly elapsedMs: number;
+  /** count * stateBytes, in id order, unpadded. */
+  readonly states: Uint8Array;
+  /** Length >= count; only the first count entries are written. */
+  readonly parent: Int32Array;
+  /** Length >= count; only the first count entries are written. */
+  readonly via: Uint16Array;
+}
+
+/**
+ * The states section in pieces: rows [first, first + n), unpadded, as a view or in a buffer the
+ * next call may reuse. Lets a store write its rows without first copying them all.
+ */
+export type RowSource = (first: number, n: number) => Uint8Array;
+
+const MAGIC = Uint8Array.from([0x89, 0x43, 0x4b, 0x50, 0x54, 0x0d, 0x0a, 0x1a]);
+const END = Uint8Array.from([0x43, 0x4b, 0x50, 0x45]);
+const PREFIX = MAGIC.length + 8;
+const TRAILER = 3 * 4 + END.length;
+/** Bytes per read or write call: well below the 2 GiB a single call may move. */
+const CHUNK = 64 * 2 ** 20;
+const SECTIONS = ['states', 'parent', 'via'] as const;
+type SectionName = (typeof SECTIONS)[number];
+
+interface Header extends Omit<Snapshot, SectionName> {
+  readonly endianness: 'LE' | 'BE';
+  readonly sections: readonly { readonly name: SectionName; readonly bytes: number }[];
+}
+
+/**
+ * What a checkpoint's `fingerprint` field holds for a spec: its own fingerprint, the packed state
+ * size and whether symmetry reduction is on. A run resumes only from a checkpoint with the same.
+ */
+export function runFingerprint(specFingerprint: string | undefined, stateBytes: number, symmetry: boolean) {
+  return `${specFingerprint ?? ''}|bytes=${stateBytes}|symmetry=${symmetry ? 'on' : 'off'}`;
+}
+
+/** Writes `snap` to `path` atomically (PATH.tmp, then rename). */
+export function writeCheckpoint(path: string, snap: Snapshot): void {
+  const { states, stateBytes } = snap;
+  if (states.length < snap.count * stateBytes) {
+    throw new CheckerError(
+      'E_BAD_CHECKPOINT',
+      `cannot write checkpoint ${path}: its states hold ${states.length} bytes, not ${snap.count} x ${stateBytes}`,
+    );
+  }
+  writeCheckpointRows(path, snap, (first, n) =>
+    states.subarray(first * stateBytes, (first + n) * stateBytes),
+  );
+}
+
+/** `writeCheckpoint` with the states given in pieces by `rows` (`states`, if present, is not read). */
+export function writeCheckpointRows(
+  path: string,
+  snap: Omit<Snapshot, 'states'> & { readonly states?: Uint8Array },
+  rows: RowSource,
+): void {
+  const { count, stateBytes, states: _s, parent, via, ...rest } = snap;
+  if (parent.length < count || via.length < count) {
+    throw new CheckerError(
+      'E_BAD_CHECKPOINT',
+      `cannot write checkpoint ${path}: the snapshot holds fewer than ${count} parents or actions`,
+    );
+  }
+  const header: Header = {
+    ...rest,
+    count,
+    stateBytes,
+    endianness: endianness(),
+    sections: [
+      { name: 'states', bytes: count * stateBytes },
+      { name: 'parent', bytes: count * 4 },
+      { name: 'via', bytes: count * 2 },
+    ],
+  };
+  const json = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(PREFIX);
+  prefix.set(MAGIC, 0);
+  prefix.writeUInt32LE(json.length, MAGIC.length);
+  prefix.writeUInt32LE(crc(json), MAGIC.length + 4);
+
+  const tmp = `${path}.tmp`;
+  let fd: number | undefined;
+  let created = false;
+  try {
+    fd = openSync(tmp, 'w');
+    created = true;
+    writeAll(fd, prefix);
+    writeAll(fd, json);
+    const trailer = Buffer.alloc(TRAILER);
+    const perPiece = Math.max(1, Math.floor(CHUNK / stateBytes));
+    let c = 0;
+    for (let first = 0; first < count; first += perPiece) {
+      const piece = rows(first, Math.min(perPiece, count - first));
+      c = crc(piece, c);
+      writeAll(fd, piece);
+    }
+    trailer.writeUInt32LE(c, 0);
+    const aux = [bytesOf(parent.subarray(0, count)), bytesOf(via.subarray(0, count))];
+    for (let i = 0; i < aux.length; i++) {
+      trailer.writeUInt32LE(crc(aux[i]), 4 * (i + 1));
+      writeAll(fd, aux[i]);
+    }
+    trailer.set(END, 12);
+    writeAll(fd, trailer);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) closeSync(fd);
+    if (created) rmSync(tmp, { force: true });
+    throw new CheckerError('E_BAD_CHECKPOINT', `cannot write checkpoint ${path}: ${(e as Error).message}`);
+  }
+}
+
+/** Reads a checkpoint; anything missing, truncated, corrupt or of another format is E_BAD_CHECKPOINT. */
+export function readCheckpoint(path: string): Snapshot {
+  const bad = (what: string) => new CheckerError('E_BAD_CHECKPOINT', `checkpoint ${path} ${what}`);
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw bad(`cannot be read: ${(e as Error).message}`);
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size < PREFIX) throw bad(`is not a checkpoint: ${size} bytes, too short for one`);
+    const prefix = Buffer.alloc(PREFIX);
+    readAll(fd, prefix, 0);
+    if (!MAGIC.every((b, i) => prefix[i] === b)) {
+      throw bad('is not a checkpoint (it does not start with the checkpoint magic bytes)');
+    }
+    const headerLength = prefix.readUInt32LE(MAGIC.length);
+    if (PREFIX + headerLength > size) throw bad(`is truncated: ${size} bytes, its header alone needs more`);
+    const json = Buffer.alloc(headerLength);
+    readAll(fd, json, PREFIX);
+    if (crc(json) !== prefix.readUInt32LE(MAGIC.length + 4))
+      throw bad('is corrupt: its header checksum fails');
+    let header: Header;
+    try {
+      header = JSON.parse(json.toString('utf8')) as Header;
+    } catch {
+      throw bad('is corrupt: its header is not JSON');
+    }
+    checkHeader(header, bad);
+    const expected = PREFIX + headerLength + header.sections.reduce((n, s) => n + s.bytes, 0) + TRAILER;
+    if (size !== expected) {
+      throw bad(
+        size < expected
+          ? `is truncated: ${size} bytes, expected ${expected}`
+          : `has ${size - expected} bytes of trailing garbage`,
+      );
+    }
+    const trailer = Buffer.alloc(TRAILER);
+    readAll(fd, trailer, size - TRAILER);
+    if (!END.every((b, i) => trailer[12 + i] === b)) throw bad('is corrupt: its end mark is missing');
+    const { count, stateBytes } = header;
+    const arrays = {
+      states: new Uint8Array(count * stateBytes),
+      parent: new Int32Array(count),
+      via: new Uint16Array(count),
+    };
+    let at = PREFIX + headerLength;
+    for (let i = 0; i < SECTIONS.length; i++) {
+      const name = SECTIONS[i];
+      const bytes = bytesOf(arrays[name]);
+      readAll(fd, bytes, at);
+      at += bytes.length;
+      if (crc(bytes) !== trailer.readUInt32LE(4 * i)) {
+        throw bad(`is corrupt: the checksum of its ${name} section fails`);
+      }
+    }
+    const { endianness: _e, sections: _s, ...fields } = header;
+    const snap: Snapshot = { ...fields, ...arrays };
+    checkLinks(snap, bad);
+    return snap;
+  } catch (e) {
+    if (e instanceof CheckerError) throw e;
+    throw bad(`cannot be read: ${(e as Error).message}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkHeader(h: Header, bad: (what: string) => CheckerError): void {
+  const whole = (v: unknown, min = 0) => Number.isSafeInteger(v) && (v as number) >= min;
+  if (h === null || typeof h !== 'object') throw bad('is corrupt: its header is not an object');
+  if (h.format !== 1) throw bad(`has format ${String(h.format)}; this version reads format 1`);
+  if (h.endianness !== endianness()) {
+    throw bad(`was written on a ${h.endianness} machine; this one is ${endianness()}`);
+  }
+  const fields: [string, boolean][] = [
+    ['spec', typeof h.spec === 'string'],
+    ['fingerprint', typeof h.fingerprint === 'string'],
+    ['stateBytes', whole(h.stateBytes, 1)],
+    ['count', whole(h.count)],
+    ['frontierStart', whole(h.frontierStart) && h.frontierStart <= h.count],
+    ['level', whole(h.level)],
+    ['depth', whole(h.depth)],
+    ['transitions', whole(h.transitions)],
+    ['elapsedMs', typeof h.elapsedMs === 'number' && h.elapsedMs >= 0],
+    [
+      'fired',
+      h.fired !== null && typeof h.fired === 'object' && Object.values(h.fired).every((n) => whole(n)),
+    ],
+    [
+      'witnessFound',
+      Array.isArray(h.witnessFound) && h.witnessFound.every((id) => whole(id, -1) && id < h.count),
+    ],
+    [
+      'witnessDepth',
+      Array.isArray(h.witnessDepth) &&
+        h.witnessDepth.length === h.witnessFound?.length &&
+        h.witnessDepth.every((d) => whole(d, -1)),
+    ],
+    [
+      'initialSource',
+      Array.isArray(h.initialSource) &&
+        h.initialSource.length <= h.count &&
+        h.initialSource.every((i) => whole(i)),
+    ],
+  ];
+  const wrong = fields.find(([, ok]) => !ok);
+  if (wrong) throw bad(`is corrupt: its header field ${wrong[0]} is missing or out of range`);
+  const sizes: Record<SectionName, number> = {
+    states: h.count * h.stateBytes,
+    parent: h.count * 4,
+    via: h.count * 2,
+  };
+  const table: Header['sections'] = h.sections;
+  const ok =
+    Array.isArray(table) &&
+    table.length === SECTIONS.length &&
+    SECTIONS.every((name, i) => table[i]?.name === name && table[i].bytes === sizes[name]);
+  if (!ok) throw bad('is corrupt: its section table does not match its state count');
+}
+
+/** Every parent is an earlier state (BFS stores a state after its parent), or none for an initial state. */
+function checkLinks(snap: Snapshot, bad: (what: string) => CheckerError): void {
+  const { parent, count } = snap;
+  for (let id = 0; id < count; id++) {
+    const p = parent[id];
+    if (p < -1 || p >= id) throw bad(`is corrupt: state ${id} has parent ${p}`);
+  }
+}
+
+function bytesOf(a: Uint8Array | Int32Array | Uint16Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length; ) {
+    at += writeSync(fd, bytes, at, Math.min(CHUNK, bytes.length - at));
+  }
+}
+
+function readAll(fd: number, into: Uint8Array, position: number): void {
+  for (let at = 0; at < into.length; ) {
+    const n = readSync(fd, into, at, Math.min(CHUNK, into.length - at), position + at);
+    if (n === 0) throw new Error('unexpected end of file');
+    at += n;
+  }
+}
+
+/** CRC-32 (zlib's, native, from Node 20.15); a table-driven fallback for older Node 20 releases. */
+const crc: (bytes: Uint8Array, c?: number) => number =
+  typeof (zlib as { crc32?: unknown }).crc32 === 'function'
+    ? (bytes, c = 0) => {
+        for (let at = 0; at < bytes.length; at += CHUNK) c = zlib.crc32(bytes.subarray(at, at + CHUNK), c);
+        return c;
+      }
+    : crc32Js;
+
+let table: Uint32Array | undefined;
+function crc32Js(bytes: Uint8Array, previous = 0): number {
+  if (!table) {
+    table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
+    }
+  }
+  let c = (previous ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** What a resuming run expects of a checkpoint. */
+export interface ResumeIdentity {
+  readonly spec: string;
+  readonly fingerprint: string;
+  readonly stateBytes: number;
+  readonly witnesses: number;
+}
+
+/** Why `snap` cannot resume a run of `want`, in words; undefined if it can. */
+export function resumeMismatch(snap: Snapshot, want: ResumeIdentity): string | undefined {
+  if (snap.spec !== want.spec)
+    return `it was written for spec "${snap.spec}", this run checks "${want.spec}"`;
+  if (snap.stateBytes !== want.stateBytes) {
+    return `its states are ${snap.stateBytes} bytes, this spec's are ${want.stateBytes} (other bounds or another model)`;
+  }
+  const have = splitFingerprint(snap.fingerprint);
+  const need = splitFingerprint(want.fingerprint);
+  if (have.symmetry !== need.symmetry) {
+    return `it was written with symmetry reduction ${have.symmetry}, this run has it ${need.symmetry}`;
+  }
+  if (have.model !== need.model) {
+    return `it was written for another version of spec "${want.spec}" (fingerprint "${have.model}", this one "${need.model}"): other bounds or other model code`;
+  }
+  if (snap.witnessFound.length !== want.witnesses) {
+    return `it records ${snap.witnessFound.length} witnesses, this spec has ${want.witnesses}`;
+  }
+  return undefined;
+}
+
+function splitFingerprint(fp: string): { model: string; symmetry: string } {
+  const m = /^(.*)\|bytes=\d+\|symmetry=(on|off)$/s.exec(fp);
+  return m ? { model: m[1], symmetry: m[2] } : { model: fp, symmetry: '?' };
+}
