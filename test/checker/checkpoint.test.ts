@@ -293,6 +293,15 @@ describe('resume gives the result of an uninterrupted run', () => {
     expect(untimed(resumed)).toEqual(untimed(whole));
   });
 
+  it('interrupted by the memory ceiling: resumed without it, the whole run', () => {
+    // TwoPhase(6): 50816 states need a few MB of store; 1.5 MB stops the run part of the way.
+    const spec = twoPhase(6);
+    const { first, resumed, path } = interruptAndResume(spec, { maxMemoryBytes: 1_500_000 });
+    expect(first.limit).toEqual({ kind: 'memory', value: 1_500_000 });
+    expect(readCheckpoint(path).count).toBeLessThanOrEqual(first.stats.distinct);
+    expect(untimed(resumed)).toEqual(untimed(check(spec)));
+  });
+
   it('a violation past the interruption: the same counterexample, replayed from the resumed store', () => {
     // RacyCounter's lost update is 4 steps deep. With 3 states stored (the initial state and its two
     // successors) the 4th does not fit: the checkpoint is the boundary before level 1's expansion.
