@@ -20,23 +20,82 @@ export const ROOT = 1;
 /** memcg ids 0..NMEMCG-1: 0 none, 1 root, 2..3 children of the root. */
 export const NMEMCG = 4;
 
-export interface PmlState {
+/**
+ * The globals of the .pml, one byte each as in SPIN's state vector, in one buffer: `raw` is the
+ * whole state (fault, pg, stCached, stNr, then ref, usage, online, freed over memcg 0..NMEMCG-1),
+ * and each field is a view into it. So the byte codec is a copy of the buffer, and `apply` writes
+ * bytes in place. Every value stays below 256 at any scope the .pml allows (NPAGE <= 8, NCPU <= 4),
+ * and the .pml declares them all `byte` or `bool`. Entry 0 of the memcg arrays (memcg "none") is a
+ * constant of the .pml and never changes.
+ */
+export class PmlState {
+  /** The whole state, `stateBytes(scope)` bytes (a view of `words`). */
+  readonly raw: Uint8Array;
+  /** The same buffer as 32-bit words, zero-padded past `raw`. */
+  readonly words: Uint32Array;
   /** page -> memcg it is charged to (page->memcg_data), 0 = uncharged. */
-  pg: number[];
+  readonly pg: Uint8Array;
   /** per-cpu memcg_stock_pcp.cached, 0 = none. */
-  stCached: number[];
+  readonly stCached: Uint8Array;
   /** per-cpu memcg_stock_pcp.nr_pages (pre-charged pages). */
-  stNr: number[];
+  readonly stNr: Uint8Array;
   /** css refcount per memcg: 1 while online + 1 per page + 1 per stock caching it. */
-  ref: number[];
+  readonly ref: Uint8Array;
   /** hierarchical page_counter usage (a child's charge also charges the root). */
-  usage: number[];
-  /** css online (not yet rmdir'ed). */
-  online: boolean[];
-  /** css freed (refcount reached zero). */
-  freed: boolean[];
+  readonly usage: Uint8Array;
+  /** css online (not yet rmdir'ed): 1 or 0. */
+  readonly online: Uint8Array;
+  /** css freed (refcount reached zero): 1 or 0. */
+  readonly freed: Uint8Array;
+
+  /** A zero state, or a copy of `from`. */
+  constructor(ncpu: number, npage: number, from?: PmlState) {
+    const n = 1 + npage + 2 * ncpu + 4 * NMEMCG;
+    this.words = from ? from.words.slice() : new Uint32Array(Math.ceil(n / 4));
+    const b = this.words.buffer;
+    let at = 1;
+    const view = (len: number): Uint8Array => {
+      const v = new Uint8Array(b, at, len);
+      at += len;
+      return v;
+    };
+    this.pg = view(npage);
+    this.stCached = view(ncpu);
+    this.stNr = view(ncpu);
+    this.ref = view(NMEMCG);
+    this.usage = view(NMEMCG);
+    this.online = view(NMEMCG);
+    this.freed = view(NMEMCG);
+    this.raw = new Uint8Array(b, 0, n);
+  }
+
   /** The first in-step assert that failed (FAULT_*), 0 if none. */
-  fault: number;
+  get fault(): number {
+    return this.raw[0];
+  }
+
+  set fault(v: number) {
+    this.raw[0] = v;
+  }
+
+  /** The fields as plain data, for printing and JSON. */
+  toJSON(): Record<string, number | number[]> {
+    return {
+      pg: [...this.pg],
+      stCached: [...this.stCached],
+      stNr: [...this.stNr],
+      ref: [...this.ref],
+      usage: [...this.usage],
+      online: [...this.online],
+      freed: [...this.freed],
+      fault: this.fault,
+    };
+  }
+}
+
+/** Bytes of a state at this scope (see PmlState). */
+export function stateBytes({ ncpu, npage }: PmlScope): number {
+  return 1 + npage + 2 * ncpu + 4 * NMEMCG;
 }
 
 /** `assert(ref[m] > 0)` in css_put. */
@@ -91,14 +150,8 @@ export function parseScope(text: string): PmlScope {
 }
 
 export function initialState({ ncpu, npage }: PmlScope): PmlState {
-  return {
-    pg: new Array(npage).fill(0),
-    stCached: new Array(ncpu).fill(0),
-    stNr: new Array(ncpu).fill(0),
-    ref: new Array(NMEMCG).fill(1), // byte ref[NMEMCG] = 1
-    usage: new Array(NMEMCG).fill(0),
-    online: new Array(NMEMCG).fill(true), // bool online[NMEMCG] = 1
-    freed: new Array(NMEMCG).fill(false),
-    fault: 0,
-  };
+  const s = new PmlState(ncpu, npage);
+  s.ref.fill(1); // byte ref[NMEMCG] = 1
+  s.online.fill(1); // bool online[NMEMCG] = 1
+  return s;
 }

@@ -31,7 +31,7 @@ import {
   NMEMCG,
   type PmlAction,
   type PmlScope,
-  type PmlState,
+  PmlState,
   ROOT,
   scopeKey,
 } from './memcg-pml-state.js';
@@ -39,23 +39,13 @@ import {
 export { pmlByteCodec, pmlCodec } from './memcg-pml-codec.js';
 export * from './memcg-pml-state.js';
 
-function clone(s: PmlState): PmlState {
-  return {
-    pg: s.pg.slice(),
-    stCached: s.stCached.slice(),
-    stNr: s.stNr.slice(),
-    ref: s.ref.slice(),
-    usage: s.usage.slice(),
-    online: s.online.slice(),
-    freed: s.freed.slice(),
-    fault: s.fault,
-  };
-}
-
 export function memcgPml(scope: PmlScope): Spec<PmlState, PmlAction> {
-  const { ncpu, batch, limit } = scope;
+  const { ncpu, npage, batch, limit } = scope;
   const bug = scope.bug === true;
   const all = enumerateActions(scope);
+  // Where cpu c's actions start in `all`: per page the charges to memcg 1..NMEMCG-1, then uncharge;
+  // then drain.
+  const perCpu = npage * NMEMCG + 1;
 
   const fits = (s: PmlState, m: number, n: number): boolean => m === ROOT || s.usage[m] + n <= limit;
 
@@ -70,7 +60,7 @@ export function memcgPml(scope: PmlScope): Spec<PmlState, PmlAction> {
     s.ref[m]--;
     if (s.ref[m] === 0) {
       if (s.online[m]) s.fault ||= FAULT_FREE_ONLINE;
-      s.freed[m] = true;
+      s.freed[m] = 1;
     }
   };
   const counterCharge = (s: PmlState, m: number, n: number): void => {
@@ -94,19 +84,35 @@ export function memcgPml(scope: PmlScope): Spec<PmlState, PmlAction> {
     s.stCached[c] = 0;
   };
 
-  const enabled = (s: PmlState, a: PmlAction): boolean => {
-    switch (a.kind) {
-      case 'charge': {
-        const { cpu: c, page: p, memcg: m } = a;
-        return s.pg[p] === 0 && s.online[m] && ((s.stCached[c] === m && s.stNr[c] > 0) || fits(s, m, 1));
+  /**
+   * The enabled actions of `s` in SPIN's order, each guard as in the .pml:
+   *  - charge(c, p, m): pg[p] == 0 && online[m] && (consume_stock hits || counter_try_charge(m, 1));
+   *  - uncharge(c, p): pg[p] != 0;
+   *  - drain(c): st_cached[c] != 0;
+   *  - offline(m): online[m].
+   * The per-memcg part of charge's guard does not depend on the cpu or page, so it is read once.
+   */
+  const actions = (s: PmlState): PmlAction[] => {
+    const { pg, stCached, stNr, online } = s;
+    const out: PmlAction[] = [];
+    let chargeable = 0; // bit m: online[m] && counter_try_charge(m, 1) succeeds (root: unlimited)
+    for (let m = 1; m < NMEMCG; m++) if (online[m] && fits(s, m, 1)) chargeable |= 1 << m;
+    for (let c = 0, base = 0; c < ncpu; c++, base += perCpu) {
+      const cached = stCached[c];
+      // consume_stock(m, 1) hits for the cached memcg if the stock holds a page.
+      const hit = cached !== 0 && stNr[c] > 0 && online[cached] ? 1 << cached : 0;
+      const can = chargeable | hit;
+      for (let p = 0, i = base; p < npage; p++, i += NMEMCG) {
+        if (pg[p] !== 0) {
+          out.push(all[i + NMEMCG - 1]); // uncharge
+          continue;
+        }
+        for (let m = 1; m < NMEMCG; m++) if (can & (1 << m)) out.push(all[i + m - 1]);
       }
-      case 'uncharge':
-        return s.pg[a.page] !== 0;
-      case 'drain':
-        return s.stCached[a.cpu] !== 0;
-      case 'offline':
-        return s.online[a.memcg];
+      if (cached !== 0) out.push(all[base + perCpu - 1]); // drain
     }
+    for (let m = 2; m < NMEMCG; m++) if (online[m]) out.push(all[all.length - NMEMCG + m]); // offline
+    return out;
   };
 
   const apply = (s: PmlState, a: PmlAction): void => {
@@ -143,7 +149,7 @@ export function memcgPml(scope: PmlScope): Spec<PmlState, PmlAction> {
         return;
       case 'offline': {
         const m = a.memcg;
-        s.online[m] = false;
+        s.online[m] = 0;
         for (let j = 0; j < ncpu; j++) if (s.stCached[j] === m) drainStock(s, j); // drain_all_stock(m)
         cssPut(s, m); // drop the base reference
         return;
@@ -154,18 +160,15 @@ export function memcgPml(scope: PmlScope): Spec<PmlState, PmlAction> {
   return {
     name: `memcg.pml(${scopeKey(scope)}${bug ? ',BUG=1' : ''})`,
     initial: () => [initialState(scope)],
-    actions(s) {
-      const out: PmlAction[] = [];
-      for (let i = 0; i < all.length; i++) if (enabled(s, all[i])) out.push(all[i]);
-      return out;
-    },
+    actions,
     next(s, a) {
-      const t = clone(s);
+      const t = new PmlState(ncpu, npage, s);
       apply(t, a);
       return t;
     },
     apply,
     label,
+    kind: (a) => a.kind,
     actionKinds: ['charge', 'uncharge', 'drain', 'offline'],
     invariants: pmlInvariants,
     witnesses: pmlWitnesses,

@@ -26,6 +26,8 @@ export interface StateStore<S> {
 }
 
 const MAX_LOAD = 0.7;
+/** Entries of the recent-hit cache at most (2^16: 512 KiB, small enough to stay in cache). */
+const RECENT_MAX = 1 << 16;
 
 export class PackedStore<S> implements StateStore<S> {
   readonly kind = 'packed' as const;
@@ -43,6 +45,15 @@ export class PackedStore<S> implements StateStore<S> {
   private readonly scratch32: Uint32Array;
   private lastHash = 0;
   private lastSlot = 0;
+  /**
+   * Recent hits, direct-mapped by hash: entry i is the pair [hash, id + 1] at 2i, 2i+1 (0: empty).
+   * Successors of one state, and of states expanded one after the other, are often the same states
+   * (actions that commute, or that differ only in who does them). The table's slots are spread over
+   * memory and each probe is likely a cache miss; this small array is likely in cache. A hit is
+   * confirmed against the stored row like any other, so it is only a shortcut, never an answer.
+   */
+  private recent: Uint32Array;
+  private recentMask: number;
 
   constructor(
     private readonly codec: Codec<S>,
@@ -57,6 +68,8 @@ export class PackedStore<S> implements StateStore<S> {
     this.mask = slots - 1;
     this.scratch32 = new Uint32Array(this.stride);
     this.scratch8 = new Uint8Array(this.scratch32.buffer);
+    this.recent = new Uint32Array(2 * recentEntries(slots));
+    this.recentMask = this.recent.length / 2 - 1;
   }
 
   /** Encodes `s` into the scratch buffer and probes; remembers hash and slot for `insert`. */
@@ -74,13 +87,20 @@ export class PackedStore<S> implements StateStore<S> {
   findEncoded(): number {
     const stride = this.stride;
     const h = hashWords(this.scratch32, 0, stride);
+    const recent = this.recent;
+    const r = 2 * (h & this.recentMask);
+    if (recent[r] === h && recent[r + 1] !== 0 && this.sameWords(recent[r + 1] - 1)) return recent[r + 1] - 1;
     const table = this.table;
     const mask = this.mask;
     let slot = h & mask;
     for (;;) {
       const e = table[2 * slot + 1];
       if (e === 0) break;
-      if (table[2 * slot] === h && this.sameWords(e - 1)) return e - 1;
+      if (table[2 * slot] === h && this.sameWords(e - 1)) {
+        recent[r] = h;
+        recent[r + 1] = e;
+        return e - 1;
+      }
       slot = (slot + 1) & mask;
     }
     this.lastHash = h;
@@ -95,6 +115,9 @@ export class PackedStore<S> implements StateStore<S> {
     this.u32.set(this.scratch32, id * this.stride);
     this.table[2 * this.lastSlot] = this.lastHash;
     this.table[2 * this.lastSlot + 1] = id + 1;
+    const r = 2 * (this.lastHash & this.recentMask);
+    this.recent[r] = this.lastHash;
+    this.recent[r + 1] = id + 1;
     if (this.count > (this.mask + 1) * MAX_LOAD) this.rehash();
     return id;
   }
@@ -175,17 +198,20 @@ export class PackedStore<S> implements StateStore<S> {
   }
 
   bytes(): number {
-    return this.u32.byteLength + this.table.byteLength;
+    return this.u32.byteLength + this.table.byteLength + this.recent.byteLength;
   }
 
   bytesPerState(): number {
-    return this.stride * 4 + (4 * this.table.length) / Math.max(1, this.count);
+    return this.stride * 4 + (4 * (this.table.length + this.recent.length)) / Math.max(1, this.count);
   }
 
   growthBytes(): number {
     let extra = 0;
     if (this.count === this.capacity) extra += this.capacity * this.stride * 4;
-    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) extra += this.table.byteLength * 2;
+    if (this.count + 1 > (this.mask + 1) * MAX_LOAD) {
+      extra += this.table.byteLength * 2;
+      if (this.recent.length < 2 * RECENT_MAX) extra += 8 * recentEntries(2 * (this.mask + 1));
+    }
     return extra;
   }
 
@@ -218,6 +244,10 @@ export class PackedStore<S> implements StateStore<S> {
     }
     this.table = table;
     this.mask = mask;
+    if (this.recent.length < 2 * RECENT_MAX) {
+      this.recent = new Uint32Array(2 * recentEntries(mask + 1));
+      this.recentMask = this.recent.length / 2 - 1;
+    }
   }
 }
 
@@ -284,6 +314,11 @@ export function canonicalJson(v: unknown): string {
 function sameRows(words: Uint32Array, a: number, b: number, stride: number): boolean {
   for (let i = 0; i < stride; i++) if (words[a * stride + i] !== words[b * stride + i]) return false;
   return true;
+}
+
+/** Entries of the recent-hit cache beside a table of `slots` slots: an eighth of them, at most RECENT_MAX. */
+function recentEntries(slots: number): number {
+  return Math.max(1, Math.min(RECENT_MAX, slots >> 3));
 }
 
 function nextPow2(n: number): number {
