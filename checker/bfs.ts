@@ -8,16 +8,11 @@
 import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import {
-  readCheckpoint,
-  resumeMismatch,
-  runFingerprint,
-  type Snapshot,
-  writeCheckpointRows,
-} from './checkpoint.js';
+import { readCheckpointFor, runFingerprint, type Snapshot, writeCheckpointRows } from './checkpoint.js';
 import { CheckerError } from './errors.js';
+import { actionKindFn, orderedFired } from './kind.js';
+import { rebuildTrace } from './rebuild.js';
 import { JsonStore, PackedStore, type StateStore } from './store.js';
-import { formatPath } from './trace.js';
 import type {
   CheckOptions,
   CheckResult,
@@ -78,27 +73,20 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
     ? runFingerprint(spec.fingerprint, spec.codec!.bytes, canonical !== undefined)
     : '';
   // Dropped once restored: the snapshot's arrays are copied into the store.
-  let resumed = options.resume !== undefined ? readCheckpoint(options.resume) : undefined;
-  if (resumed) {
-    const wrong = resumeMismatch(resumed, {
-      spec: spec.name,
-      fingerprint,
-      stateBytes: spec.codec!.bytes,
-      witnesses: spec.witnesses?.length ?? 0,
-    });
-    if (wrong) {
-      throw new CheckerError(
-        'E_BAD_CHECKPOINT',
-        `cannot resume from ${options.resume}: ${wrong}; resume with the model and options it was written with, or start afresh without it`,
-      );
-    }
-  }
+  let resumed =
+    options.resume !== undefined
+      ? readCheckpointFor(options.resume, {
+          spec: spec.name,
+          fingerprint,
+          stateBytes: spec.codec!.bytes,
+          witnesses: spec.witnesses?.length ?? 0,
+        })
+      : undefined;
   const priorMs = resumed?.elapsedMs ?? 0;
 
   let parent = new Int32Array(AUX_START);
   let via = new Uint16Array(AUX_START);
   const initialSource: number[] = [];
-  const fired: Record<string, number> = {};
   const kindCells = new Map<string, { n: number }>();
   let lastKind: string | undefined;
   let lastCell: { n: number } | undefined;
@@ -381,7 +369,10 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   if (checkpointPath !== undefined && limit && !violation && mark && mark !== written) save(mark);
 
   const ms = priorMs + performance.now() - started;
-  for (const [k, cell] of kindCells) fired[k] = cell.n;
+  const fired = orderedFired(
+    [...kindCells].map(([k, cell]) => [k, cell.n] as const),
+    spec.actionKinds,
+  );
   const pathTo = (id: number): number[] => {
     const path: number[] = [];
     let cur = id;
@@ -450,83 +441,6 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   };
 }
 
-/**
- * Re-executes the path with the reference `next` and checks, at every step, that the state it
- * reaches is the very state the explorer stored: the fast path, the codec and the reference path
- * must agree, or the run is not to be trusted.
- */
-function rebuildTrace<S, A>(
-  spec: Spec<S, A>,
-  store: StateStore<S>,
-  path: number[],
-  ids: number[],
-  canonical: ((s: S) => S) | undefined,
-): Trace<S, A> {
-  if (canonical) return concreteTrace(spec, store, path, ids, canonical);
-  const inits = spec.initial();
-  let s = inits[path[0]];
-  const steps: { action: A; label: string; state: S }[] = [];
-  for (let i = 1; i < path.length; i++) {
-    const enabled = [...spec.actions(s)];
-    const a = enabled[path[i]];
-    if (a === undefined) {
-      throw new CheckerError(
-        'E_SPEC_NONDETERMINISTIC',
-        `replaying ${formatPath(path)}: step ${i} found ${enabled.length} enabled actions, expected index ${path[i]}; actions() must be deterministic`,
-      );
-    }
-    s = spec.next(s, a);
-    steps.push({ action: a, label: spec.label(a), state: s });
-    if (!store.equals(ids[i], s)) {
-      throw new CheckerError(
-        'E_CODEC_MISMATCH',
-        `replaying ${formatPath(path)} with spec.next did not reach the stored state at step ${i}; the fast path (apply/codec) and the reference path (next) disagree`,
-      );
-    }
-  }
-  return { initial: inits[path[0]], steps, path };
-}
-
-/**
- * With symmetry, the stored path runs through canonical representatives, whose names may be
- * permuted from one step to the next. Rebuild a concrete trace instead: from the concrete initial
- * state, at each step take the first enabled action whose successor has the stored canonical form.
- * The result is a trace of the spec without symmetry (its path replays with `noSymmetry`), and
- * finding no such action means the canonical form is not exact: an error, never a silent trace.
- */
-function concreteTrace<S, A>(
-  spec: Spec<S, A>,
-  store: StateStore<S>,
-  path: number[],
-  ids: number[],
-  canonical: (s: S) => S,
-): Trace<S, A> {
-  const initial = spec.initial()[path[0]];
-  if (!store.equals(ids[0], canonical(initial))) {
-    throw new CheckerError(
-      'E_CODEC_MISMATCH',
-      `initial state ${path[0]} does not canonicalise to the stored one`,
-    );
-  }
-  let s = initial;
-  const concrete = [path[0]];
-  const steps: { action: A; label: string; state: S }[] = [];
-  for (let i = 1; i < ids.length; i++) {
-    const enabled = [...spec.actions(s)];
-    const j = enabled.findIndex((a) => store.equals(ids[i], canonical(spec.next(s, a))));
-    if (j < 0) {
-      throw new CheckerError(
-        'E_CODEC_MISMATCH',
-        `rebuilding ${formatPath(path)} at step ${i}: no enabled action of the concrete state reaches the stored canonical state; spec.canonical is not an exact symmetry`,
-      );
-    }
-    s = spec.next(s, enabled[j]);
-    concrete.push(j);
-    steps.push({ action: enabled[j], label: spec.label(enabled[j]), state: s });
-  }
-  return { initial, steps, path: concrete };
-}
-
 function emptyMark(witnesses: number, elapsedMs: number): Mark {
   const none = Array.from({ length: witnesses }, () => -1);
   return {
@@ -539,16 +453,6 @@ function emptyMark(witnesses: number, elapsedMs: number): Mark {
     witnessFound: none,
     witnessDepth: none,
     elapsedMs,
-  };
-}
-
-function actionKindFn<S, A>(spec: Spec<S, A>): (a: A) => string {
-  if (spec.kind) return spec.kind.bind(spec);
-  return (a: A) => {
-    if (a !== null && typeof a === 'object' && typeof (a as { kind?: unknown }).kind === 'string') {
-      return (a as unknown as { kind: string }).kind;
-    }
-    return spec.label(a);
   };
 }
 
@@ -567,7 +471,8 @@ function specThrew<S, A>(
   );
 }
 
-function validateOptions(o: CheckOptions): void {
+/** Option values the explorers share: numbers non-negative, paths non-empty. */
+export function validateOptions(o: CheckOptions): void {
   for (const key of ['maxStates', 'maxDepth', 'timeoutMs', 'maxMemoryBytes', 'checkpointEveryMs'] as const) {
     const v = o[key];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && !Number.isNaN(v))) {

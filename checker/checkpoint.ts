@@ -363,6 +363,19 @@ export function resumeMismatch(snap: Snapshot, want: ResumeIdentity): string | u
   return undefined;
 }
 
+/** Reads a checkpoint to resume a run of `want`; E_BAD_CHECKPOINT when it cannot. */
+export function readCheckpointFor(path: string, want: ResumeIdentity): Snapshot {
+  const snap = readCheckpoint(path);
+  const wrong = resumeMismatch(snap, want);
+  if (wrong) {
+    throw new CheckerError(
+      'E_BAD_CHECKPOINT',
+      `cannot resume from ${path}: ${wrong}; resume with the model and options it was written with, or start afresh without it`,
+    );
+  }
+  return snap;
+}
+
 function splitFingerprint(fp: string): { model: string; symmetry: string } {
   const m = /^(.*)\|bytes=\d+\|symmetry=(on|off)$/s.exec(fp);
   return m ? { model: m[1], symmetry: m[2] } : { model: fp, symmetry: '?' };

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'E_CODEC_MISMATCH'
   | 'E_BAD_OPTION'
   | 'E_TOO_MANY_ACTIONS'
-  | 'E_BAD_CHECKPOINT';
+  | 'E_BAD_CHECKPOINT'
+  | 'E_WORKER';
 
 export class CheckerError extends Error {
   readonly code: ErrorCode;

@@ -5,6 +5,7 @@ export { readCheckpoint, type Snapshot, writeCheckpoint } from './checkpoint.js'
 export { CheckerError, type ErrorCode } from './errors.js';
 export { expectVerified, expectViolation } from './expect.js';
 export { layoutCodec, leafPaths } from './layout.js';
+export { exploreParallel, type ParallelOptions, type WorkerSource } from './parallel.js';
 export { always, sometimes } from './property.js';
 export { canonicalJson, JsonStore, PackedStore, type StateStore } from './store.js';
 export { formatPath, parsePath, replayPath } from './trace.js';

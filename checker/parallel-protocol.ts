@@ -56,8 +56,8 @@ export type ToWorker =
   | { readonly t: 'recount'; readonly g0: number; readonly pg: number; readonly a: number }
   /** The stored bytes of these global ids, where owned. */
   | { readonly t: 'rows'; readonly gids: readonly number[] }
-  /** Every stored state: global ids and rows. */
-  | { readonly t: 'dump' }
+  /** Every stored state with a global id below `below`: global ids and rows. */
+  | { readonly t: 'dump'; readonly below: number }
   /** Resume: insert the snapshot's states this worker owns (global ids 0..count-1, level boundary `frontierStart`). */
   | {
       readonly t: 'load';

@@ -373,8 +373,9 @@ class Partition {
     return { t: 'rows', gids: found, rows: out.slice(0, found.length * bytes) };
   }
 
-  dump(): FromWorker {
-    const n = this.store.count;
+  dump(below: number): FromWorker {
+    let n = 0;
+    while (n < this.store.count && this.gid[n] >= 0 && this.gid[n] < below) n++;
     const bytes = this.codec.bytes;
     const rows = new Uint8Array(n * bytes);
     for (let i = 0; i < n; i++) rows.set(this.store.raw(i), i * bytes);
@@ -471,7 +472,7 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === WORKER
           reply = part!.rows(m.gids);
           break;
         case 'dump':
-          reply = part!.dump();
+          reply = part!.dump(m.below);
           break;
         case 'load':
           reply = part!.load(m.states, m.count, m.frontierStart);

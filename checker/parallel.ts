@@ -11,17 +11,20 @@
  * count. When a level holds a violation (or a state past maxStates), the one-worker explorer would
  * have stopped inside it: the figures are recounted up to that state's key, so they agree too.
  */
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type CheckRun, validateOptions } from './bfs.js';
+import { readCheckpointFor, runFingerprint, type Snapshot, writeCheckpoint } from './checkpoint.js';
 import { CheckerError, type ErrorCode } from './errors.js';
-import type { CheckRun } from './bfs.js';
+import { orderedFired } from './kind.js';
 import {
   type FromWorker,
   type InsertReport,
   type Key,
   keyBefore,
   type ToWorker,
-  type WorkerSource,
   WORKER_ROLE,
+  type WorkerSource,
 } from './parallel-protocol.js';
 import { identity } from './parallel-source.js';
 import { rebuildTrace } from './rebuild.js';
@@ -63,9 +66,13 @@ class Handle {
       p?.reject(this.failed);
     };
     this.worker.on('error', (e) =>
-      fail(new CheckerError('E_WORKER', `worker ${index} failed: ${e instanceof Error ? e.message : String(e)}`)),
+      fail(
+        new CheckerError('E_WORKER', `worker ${index} failed: ${e instanceof Error ? e.message : String(e)}`),
+      ),
     );
-    this.worker.on('exit', (code) => fail(new CheckerError('E_WORKER', `worker ${index} exited (code ${code})`)));
+    this.worker.on('exit', (code) =>
+      fail(new CheckerError('E_WORKER', `worker ${index} exited (code ${code})`)),
+    );
   }
 
   request<T extends FromWorker['t']>(m: ToWorker, expect: T): Promise<Msg<T>> {
@@ -74,7 +81,8 @@ class Handle {
       this.pending = { resolve, reject };
       this.worker.postMessage(m);
     }).then((r) => {
-      if (r.t !== expect) throw new CheckerError('E_WORKER', `worker ${this.index} answered ${r.t}, expected ${expect}`);
+      if (r.t !== expect)
+        throw new CheckerError('E_WORKER', `worker ${this.index} answered ${r.t}, expected ${expect}`);
       return r as Msg<T>;
     });
   }
@@ -104,6 +112,12 @@ function addFired(into: Map<string, number>, from: Readonly<Record<string, numbe
   for (const [k, n] of Object.entries(from)) into.set(k, (into.get(k) ?? 0) + n);
 }
 
+/** A level boundary: what a checkpoint holds besides the states and parent links. */
+type Mark = Omit<
+  Snapshot,
+  'format' | 'spec' | 'fingerprint' | 'stateBytes' | 'initialSource' | 'states' | 'parent' | 'via'
+>;
+
 interface Stop {
   readonly kind: 'violation' | 'maxStates';
   readonly key: Key;
@@ -121,6 +135,7 @@ export async function exploreParallel<S, A>(
   if (!Number.isInteger(W) || W < 1 || W > 256) {
     throw new CheckerError('E_BAD_OPTION', `workers must be a whole number from 1 to 256, got ${String(W)}`);
   }
+  validateOptions(options);
   if (!spec.codec) {
     throw new CheckerError(
       'E_BAD_OPTION',
@@ -137,6 +152,18 @@ export async function exploreParallel<S, A>(
   const progressEvery = options.progressEveryMs ?? 1000;
   const canonical = !options.noSymmetry && spec.canonical ? spec.canonical.bind(spec) : undefined;
   const witnessDefs = spec.witnesses ?? [];
+  const checkpointEvery = options.checkpointEveryMs ?? 60_000;
+  const fingerprint = runFingerprint(spec.fingerprint, codec.bytes, canonical !== undefined);
+  let resumed =
+    options.resume !== undefined
+      ? readCheckpointFor(options.resume, {
+          spec: spec.name,
+          fingerprint,
+          stateBytes: codec.bytes,
+          witnesses: witnessDefs.length,
+        })
+      : undefined;
+  const priorMs = resumed?.elapsedMs ?? 0;
 
   const handles = Array.from({ length: W }, (_, i) => new Handle(i));
   const all = <T extends FromWorker['t']>(m: (i: number) => ToWorker, expect: T) =>
@@ -247,19 +274,89 @@ export async function exploreParallel<S, A>(
     };
 
     const witnessesLeft = () => witnessFound.map((g) => g < 0);
-    // Level 0: the initial states.
-    const initialReports = await all(() => ({ t: 'initial', witnessesLeft: witnessesLeft() }), 'inserted');
-    if (initialReports.every((r) => r.newInLevel === 0)) {
-      throw new CheckerError('E_SPEC_NO_INITIAL', `spec "${spec.name}" has no initial state`);
+    let frontierStart = 0;
+    let frontierEnd = 0;
+    let level = 0;
+    if (resumed && resumed.count > 0) {
+      const r = resumed;
+      const states = new SharedArrayBuffer(Math.max(4, r.count * codec.bytes));
+      new Uint8Array(states).set(r.states.subarray(0, r.count * codec.bytes));
+      resumed = undefined;
+      await all(() => ({ t: 'load', states, count: r.count, frontierStart: r.frontierStart }), 'loaded');
+      parentSab = grownBuffer(parentSab, r.count * 4);
+      viaSab = grownBuffer(viaSab, r.count * 2);
+      new Int32Array(parentSab).set(r.parent.subarray(0, r.count));
+      new Uint16Array(viaSab).set(r.via.subarray(0, r.count));
+      r.initialSource.forEach((i, g) => {
+        initialSource[g] = i;
+      });
+      addFired(firedDone, r.fired);
+      r.witnessFound.forEach((g, i) => {
+        witnessFound[i] = g;
+        witnessDepth[i] = r.witnessDepth[i];
+      });
+      count = r.count;
+      depth = r.depth;
+      transitionsDone = r.transitions;
+      frontierStart = r.frontierStart;
+      level = r.level;
+    } else {
+      // Level 0: the initial states.
+      const initialReports = await all(() => ({ t: 'initial', witnessesLeft: witnessesLeft() }), 'inserted');
+      if (initialReports.every((r) => r.newInLevel === 0)) {
+        throw new CheckerError('E_SPEC_NO_INITIAL', `spec "${spec.name}" has no initial state`);
+      }
+      await finishLevel(initialReports, 0, undefined);
     }
-    await finishLevel(initialReports, 0, undefined);
+    frontierEnd = count;
+
+    // Checkpoints: `mark` is the last level boundary reached before any limit, `written` the one
+    // the file holds; a run a limit stops writes `mark`, never a half-explored level.
+    let mark: Mark | undefined;
+    let written: Mark | undefined;
+    let lastWrite = performance.now();
+    const markNow = (): Mark => ({
+      count,
+      frontierStart,
+      level,
+      depth,
+      transitions: transitionsDone,
+      fired: orderedFired(firedDone, spec.actionKinds),
+      witnessFound: [...witnessFound],
+      witnessDepth: [...witnessDepth],
+      elapsedMs: priorMs + performance.now() - started,
+    });
+    const save = async (m: Mark) => {
+      const states = new Uint8Array(m.count * codec.bytes);
+      const dumps = await all(() => ({ t: 'dump', below: m.count }), 'dump');
+      for (const d of dumps) {
+        d.gids.forEach((g, i) => {
+          states.set(d.rows.subarray(i * codec.bytes, (i + 1) * codec.bytes), g * codec.bytes);
+        });
+      }
+      writeCheckpoint(options.checkpoint!, {
+        format: 1,
+        spec: spec.name,
+        fingerprint,
+        stateBytes: codec.bytes,
+        ...m,
+        initialSource: initialSource.slice(0, m.count),
+        states,
+        parent: new Int32Array(parentSab),
+        via: new Uint16Array(viaSab),
+      });
+      written = m;
+      lastWrite = performance.now();
+    };
+    if (options.checkpoint !== undefined && !stop && !limit) {
+      mark = markNow();
+      if (options.resume !== undefined && resolve(options.checkpoint) === resolve(options.resume))
+        written = mark;
+    }
 
     const abortSab = new SharedArrayBuffer(4);
     const abort = new Int32Array(abortSab);
     let lastReport = started;
-    let frontierStart = 0;
-    let frontierEnd = count;
-    let level = 0;
     let pastDepth = false;
     levels: while (!stop && frontierStart < frontierEnd) {
       const storeNew = level + 1 <= maxDepth;
@@ -269,8 +366,9 @@ export async function exploreParallel<S, A>(
       for (let g0 = frontierStart; g0 < frontierEnd; g0 += roundSize) {
         const g1 = Math.min(frontierEnd, g0 + roundSize);
         const left = timeoutMs - (performance.now() - started);
-        const timer =
-          Number.isFinite(timeoutMs) ? setTimeout(() => Atomics.store(abort, 0, 1), Math.max(0, left)) : undefined;
+        const timer = Number.isFinite(timeoutMs)
+          ? setTimeout(() => Atomics.store(abort, 0, 1), Math.max(0, left))
+          : undefined;
         const expanded = await all(() => ({ t: 'expand', g0, g1, abort: abortSab }), 'expanded');
         if (timer) clearTimeout(timer);
         if (expanded.some((e) => e.aborted) || performance.now() - started > timeoutMs) {
@@ -321,10 +419,17 @@ export async function exploreParallel<S, A>(
       frontierStart = frontierEnd;
       frontierEnd = count;
       level++;
+      if (options.checkpoint !== undefined && !pastDepth) {
+        mark = markNow();
+        if (performance.now() - lastWrite >= checkpointEvery) await save(mark);
+      }
     }
     if (pastDepth && !stop) limit ??= { kind: 'maxDepth', value: maxDepth };
+    if (options.checkpoint !== undefined && limit && stop?.kind !== 'violation' && mark && mark !== written) {
+      await save(mark);
+    }
 
-    const ms = performance.now() - started;
+    const ms = priorMs + performance.now() - started;
     const parent = new Int32Array(parentSab);
     const via = new Uint16Array(viaSab);
     const idsTo = (id: number): number[] => {
@@ -370,8 +475,7 @@ export async function exploreParallel<S, A>(
         ? { name: w.name, reached: true, depth: witnessDepth[i] }
         : { name: w.name, reached: false },
     );
-    const fired: Record<string, number> = {};
-    for (const [k, n] of firedDone) fired[k] = n;
+    const fired = orderedFired(firedDone, spec.actionKinds);
     const complete = !violation && !limit;
     const storeBytes = workerBytes + parentSab.byteLength + viaSab.byteLength;
     const result: CheckResult<S, A> = {

@@ -6,9 +6,18 @@
  * The parallel explorer runs from the build (dist/, made by `npm test`'s pretest), so that its
  * workers load compiled JavaScript: the shipped artifact, and fast to start.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type CheckOptions, type CheckResult, explore, type Spec, type WorkerSource } from '../../checker/index.js';
+import {
+  type CheckOptions,
+  type CheckResult,
+  explore,
+  type Spec,
+  type WorkerSource,
+} from '../../checker/index.js';
 import { memcgSpecFromFlags } from '../../cli/worker-spec.js';
 import { storeIndependent } from './compare.js';
 import { type Graph, graphSpec } from './fixtures/graph.js';
@@ -101,13 +110,14 @@ describe('memcg model', () => {
     exportName: 'memcgSpecFromFlags',
     arg: flags,
   });
-  it.each([
-    [{ design: 'new', scope: 'tiny', pages: '1' }],
-    [{ design: 'old', scope: 'small', pages: '1' }],
-  ])('%o: agrees at 2 workers, counterexample included', async (flags) => {
-    const spec = await memcgSpecFromFlags(flags);
-    await agree(spec, source(flags), 2);
-  }, 120_000);
+  it.each([[{ design: 'new', scope: 'tiny', pages: '1' }], [{ design: 'old', scope: 'small', pages: '1' }]])(
+    '%o: agrees at 2 workers, counterexample included',
+    async (flags) => {
+      const spec = await memcgSpecFromFlags(flags);
+      await agree(spec, source(flags), 2);
+    },
+    120_000,
+  );
 });
 
 describe('bad input', () => {
@@ -122,7 +132,10 @@ describe('bad input', () => {
   it('refuses a spec without a codec', async () => {
     const g: Graph = { succ: [[0]], initial: [0], bad: [] };
     await expect(
-      exploreParallel(graphSpec(g, false) as never, { workers: 2, workerSource: fixture('graph', 'graphSpec', g) }),
+      exploreParallel(graphSpec(g, false) as never, {
+        workers: 2,
+        workerSource: fixture('graph', 'graphSpec', g),
+      }),
     ).rejects.toThrow(/E_BAD_OPTION: .*no codec/);
   });
 
@@ -136,5 +149,73 @@ describe('bad input', () => {
     await expect(
       exploreParallel(twoPhase(3) as never, { workers: 1, workerSource: fixture('twophase', 'nothingHere') }),
     ).rejects.toThrow(/exports no spec or spec factory named nothingHere/);
+  });
+});
+
+describe('checkpoints with workers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'memcg-check-par-'));
+  const cases: readonly [string, Spec<never, never>, WorkerSource][] = [
+    ['TwoPhase(3)', twoPhase(3) as never, fixture('twophase', 'twoPhase', 3)],
+    ['racy counter (violated)', racyCounter as never, fixture('racy-counter', 'racyCounter')],
+  ];
+  it.each(cases)(
+    '%s: stopped, written and resumed across 1 and 2-3 workers, the whole run',
+    async (_n, spec, source) => {
+      const whole = explore(spec).result;
+      for (const maxStates of [
+        1,
+        Math.floor(whole.stats.distinct / 3),
+        Math.floor((2 * whole.stats.distinct) / 3),
+      ]) {
+        // Two workers write, one worker resumes.
+        const f1 = join(dir, `a-${maxStates}.ckpt`);
+        const stopped = (
+          await exploreParallel(spec, { workers: 2, workerSource: source, maxStates, checkpoint: f1 })
+        ).result;
+        expect(stopped.verdict === 'incomplete' || stopped.verdict === 'violated').toBe(true);
+        if (stopped.verdict === 'incomplete') {
+          expect(view(explore(spec, { resume: f1 }).result)).toEqual(view(whole));
+          // The same checkpoint resumed by three workers.
+          const r3 = (await exploreParallel(spec, { workers: 3, workerSource: source, resume: f1 })).result;
+          expect(view(r3)).toEqual(view(whole));
+        }
+        // One worker writes, two resume.
+        const f2 = join(dir, `b-${maxStates}.ckpt`);
+        const seqStopped = explore(spec, { maxStates, checkpoint: f2 }).result;
+        if (seqStopped.verdict === 'incomplete') {
+          const r2 = (await exploreParallel(spec, { workers: 2, workerSource: source, resume: f2 })).result;
+          expect(view(r2)).toEqual(view(whole));
+        }
+      }
+    },
+  );
+
+  it('writes at every level boundary with checkpointEveryMs 0, and the file resumes to the whole run', async () => {
+    const spec = twoPhase(3);
+    const f = join(dir, 'every.ckpt');
+    const whole = explore(spec).result;
+    const run = (
+      await exploreParallel(spec as never, {
+        workers: 2,
+        workerSource: fixture('twophase', 'twoPhase', 3),
+        maxDepth: 4,
+        checkpoint: f,
+        checkpointEveryMs: 0,
+      })
+    ).result;
+    expect(run.limit?.kind).toBe('maxDepth');
+    expect(view(explore(spec, { resume: f }).result)).toEqual(view(whole));
+  });
+
+  it('refuses a checkpoint of another spec', async () => {
+    const f = join(dir, 'other.ckpt');
+    explore(twoPhase(3), { maxStates: 10, checkpoint: f });
+    await expect(
+      exploreParallel(racyCounter as never, {
+        workers: 2,
+        workerSource: fixture('racy-counter', 'racyCounter'),
+        resume: f,
+      }),
+    ).rejects.toThrow(/E_BAD_CHECKPOINT: cannot resume from .*written for spec/);
   });
 });
