@@ -1,6 +1,6 @@
 /** `memcg-check check`: one design or variant at one scope. */
 import { existsSync, statSync } from 'node:fs';
-import { CheckerError, type CheckOptions, type CheckResult, check } from '../checker/index.js';
+import { CheckerError, type CheckOptions, type CheckResult } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
 import { type Layout, layoutOf, type State } from '../model/state.js';
 import { type MemcgSpec, memcgSpec } from '../properties/spec.js';
@@ -10,10 +10,19 @@ import { resultJson } from '../report/json.js';
 import { type JUnitCase, junitXml } from '../report/junit.js';
 import { markdownSummary } from '../report/markdown.js';
 import { renderResult } from '../report/text.js';
-import { checkOptions, format, parse, type Resolved, resolveModel } from './options.js';
+import {
+  checkOptions,
+  type Flags,
+  format,
+  parse,
+  type Resolved,
+  resolveModel,
+  workerCount,
+} from './options.js';
 import { checkOutPath, emit, useColor, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
+import { runModel } from './worker-spec.js';
 
 const ALLOWED = [
   'design',
@@ -29,6 +38,7 @@ const ALLOWED = [
   'timeout',
   'max-memory',
   'no-symmetry',
+  'workers',
   'checkpoint',
   'checkpoint-every',
   'resume',
@@ -61,7 +71,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const options = checkOptions(flags);
   const spec = memcgSpec(model.config, model.design);
   const progress = progressReporter(flags.quiet === true);
-  const r = runCheck(spec, {
+  const r = await runCheck(spec, flags, workerCount(flags), {
     ...options,
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
   });
@@ -134,9 +144,14 @@ function checkResumePath(file: string | undefined): void {
 }
 
 /** The checker's checkpoint errors name the file; here they name the flag too (exit 2). */
-function runCheck(spec: MemcgSpec, options: CheckOptions): Result {
+async function runCheck(
+  spec: MemcgSpec,
+  flags: Flags,
+  workers: number,
+  options: CheckOptions,
+): Promise<Result> {
   try {
-    return check(spec, options);
+    return await runModel(spec, flags, options, workers);
   } catch (e) {
     if (!(e instanceof CheckerError) || e.code !== 'E_BAD_CHECKPOINT') throw e;
     const text = e.message.replace(/^E_BAD_CHECKPOINT: /, '');

@@ -4,7 +4,7 @@
  * never fired or a witness never reached (on gates that expect `verified`: a run that stops at a
  * violation has not explored enough to judge coverage).
  */
-import { check, type Trace } from '../checker/index.js';
+import type { Trace } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
 import { type Layout, layoutOf, type State } from '../model/state.js';
 import { memcgSpec } from '../properties/spec.js';
@@ -12,10 +12,11 @@ import { junitXml } from '../report/junit.js';
 import { markdownSummary } from '../report/markdown.js';
 import { renderResult } from '../report/text.js';
 import { type Gate, PINS, readManifest } from './manifest.js';
-import { parse, resolveModel } from './options.js';
+import { parse, resolveModel, workerCount } from './options.js';
 import { checkOutPath, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
+import { runModel } from './worker-spec.js';
 
 export interface GateOutcome {
   readonly gate: Gate;
@@ -28,16 +29,18 @@ export interface GateOutcome {
   readonly violation?: { L: Layout; trace: Trace<State, MemcgAction>; claim: string; message: string };
 }
 
-export async function runGate(gate: Gate, quiet: boolean): Promise<GateOutcome> {
+export async function runGate(gate: Gate, quiet: boolean, workers = 1): Promise<GateOutcome> {
   const flags = {
     ...(gate.variant ? { variant: gate.variant } : { design: gate.design }),
     scope: gate.scope,
   };
   const model = await resolveModel(flags);
   const progress = progressReporter(quiet);
-  const r = check(
+  const r = await runModel(
     memcgSpec(model.config, model.design),
+    flags,
     progress.onProgress ? { onProgress: progress.onProgress } : {},
+    workers,
   );
   progress.done();
   const got = r.verdict === 'violated' ? `violated: ${r.violation!.property}` : r.verdict;
@@ -87,9 +90,10 @@ export async function runGate(gate: Gate, quiet: boolean): Promise<GateOutcome> 
 }
 
 export async function gateCommand(argv: string[]): Promise<number> {
-  const { flags, positionals } = parse(argv, ['only', 'update', 'quiet', 'junit', 'markdown']);
+  const { flags, positionals } = parse(argv, ['only', 'update', 'quiet', 'junit', 'markdown', 'workers']);
   checkOutPath(flags.junit, 'junit');
   checkOutPath(flags.markdown, 'markdown');
+  const workers = workerCount(flags);
   if (positionals.length > 1) throw new UsageError('gate takes at most one manifest path');
   const file = positionals[0] ?? 'proofs.json';
   const { manifest, raw } = readManifest(file);
@@ -102,7 +106,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const outcomes: GateOutcome[] = [];
   for (const g of gates) {
     if (!flags.quiet) process.stderr.write(`gate ${g.name}...\n`);
-    outcomes.push(await runGate(g, flags.quiet === true));
+    outcomes.push(await runGate(g, flags.quiet === true, workers));
   }
   const rows = [['gate', 'expected', 'got', 'states', 'depth', 'time', 'result']];
   for (const o of outcomes) {

@@ -31,6 +31,7 @@ export const OPTION_SPEC = {
   timeout: { type: 'string' },
   'max-memory': { type: 'string' },
   'no-symmetry': { type: 'boolean' },
+  workers: { type: 'string' },
   checkpoint: { type: 'string' },
   'checkpoint-every': { type: 'string' },
   resume: { type: 'string' },
@@ -181,6 +182,13 @@ export function checkOptions(flags: Flags): CheckOptions {
     ...(every !== undefined ? { checkpointEveryMs: every * 1000 } : {}),
     ...(flags.resume !== undefined ? { resume: flags.resume } : {}),
   };
+}
+
+/** --workers N: worker threads (1, the default, runs the one-worker explorer). */
+export function workerCount(flags: Flags): number {
+  const n = count('workers', flags.workers, 1) ?? 1;
+  if (n > 256) throw new UsageError(`--workers must be at most 256, got ${n}`);
+  return n;
 }
 
 export function format(flags: Flags): 'text' | 'json' {

@@ -1,11 +1,11 @@
 /** `memcg-check summary` (npm start): both designs at one scope, one table. */
-import { check } from '../checker/index.js';
 import { DEFAULT_SCOPE } from '../model/config.js';
 import { DESIGNS } from '../model/variant.js';
 import { memcgSpec } from '../properties/spec.js';
-import { parse, resolveModel } from './options.js';
+import { parse, resolveModel, workerCount } from './options.js';
 import { progressReporter } from './progress.js';
 import { EXIT } from './usage.js';
+import { runModel } from './worker-spec.js';
 
 /** What each design is expected to give; a difference is reported (the gate manifest pins it too). */
 export const EXPECTED: Record<string, string> = {
@@ -14,7 +14,17 @@ export const EXPECTED: Record<string, string> = {
 };
 
 export async function summaryCommand(argv: string[]): Promise<number> {
-  const { flags } = parse(argv, ['scope', 'quiet', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all']);
+  const { flags } = parse(argv, [
+    'scope',
+    'quiet',
+    'cpus',
+    'memcgs',
+    'pages',
+    'batch',
+    'drain-all',
+    'workers',
+  ]);
+  const workers = workerCount(flags);
   const rows: string[][] = [
     ['design', 'verdict', 'claim', 'states', 'transitions', 'depth', 'time', 'expected'],
   ];
@@ -23,9 +33,11 @@ export async function summaryCommand(argv: string[]): Promise<number> {
     const model = await resolveModel({ ...flags, design: name });
     if (!flags.quiet) process.stderr.write(`checking design ${name} at scope ${model.scopeName}...\n`);
     const progress = progressReporter(flags.quiet === true);
-    const r = check(
+    const r = await runModel(
       memcgSpec(model.config, DESIGNS[name]),
+      { ...flags, design: name },
       progress.onProgress ? { onProgress: progress.onProgress } : {},
+      workers,
     );
     progress.done();
     const got =

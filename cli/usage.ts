@@ -28,6 +28,7 @@ Bounds (override the scope's):
 Options:
   --max-states N  --max-depth N  --timeout SECONDS  --max-memory MB
   --no-symmetry          explore without symmetry reduction
+  --workers N            explore with N worker threads (default 1); same result at any N
   --checkpoint FILE      check: save progress to FILE at level boundaries and when a limit stops the run
   --checkpoint-every S   at most one checkpoint every S seconds (default 60; 0: at every level)
   --resume FILE          check: go on from a checkpoint (give the same model flags; limits may change)
