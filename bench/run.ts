@@ -3,6 +3,7 @@
  *
  *   node dist/bench/run.js [--full] [--json] [--no-spin] [--no-naive] [--codec bits|bytes]
  *                          [--scope NCPU/NPAGE/BATCH/LIMIT ...]
+ *   node dist/bench/run.js --workers [1,2] [--full]     (bench/workers.ts; --full adds memcg new@ci)
  *
  * 1. Toy: the checker against the naive explorer on toy-counters (10 counters of 4 values,
  *    1,048,576 states); both must reach the closed-form counts.
@@ -27,6 +28,7 @@ import {
 import { machine, type Codec as PmlCodec, type PmlReport, render, type ToyReport } from './report.js';
 import { runSpin, spinAvailable } from './spin.js';
 import { TOY_DEFAULT, toyCounters, toyExpected } from './toy-counters.js';
+import { renderWorkers, runWorkers, workerCases } from './workers.js';
 
 const DEFAULT_SCOPES = ['2/3/2/3', '3/4/2/4', '4/4/2/4'];
 const FULL_SCOPES = [...DEFAULT_SCOPES, '4/5/2/5'];
@@ -37,6 +39,9 @@ interface Options {
   readonly naive: boolean;
   readonly codecs: readonly PmlCodec[];
   readonly scopes: readonly PmlScope[];
+  /** `--workers [N,M]`: the workers benchmark instead (bench/workers.ts). */
+  readonly workers?: readonly number[];
+  readonly full: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -46,6 +51,7 @@ function parseArgs(argv: readonly string[]): Options {
   let json = false;
   let spin = true;
   let naive = true;
+  let workers: number[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = argv[i + 1];
@@ -53,11 +59,17 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--json') json = true;
     else if (a === '--no-spin') spin = false;
     else if (a === '--no-naive') naive = false;
-    else if (a === '--scope' && value) scopes.push(argv[++i]);
+    else if (a === '--workers') {
+      workers = value && /^\d+(,\d+)*$/.test(value) ? argv[++i].split(',').map(Number) : [1, 2];
+      if (workers.some((n) => n < 1))
+        throw new Error('--workers takes counts of at least 1, e.g. --workers 1,2');
+    } else if (a === '--scope' && value) scopes.push(argv[++i]);
     else if (a === '--codec' && (value === 'bits' || value === 'bytes')) codecs.push(argv[++i] as PmlCodec);
     else throw new Error(`unknown argument "${a}"; the options are listed at the top of bench/run.ts`);
   }
   return {
+    ...(workers ? { workers } : {}),
+    full,
     json,
     spin,
     naive,
@@ -146,8 +158,19 @@ function runPml(scope: PmlScope, codecs: readonly PmlCodec[], withSpin: boolean)
   };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.workers) {
+    const m = machine();
+    const rows = await runWorkers(workerCases(opts.full), opts.workers, progress);
+    const loadAtEnd = machine().loadAverage;
+    console.log(
+      opts.json
+        ? JSON.stringify({ machine: m, loadAtEnd, workers: rows }, null, 2)
+        : `load average (1 min) at start ${m.loadAverage}, at end ${loadAtEnd}\n${renderWorkers(rows)}`,
+    );
+    return;
+  }
   const withSpin = opts.spin && spinAvailable();
   if (opts.spin && !withSpin)
     progress('spin or gcc not on PATH: SPIN columns skipped (apt-get install -y spin)');
@@ -162,4 +185,4 @@ function main(): void {
   );
 }
 
-main();
+await main();

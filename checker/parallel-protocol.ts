@@ -4,6 +4,8 @@
  * parent links) goes through SharedArrayBuffers that the messages hand over.
  */
 
+import type { SharedParts } from './store.js';
+
 /** Where a worker finds the spec: `(await import(module))[exportName](arg)` must build the same spec. */
 export interface WorkerSource {
   /** A module path or file URL (a `.ts` file is loaded through tsx). */
@@ -29,11 +31,22 @@ export type ToWorker =
       readonly workers: number;
       readonly source: WorkerSource;
       readonly noSymmetry: boolean;
+      /** One Int32 every worker adds to after phase B and reads before phase A: orders the table writes before the reads. */
+      readonly fence: SharedArrayBuffer;
     }
   /** Insert the initial states this worker owns (level 0), as phase B does for a round. */
   | { readonly t: 'initial'; readonly witnessesLeft: readonly boolean[] }
-  /** Phase A: expand the frontier states this worker owns with global ids in [g0, g1). */
-  | { readonly t: 'expand'; readonly g0: number; readonly g1: number; readonly abort: SharedArrayBuffer }
+  /**
+   * Phase A: expand the frontier states this worker owns with global ids in [g0, g1); a successor
+   * its owner's table (`tables`, read-only) already holds is not sent.
+   */
+  | {
+      readonly t: 'expand';
+      readonly g0: number;
+      readonly g1: number;
+      readonly abort: SharedArrayBuffer;
+      readonly tables: readonly SharedParts[];
+    }
   /** Phase B: insert the records every worker addressed to this one, in key order. */
   | {
       readonly t: 'insert';
@@ -78,6 +91,8 @@ export interface InsertReport {
   readonly pastDepth: boolean;
   readonly keys: Words;
   readonly bytes: number;
+  /** This worker's store as it is now, for the next phase A's probes. */
+  readonly parts: SharedParts;
 }
 
 export type FromWorker =
@@ -111,7 +126,7 @@ export type FromWorker =
     }
   | { readonly t: 'rows'; readonly gids: readonly number[]; readonly rows: Uint8Array }
   | { readonly t: 'dump'; readonly gids: Int32Array; readonly rows: Uint8Array }
-  | { readonly t: 'loaded'; readonly owned: number }
+  | { readonly t: 'loaded'; readonly owned: number; readonly parts: SharedParts }
   | { readonly t: 'error'; readonly code: string; readonly message: string };
 
 /** `workerData.role` of an explorer worker. */

@@ -19,10 +19,13 @@ import {
   type Words,
 } from './parallel-protocol.js';
 import { identity, loadSource } from './parallel-source.js';
-import { PackedStore } from './store.js';
+import type { SharedParts } from './store.js';
+import { PackedStore, SharedTableView } from './store.js';
 import type { Spec } from './types.js';
 
 type AnySpec = Spec<unknown, unknown>;
+
+const RECENT_MASK = (1 << 16) - 1;
 
 class Partition {
   private readonly codec;
@@ -53,17 +56,25 @@ class Partition {
   private readonly parentScratch: unknown;
   private readonly scratch: unknown;
   private readonly fresh: unknown;
+  /**
+   * Recent hits of phase A, direct-mapped by hash: the owner and its row (id + 1; 0: empty). Rows
+   * stay where they are when a store grows, so entries stay valid; each hit is confirmed exactly.
+   */
+  private readonly recentH = new Uint32Array(RECENT_MASK + 1);
+  private readonly recentD = new Uint8Array(RECENT_MASK + 1);
+  private readonly recentE = new Uint32Array(RECENT_MASK + 1);
 
   constructor(
     private readonly spec: AnySpec,
     private readonly index: number,
     private readonly workers: number,
     noSymmetry: boolean,
+    private readonly fence: Int32Array,
   ) {
     if (!spec.codec) throw new CheckerError('E_BAD_OPTION', `spec "${spec.name}" has no codec`);
     this.codec = spec.codec;
     this.stride = Math.max(1, Math.ceil(this.codec.bytes / 4));
-    this.store = new PackedStore(this.codec);
+    this.store = new PackedStore(this.codec, 1 << 12, true);
     this.scratch32 = new Uint32Array(this.store.scratch.buffer, 0, this.stride);
     this.enc32 = new Uint32Array(this.stride);
     this.enc8 = new Uint8Array(this.enc32.buffer);
@@ -105,31 +116,42 @@ class Partition {
     this.witnessLocal.fill(-1);
   }
 
-  expand(g0: number, g1: number, abort: Int32Array): FromWorker {
+  expand(g0: number, g1: number, abort: Int32Array, tables: readonly SharedParts[]): FromWorker {
+    Atomics.load(this.fence, 0);
+    const owners = tables.map((p) => new SharedTableView(p));
     const spec = this.spec;
     const stride = this.stride;
     const recWords = stride + RECORD_HEADER;
     const used = new Array<number>(this.workers).fill(0);
-    const views = this.outboxes.map((b) => (b ? new Uint32Array(b) : new Uint32Array(0)));
+    const views = this.outboxes.map((b) => new Uint32Array(b ?? new SharedArrayBuffer(0)));
     const fired = new Map<string, { n: number }>();
     let lastKind: string | undefined;
     let lastCell: { n: number } | undefined;
     let transitions = 0;
     let aborted = false;
     const loadInto = this.store.loadInto!;
+    // The hot loop reads locals only.
+    const { fast, parentScratch, scratch, enc8, enc32, recentH, recentD, recentE, gid, workers, kindOf } =
+      this;
+    const canonical = this.canonical;
+    const canonicalBytes = this.canonicalBytes;
+    const codec = this.codec;
+    const apply = spec.apply;
+    const frontierHi = this.frontierHi;
+    let cursor = this.cursor;
     let n = 0;
-    while (this.cursor < this.frontierHi && this.gid[this.cursor] < g1) {
-      const local = this.cursor++;
-      const pg = this.gid[local];
+    while (cursor < frontierHi && gid[cursor] < g1) {
+      const local = cursor++;
+      const pg = gid[local];
       if (pg < g0) throw new CheckerError('E_WORKER', `worker ${this.index}: state ${pg} skipped`);
       if ((++n & 255) === 0 && Atomics.load(abort, 0) !== 0) {
         aborted = true;
         break;
       }
       let s: unknown;
-      if (this.fast) {
-        loadInto(local, this.parentScratch);
-        s = this.parentScratch;
+      if (fast) {
+        loadInto(local, parentScratch);
+        s = parentScratch;
       } else s = this.store.load(local);
       let enabled: unknown[];
       try {
@@ -143,16 +165,19 @@ class Partition {
       for (let i = 0; i < enabled.length; i++) {
         const a = enabled[i];
         try {
-          if (this.fast) {
-            loadInto(local, this.scratch);
-            spec.apply!(this.scratch, a);
-            this.encodeCanonical(this.scratch);
-          } else this.encodeCanonical(spec.next(s, a));
+          let t: unknown;
+          if (fast) {
+            loadInto(local, scratch);
+            apply!(scratch, a);
+            t = scratch;
+          } else t = spec.next(s, a);
+          if (canonicalBytes) canonicalBytes(t, enc8);
+          else codec.encode(canonical ? canonical(t) : t, enc8, 0);
         } catch (e) {
           throw threw(spec, 'next', pg, a, e);
         }
         transitions++;
-        const k = this.kindOf(a);
+        const k = kindOf(a);
         if (k !== lastKind) {
           lastKind = k;
           lastCell = fired.get(k);
@@ -162,7 +187,19 @@ class Partition {
           }
         }
         lastCell!.n++;
-        const d = ownerOf(hashWords(this.enc32, 0, stride), this.workers);
+        const h = hashWords(enc32, 0, stride);
+        const d = ownerOf(h, workers);
+        // Known already? A recent hit first (likely in cache), then the owner's table.
+        const r = h & RECENT_MASK;
+        const e = recentE[r];
+        if (e !== 0 && recentH[r] === h && recentD[r] === d && owners[d].same(e - 1, enc32)) continue;
+        const found = owners[d].find(enc32, h);
+        if (found !== 0) {
+          recentH[r] = h;
+          recentD[r] = d;
+          recentE[r] = found;
+          continue;
+        }
         let at = used[d];
         if (at + recWords > views[d].length) {
           this.outboxes[d] = ensureShared(this.outboxes[d], at + recWords, at);
@@ -172,10 +209,11 @@ class Partition {
         out[at] = pg;
         out[at + 1] = i;
         at += RECORD_HEADER;
-        for (let w = 0; w < stride; w++) out[at + w] = this.enc32[w];
+        for (let w = 0; w < stride; w++) out[at + w] = enc32[w];
         used[d] = at + stride;
       }
     }
+    this.cursor = cursor;
     const firedOut: Record<string, number> = {};
     for (const [k, c] of fired) firedOut[k] = c.n;
     const outboxes: Words[] = used.map((u, d) => ({
@@ -269,6 +307,7 @@ class Partition {
   }
 
   private inserted(pastDepth: boolean): FromWorker {
+    Atomics.add(this.fence, 0, 1);
     const newInLevel = this.store.count - this.newLo;
     return {
       t: 'inserted',
@@ -278,6 +317,7 @@ class Partition {
       pastDepth,
       keys: { sab: this.keys ?? new SharedArrayBuffer(4), used: 2 * newInLevel },
       bytes: this.store.bytes() + this.gid.byteLength + this.outboxBytes(),
+      parts: this.store.sharedParts(),
     };
   }
 
@@ -407,7 +447,8 @@ class Partition {
     this.frontierHi = this.store.count;
     this.cursor = lo;
     this.beginLevel();
-    return { t: 'loaded', owned: this.store.count };
+    Atomics.add(this.fence, 0, 1);
+    return { t: 'loaded', owned: this.store.count, parts: this.store.sharedParts() };
   }
 
   private localOf(g: number): number {
@@ -445,7 +486,7 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === WORKER
       switch (m.t) {
         case 'init':
           spec = await loadSource(m.source);
-          part = new Partition(spec, m.index, m.workers, m.noSymmetry);
+          part = new Partition(spec, m.index, m.workers, m.noSymmetry, new Int32Array(m.fence));
           reply = {
             t: 'ready',
             name: spec.name,
@@ -457,7 +498,7 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === WORKER
           reply = part!.initial(m.witnessesLeft);
           break;
         case 'expand':
-          reply = part!.expand(m.g0, m.g1, new Int32Array(m.abort));
+          reply = part!.expand(m.g0, m.g1, new Int32Array(m.abort), m.tables);
           break;
         case 'insert':
           reply = part!.insert(m.inboxes, m.store, m.witnessesLeft);

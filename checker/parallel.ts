@@ -28,6 +28,7 @@ import {
 } from './parallel-protocol.js';
 import { identity } from './parallel-source.js';
 import { rebuildTrace } from './rebuild.js';
+import type { SharedParts } from './store.js';
 import type { CheckOptions, CheckResult, LimitKind, Spec, Trace, Violation, WitnessResult } from './types.js';
 
 export type { WorkerSource } from './parallel-protocol.js';
@@ -166,6 +167,9 @@ export async function exploreParallel<S, A>(
   const priorMs = resumed?.elapsedMs ?? 0;
 
   const handles = Array.from({ length: W }, (_, i) => new Handle(i));
+  const fence = new SharedArrayBuffer(4);
+  /** Each worker's store as its last report gave it: what phase A probes. */
+  let tables: readonly SharedParts[] = [];
   const all = <T extends FromWorker['t']>(m: (i: number) => ToWorker, expect: T) =>
     Promise.all(handles.map((h, i) => h.request(m(i), expect)));
   try {
@@ -176,6 +180,7 @@ export async function exploreParallel<S, A>(
         workers: W,
         source: options.workerSource,
         noSymmetry: options.noSymmetry === true,
+        fence,
       }),
       'ready',
     );
@@ -282,7 +287,11 @@ export async function exploreParallel<S, A>(
       const states = new SharedArrayBuffer(Math.max(4, r.count * codec.bytes));
       new Uint8Array(states).set(r.states.subarray(0, r.count * codec.bytes));
       resumed = undefined;
-      await all(() => ({ t: 'load', states, count: r.count, frontierStart: r.frontierStart }), 'loaded');
+      const loaded = await all(
+        () => ({ t: 'load', states, count: r.count, frontierStart: r.frontierStart }),
+        'loaded',
+      );
+      tables = loaded.map((l) => l.parts);
       parentSab = grownBuffer(parentSab, r.count * 4);
       viaSab = grownBuffer(viaSab, r.count * 2);
       new Int32Array(parentSab).set(r.parent.subarray(0, r.count));
@@ -306,6 +315,7 @@ export async function exploreParallel<S, A>(
       if (initialReports.every((r) => r.newInLevel === 0)) {
         throw new CheckerError('E_SPEC_NO_INITIAL', `spec "${spec.name}" has no initial state`);
       }
+      tables = initialReports.map((r) => r.parts);
       await finishLevel(initialReports, 0, undefined);
     }
     frontierEnd = count;
@@ -369,7 +379,7 @@ export async function exploreParallel<S, A>(
         const timer = Number.isFinite(timeoutMs)
           ? setTimeout(() => Atomics.store(abort, 0, 1), Math.max(0, left))
           : undefined;
-        const expanded = await all(() => ({ t: 'expand', g0, g1, abort: abortSab }), 'expanded');
+        const expanded = await all(() => ({ t: 'expand', g0, g1, abort: abortSab, tables }), 'expanded');
         if (timer) clearTimeout(timer);
         if (expanded.some((e) => e.aborted) || performance.now() - started > timeoutMs) {
           limit = { kind: 'timeout', value: timeoutMs };
@@ -388,6 +398,7 @@ export async function exploreParallel<S, A>(
           }),
           'inserted',
         );
+        tables = reports.map((r) => r.parts);
         if (reports.some((r) => r.pastDepth)) pastDepth = true;
         workerBytes = reports.reduce((n, r) => n + r.bytes, 0);
         const held = reports.reduce((n, r) => n + r.newInLevel, 0);

@@ -55,21 +55,40 @@ export class PackedStore<S> implements StateStore<S> {
   private recent: Uint32Array;
   private recentMask: number;
 
+  /**
+   * `shared`: the arena and the table live in SharedArrayBuffers, which other threads may read
+   * (`sharedParts`, `SharedTableView`) while this store does not insert (the parallel explorer).
+   */
   constructor(
     private readonly codec: Codec<S>,
     initialCapacity = 1 << 12,
+    private readonly shared = false,
   ) {
     this.stride = Math.max(1, Math.ceil(codec.bytes / 4));
     this.capacity = initialCapacity;
-    this.u32 = new Uint32Array(this.capacity * this.stride);
+    this.u32 = this.words(this.capacity * this.stride);
     this.u8 = new Uint8Array(this.u32.buffer);
     const slots = nextPow2(Math.ceil(this.capacity / MAX_LOAD));
-    this.table = new Uint32Array(slots * 2);
+    this.table = this.words(slots * 2);
     this.mask = slots - 1;
     this.scratch32 = new Uint32Array(this.stride);
     this.scratch8 = new Uint8Array(this.scratch32.buffer);
     this.recent = new Uint32Array(2 * recentEntries(slots));
     this.recentMask = this.recent.length / 2 - 1;
+  }
+
+  private words(n: number): Uint32Array {
+    return this.shared ? new Uint32Array(new SharedArrayBuffer(n * 4)) : new Uint32Array(n);
+  }
+
+  /** The arena and table of a shared store, for `SharedTableView`s in other threads. */
+  sharedParts(): SharedParts {
+    if (!this.shared) throw new Error('sharedParts needs a store made with shared = true');
+    return {
+      arena: this.u32.buffer as SharedArrayBuffer,
+      table: this.table.buffer as SharedArrayBuffer,
+      stride: this.stride,
+    };
   }
 
   /** Encodes `s` into the scratch buffer and probes; remembers hash and slot for `insert`. */
@@ -170,7 +189,7 @@ export class PackedStore<S> implements StateStore<S> {
       throw new Error(`importRows: ${src.length} bytes hold fewer than ${count} states`);
     const stride = this.stride;
     while (this.capacity < count) this.capacity *= 2;
-    this.u32 = new Uint32Array(this.capacity * stride);
+    this.u32 = this.words(this.capacity * stride);
     this.u8 = new Uint8Array(this.u32.buffer);
     if (stride * 4 === bytes) this.u8.set(src.subarray(0, count * bytes));
     else
@@ -225,7 +244,7 @@ export class PackedStore<S> implements StateStore<S> {
 
   private grow(): void {
     this.capacity *= 2;
-    const u32 = new Uint32Array(this.capacity * this.stride);
+    const u32 = this.words(this.capacity * this.stride);
     u32.set(this.u32);
     this.u32 = u32;
     this.u8 = new Uint8Array(u32.buffer);
@@ -233,7 +252,7 @@ export class PackedStore<S> implements StateStore<S> {
 
   private rehash(): void {
     const old = this.table;
-    const table = new Uint32Array(old.length * 2);
+    const table = this.words(old.length * 2);
     const mask = table.length / 2 - 1;
     for (let i = 0; i < old.length; i += 2) {
       if (old[i + 1] === 0) continue;
@@ -248,6 +267,51 @@ export class PackedStore<S> implements StateStore<S> {
       this.recent = new Uint32Array(2 * recentEntries(mask + 1));
       this.recentMask = this.recent.length / 2 - 1;
     }
+  }
+}
+
+/** A shared store's buffers, as another thread receives them. */
+export interface SharedParts {
+  readonly arena: SharedArrayBuffer;
+  readonly table: SharedArrayBuffer;
+  readonly stride: number;
+}
+
+/**
+ * Read-only membership test on another thread's shared `PackedStore`, exact like its own probe
+ * (hash, then the whole row). Valid while that store does not insert.
+ */
+export class SharedTableView {
+  private readonly arena: Uint32Array;
+  private readonly table: Uint32Array;
+  private readonly mask: number;
+  private readonly stride: number;
+
+  constructor(parts: SharedParts) {
+    this.arena = new Uint32Array(parts.arena);
+    this.table = new Uint32Array(parts.table);
+    this.mask = this.table.length / 2 - 1;
+    this.stride = parts.stride;
+  }
+
+  /** The id + 1 of the state with words `w` (and hash `h`, as `hashWords` gives it), or 0. */
+  find(w: Uint32Array, h: number): number {
+    const { table, mask } = this;
+    let slot = h & mask;
+    for (;;) {
+      const e = table[2 * slot + 1];
+      if (e === 0) return 0;
+      if (table[2 * slot] === h && this.same(e - 1, w)) return e;
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** Is stored state `id` the state with words `w`? */
+  same(id: number, w: Uint32Array): boolean {
+    const { arena, stride } = this;
+    const base = id * stride;
+    for (let i = 0; i < stride; i++) if (arena[base + i] !== w[i]) return false;
+    return true;
   }
 }
 
