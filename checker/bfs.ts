@@ -488,7 +488,7 @@ export function validateOptions(o: CheckOptions): void {
 }
 
 /** Half of physical memory, at most 16 GiB: the explorer's typed arrays live outside the JS heap. */
-function defaultMemoryCeiling(): number {
+export function defaultMemoryCeiling(): number {
   return Math.min(16 * 2 ** 30, Math.floor(osTotalMem() / 2));
 }
 

@@ -13,7 +13,7 @@
  */
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type CheckRun, validateOptions } from './bfs.js';
+import { type CheckRun, defaultMemoryCeiling, validateOptions } from './bfs.js';
 import { readCheckpointFor, runFingerprint, type Snapshot, writeCheckpoint } from './checkpoint.js';
 import { CheckerError, type ErrorCode } from './errors.js';
 import { orderedFired } from './kind.js';
@@ -148,7 +148,7 @@ export async function exploreParallel<S, A>(
   const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
   const maxDepth = options.maxDepth ?? Number.POSITIVE_INFINITY;
   const timeoutMs = options.timeoutMs ?? Number.POSITIVE_INFINITY;
-  const maxMemory = options.maxMemoryBytes ?? Number.POSITIVE_INFINITY;
+  const maxMemory = options.maxMemoryBytes ?? defaultMemoryCeiling();
   const roundSize = options.roundSize ?? 1 << 16;
   const progressEvery = options.progressEveryMs ?? 1000;
   const canonical = !options.noSymmetry && spec.canonical ? spec.canonical.bind(spec) : undefined;

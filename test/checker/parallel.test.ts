@@ -120,6 +120,28 @@ describe('memcg model', () => {
   );
 });
 
+describe('limits that stop a parallel run between rounds', () => {
+  const source = fixture('twophase', 'twoPhase', 3);
+  it('a timeout ends the run as incomplete with the figures of its last completed level', async () => {
+    const r = (
+      await exploreParallel(twoPhase(3) as never, { workers: 2, workerSource: source, timeoutMs: 0 })
+    ).result;
+    expect(r.verdict).toBe('incomplete');
+    expect(r.limit).toEqual({ kind: 'timeout', value: 0 });
+    expect(r.stats.distinct).toBe(1);
+    expect(r.stats.transitions).toBe(0);
+  });
+
+  it('the memory ceiling ends the run as incomplete, never a crash', async () => {
+    const r = (
+      await exploreParallel(twoPhase(3) as never, { workers: 2, workerSource: source, maxMemoryBytes: 1 })
+    ).result;
+    expect(r.verdict).toBe('incomplete');
+    expect(r.limit).toEqual({ kind: 'memory', value: 1 });
+    expect(r.stats.distinct).toBeLessThan(288);
+  });
+});
+
 describe('bad input', () => {
   it('refuses a worker count that is not a whole number from 1 to 256', async () => {
     for (const workers of [0, -1, 1.5, 257]) {
