@@ -5,41 +5,20 @@
  * The first violating state found is at minimal depth, and among those the first in discovery
  * order: the result is deterministic.
  */
-import { totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { readCheckpointFor, runFingerprint, type Snapshot, writeCheckpointRows } from './checkpoint.js';
-import { CheckerError } from './errors.js';
+import { type Snapshot, writeCheckpointRows } from './checkpoint.js';
+import { CheckerError, specThrew } from './errors.js';
+import { JsonStore } from './json-store.js';
 import { actionKindFn, orderedFired } from './kind.js';
-import { rebuildTrace } from './rebuild.js';
-import { JsonStore, PackedStore, type StateStore } from './store.js';
-import type {
-  CheckOptions,
-  CheckResult,
-  Invariant,
-  LimitKind,
-  Spec,
-  Trace,
-  Violation,
-  WitnessResult,
-} from './types.js';
+import { defaultMemoryCeiling, validateOptions } from './options.js';
+import { type CheckRun, finishRun } from './result.js';
+import { emptyMark, type Mark, readCheckpointFor, runFingerprint } from './resume.js';
+import { PackedStore, type StateStore } from './store.js';
+import type { CheckOptions, CheckResult, Invariant, LimitKind, Spec } from './types.js';
 
 const NO_PARENT = -1;
 const AUX_START = 1 << 12;
-
-/** The explorer's figures at a level boundary: what a checkpoint holds besides the stored states. */
-type Mark = Omit<
-  Snapshot,
-  'format' | 'spec' | 'fingerprint' | 'stateBytes' | 'initialSource' | 'states' | 'parent' | 'via'
->;
-
-export interface CheckRun<S, A> {
-  readonly result: CheckResult<S, A>;
-  /** The path (initial index, then action indices) to stored state `id`. */
-  pathTo(id: number): number[];
-  /** The shortest trace to the first state found that satisfies witness `name`. */
-  witnessTrace(name: string): Trace<S, A> | undefined;
-}
 
 export function check<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): CheckResult<S, A> {
   return explore(spec, options).result;
@@ -373,50 +352,13 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
     [...kindCells].map(([k, cell]) => [k, cell.n] as const),
     spec.actionKinds,
   );
-  const pathTo = (id: number): number[] => {
-    const path: number[] = [];
-    let cur = id;
-    while (parent[cur] !== NO_PARENT) {
-      path.push(via[cur]);
-      cur = parent[cur];
-    }
-    path.push(initialSource[cur]);
-    return path.reverse();
-  };
-  /** The stored ids from the initial state to `id`, in order. */
-  const idsTo = (id: number): number[] => {
-    const ids: number[] = [];
-    for (let cur = id; cur !== NO_PARENT; cur = parent[cur]) ids.push(cur);
-    return ids.reverse();
-  };
-  const rebuild = (id: number): Trace<S, A> => rebuildTrace(spec, store, pathTo(id), idsTo(id), canonical);
-
-  let violationOut: Violation<S, A> | undefined;
-  if (violation) {
-    violationOut = {
-      property: violation.inv.name,
-      message: violation.message,
-      trace: rebuild(violation.id),
-    };
-  }
-  const witnesses: WitnessResult<S, A>[] = (spec.witnesses ?? []).map((w, i) =>
-    witnessFound[i] >= 0
-      ? { name: w.name, reached: true, depth: witnessDepth[i] }
-      : { name: w.name, reached: false },
-  );
-  const complete = !violation && !limit;
-  const neverFired = (spec.actionKinds ?? []).filter((k) => !fired[k]);
   const storeBytes = store.bytes() + auxBytes();
-  const result: CheckResult<S, A> = {
-    verdict: violation ? 'violated' : limit ? 'incomplete' : 'verified',
-    spec: spec.name,
-    stats: {
+  return finishRun(spec, {
+    figures: {
       distinct: store.count,
       transitions,
       depth,
-      ms: Math.round(ms * 10) / 10,
-      statesPerSecond: Math.round((store.count / Math.max(ms, 1e-3)) * 1000),
-      transitionsPerSecond: Math.round((transitions / Math.max(ms, 1e-3)) * 1000),
+      ms,
       fired,
       bytesPerState:
         store instanceof PackedStore
@@ -425,75 +367,14 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
       storeBytes,
       store: store.kind,
     },
-    witnesses,
-    neverFired,
-    vacuous: complete && witnesses.some((w) => !w.reached),
-    ...(violationOut ? { violation: violationOut } : {}),
-    ...(limit ? { limit } : {}),
-  };
-  return {
-    result,
-    pathTo: (id) => pathTo(id),
-    witnessTrace: (name: string) => {
-      const i = (spec.witnesses ?? []).findIndex((w) => w.name === name);
-      return i >= 0 && witnessFound[i] >= 0 ? rebuild(witnessFound[i]) : undefined;
-    },
-  };
-}
-
-function emptyMark(witnesses: number, elapsedMs: number): Mark {
-  const none = Array.from({ length: witnesses }, () => -1);
-  return {
-    count: 0,
-    frontierStart: 0,
-    level: 0,
-    depth: 0,
-    transitions: 0,
-    fired: {},
-    witnessFound: none,
-    witnessDepth: none,
-    elapsedMs,
-  };
-}
-
-function specThrew<S, A>(
-  spec: Spec<S, A>,
-  where: string,
-  id: number,
-  a: A | undefined,
-  e: unknown,
-): CheckerError {
-  const what = a === undefined ? '' : ` on action ${spec.label(a)}`;
-  const msg = e instanceof Error ? e.message : String(e);
-  return new CheckerError(
-    'E_SPEC_THROWS',
-    `spec "${spec.name}" threw in ${where}${what} from state #${id}: ${msg}`,
-  );
-}
-
-/** Option values the explorers share: numbers non-negative, paths non-empty. */
-export function validateOptions(o: CheckOptions): void {
-  for (const key of ['maxStates', 'maxDepth', 'timeoutMs', 'maxMemoryBytes', 'checkpointEveryMs'] as const) {
-    const v = o[key];
-    if (v !== undefined && !(typeof v === 'number' && v >= 0 && !Number.isNaN(v))) {
-      throw new CheckerError('E_BAD_OPTION', `option ${key} must be a non-negative number, got ${String(v)}`);
-    }
-  }
-  for (const key of ['checkpoint', 'resume'] as const) {
-    const v = o[key];
-    if (v !== undefined && !(typeof v === 'string' && v !== '')) {
-      throw new CheckerError('E_BAD_OPTION', `option ${key} must be a file name, got ${JSON.stringify(v)}`);
-    }
-  }
-}
-
-/** Half of physical memory, at most 16 GiB: the explorer's typed arrays live outside the JS heap. */
-export function defaultMemoryCeiling(): number {
-  return Math.min(16 * 2 ** 30, Math.floor(osTotalMem() / 2));
-}
-
-function osTotalMem(): number {
-  return totalmem();
+    witnessFound,
+    witnessDepth,
+    violation: violation && { id: violation.id, property: violation.inv.name, message: violation.message },
+    limit,
+    links: { parent, via, initialSource },
+    stored: store,
+    canonical,
+  });
 }
 
 let heapCheckCounter = 0;

@@ -17,7 +17,8 @@
  *
  * Sections are written and read in pieces of at most 64 MiB, never as JSON; their checksums are
  * computed on the way out (hence a trailer). The file is written to PATH.tmp, synced, then renamed:
- * PATH holds the previous checkpoint or the new one, never half of one.
+ * PATH holds the previous checkpoint or the new one, never half of one. Which checkpoint may resume
+ * which run, and the figures the explorers keep for one: checker/resume.ts.
  */
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
@@ -72,14 +73,6 @@ type SectionName = (typeof SECTIONS)[number];
 interface Header extends Omit<Snapshot, SectionName> {
   readonly endianness: 'LE' | 'BE';
   readonly sections: readonly { readonly name: SectionName; readonly bytes: number }[];
-}
-
-/**
- * What a checkpoint's `fingerprint` field holds for a spec: its own fingerprint, the packed state
- * size and whether symmetry reduction is on. A run resumes only from a checkpoint with the same.
- */
-export function runFingerprint(specFingerprint: string | undefined, stateBytes: number, symmetry: boolean) {
-  return `${specFingerprint ?? ''}|bytes=${stateBytes}|symmetry=${symmetry ? 'on' : 'off'}`;
 }
 
 /** Writes `snap` to `path` atomically (PATH.tmp, then rename). */
@@ -332,51 +325,4 @@ function crc32Js(bytes: Uint8Array, previous = 0): number {
   let c = (previous ^ 0xffffffff) >>> 0;
   for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]) & 0xff] ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
-}
-
-/** What a resuming run expects of a checkpoint. */
-export interface ResumeIdentity {
-  readonly spec: string;
-  readonly fingerprint: string;
-  readonly stateBytes: number;
-  readonly witnesses: number;
-}
-
-/** Why `snap` cannot resume a run of `want`, in words; undefined if it can. */
-export function resumeMismatch(snap: Snapshot, want: ResumeIdentity): string | undefined {
-  if (snap.spec !== want.spec)
-    return `it was written for spec "${snap.spec}", this run checks "${want.spec}"`;
-  if (snap.stateBytes !== want.stateBytes) {
-    return `its states are ${snap.stateBytes} bytes, this spec's are ${want.stateBytes} (other bounds or another model)`;
-  }
-  const have = splitFingerprint(snap.fingerprint);
-  const need = splitFingerprint(want.fingerprint);
-  if (have.symmetry !== need.symmetry) {
-    return `it was written with symmetry reduction ${have.symmetry}, this run has it ${need.symmetry}`;
-  }
-  if (have.model !== need.model) {
-    return `it was written for another version of spec "${want.spec}" (fingerprint "${have.model}", this one "${need.model}"): other bounds or other model code`;
-  }
-  if (snap.witnessFound.length !== want.witnesses) {
-    return `it records ${snap.witnessFound.length} witnesses, this spec has ${want.witnesses}`;
-  }
-  return undefined;
-}
-
-/** Reads a checkpoint to resume a run of `want`; E_BAD_CHECKPOINT when it cannot. */
-export function readCheckpointFor(path: string, want: ResumeIdentity): Snapshot {
-  const snap = readCheckpoint(path);
-  const wrong = resumeMismatch(snap, want);
-  if (wrong) {
-    throw new CheckerError(
-      'E_BAD_CHECKPOINT',
-      `cannot resume from ${path}: ${wrong}; resume with the model and options it was written with, or start afresh without it`,
-    );
-  }
-  return snap;
-}
-
-function splitFingerprint(fp: string): { model: string; symmetry: string } {
-  const m = /^(.*)\|bytes=\d+\|symmetry=(on|off)$/s.exec(fp);
-  return m ? { model: m[1], symmetry: m[2] } : { model: fp, symmetry: '?' };
 }

@@ -2,6 +2,8 @@
  * Misuse of the tool is an error with a stable code and a message that says what to do next
  * (a verdict is data, never an exception). Codes are stable: tools may match on them.
  */
+import type { Spec } from './types.js';
+
 export type ErrorCode =
   | 'E_SPEC_NO_INITIAL'
   | 'E_SPEC_THROWS'
@@ -19,4 +21,20 @@ export class CheckerError extends Error {
     this.name = 'CheckerError';
     this.code = code;
   }
+}
+
+/** E_SPEC_THROWS: the spec threw `e` in `where` (on action `a`, if given) from state `id`. */
+export function specThrew<S, A>(
+  spec: Spec<S, A>,
+  where: string,
+  id: number,
+  a: A | undefined,
+  e: unknown,
+): CheckerError {
+  const what = a === undefined ? '' : ` on action ${spec.label(a)}`;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new CheckerError(
+    'E_SPEC_THROWS',
+    `spec "${spec.name}" threw in ${where}${what} from state #${id}: ${msg}`,
+  );
 }

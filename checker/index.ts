@@ -1,13 +1,15 @@
 /** The checker's public entry. Generic: it knows nothing about memcg. */
 export { assertSpec, formatResult } from './assert.js';
-export { type CheckRun, check, explore } from './bfs.js';
+export { check, explore } from './bfs.js';
 export { readCheckpoint, type Snapshot, writeCheckpoint } from './checkpoint.js';
 export { CheckerError, type ErrorCode } from './errors.js';
 export { expectVerified, expectViolation } from './expect.js';
+export { canonicalJson, JsonStore } from './json-store.js';
 export { layoutCodec, leafPaths } from './layout.js';
 export { exploreParallel, type ParallelOptions, type WorkerSource } from './parallel.js';
 export { always, sometimes } from './property.js';
-export { canonicalJson, JsonStore, PackedStore, type StateStore } from './store.js';
+export type { CheckRun } from './result.js';
+export { PackedStore, type StateStore } from './store.js';
 export { formatPath, parsePath, replayPath } from './trace.js';
 export type {
   CheckOptions,

@@ -4,7 +4,7 @@
  * parent links) goes through SharedArrayBuffers that the messages hand over.
  */
 
-import type { SharedParts } from './store.js';
+import type { SharedParts } from './shared-table.js';
 
 /** Where a worker finds the spec: `(await import(module))[exportName](arg)` must build the same spec. */
 export interface WorkerSource {

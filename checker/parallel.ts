@@ -12,24 +12,24 @@
  * have stopped inside it: the figures are recounted up to that state's key, so they agree too.
  */
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
-import { type CheckRun, defaultMemoryCeiling, validateOptions } from './bfs.js';
-import { readCheckpointFor, runFingerprint, type Snapshot, writeCheckpoint } from './checkpoint.js';
-import { CheckerError, type ErrorCode } from './errors.js';
+import { writeCheckpoint } from './checkpoint.js';
+import { CheckerError } from './errors.js';
 import { orderedFired } from './kind.js';
+import { defaultMemoryCeiling, validateOptions } from './options.js';
+import { Handle } from './parallel-handle.js';
 import {
   type FromWorker,
   type InsertReport,
   type Key,
   keyBefore,
   type ToWorker,
-  WORKER_ROLE,
   type WorkerSource,
 } from './parallel-protocol.js';
 import { identity } from './parallel-source.js';
-import { rebuildTrace } from './rebuild.js';
-import type { SharedParts } from './store.js';
-import type { CheckOptions, CheckResult, LimitKind, Spec, Trace, Violation, WitnessResult } from './types.js';
+import { type CheckRun, finishRun, idsTo } from './result.js';
+import { type Mark, readCheckpointFor, runFingerprint } from './resume.js';
+import type { SharedParts } from './shared-table.js';
+import type { CheckOptions, LimitKind, Spec } from './types.js';
 
 export type { WorkerSource } from './parallel-protocol.js';
 
@@ -40,64 +40,6 @@ export interface ParallelOptions extends CheckOptions {
   readonly workerSource: WorkerSource;
   /** Frontier states per round (bounds the successor buffers). Default 65536. */
   readonly roundSize?: number;
-}
-
-type Msg<T extends FromWorker['t']> = Extract<FromWorker, { t: T }>;
-
-/** One worker thread and its single outstanding request. */
-class Handle {
-  private pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | undefined;
-  private failed: Error | undefined;
-  readonly worker: Worker;
-
-  constructor(readonly index: number) {
-    this.worker = spawn();
-    this.worker.on('message', (m: FromWorker) => {
-      const p = this.pending;
-      this.pending = undefined;
-      if (!p) return;
-      if (m.t === 'error') {
-        p.reject(new CheckerError(m.code as ErrorCode, m.message.replace(/^E_[A-Z_]+: /, '')));
-      } else p.resolve(m);
-    });
-    const fail = (e: Error) => {
-      this.failed ??= e;
-      const p = this.pending;
-      this.pending = undefined;
-      p?.reject(this.failed);
-    };
-    this.worker.on('error', (e) =>
-      fail(
-        new CheckerError('E_WORKER', `worker ${index} failed: ${e instanceof Error ? e.message : String(e)}`),
-      ),
-    );
-    this.worker.on('exit', (code) =>
-      fail(new CheckerError('E_WORKER', `worker ${index} exited (code ${code})`)),
-    );
-  }
-
-  request<T extends FromWorker['t']>(m: ToWorker, expect: T): Promise<Msg<T>> {
-    if (this.failed) return Promise.reject(this.failed);
-    return new Promise<FromWorker>((resolve, reject) => {
-      this.pending = { resolve, reject };
-      this.worker.postMessage(m);
-    }).then((r) => {
-      if (r.t !== expect)
-        throw new CheckerError('E_WORKER', `worker ${this.index} answered ${r.t}, expected ${expect}`);
-      return r as Msg<T>;
-    });
-  }
-}
-
-/** The worker entry: the compiled .js beside this file, or (running from source) the .ts through tsx. */
-function spawn(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    const url = new URL('./parallel-worker.ts', here).href;
-    const boot = `import('tsx/esm/api').then((m) => m.tsImport(${JSON.stringify(url)}, ${JSON.stringify(here)}))`;
-    return new Worker(boot, { eval: true, workerData: { role: WORKER_ROLE } });
-  }
-  return new Worker(new URL('./parallel-worker.js', here), { workerData: { role: WORKER_ROLE } });
 }
 
 function grownBuffer(old: SharedArrayBuffer, bytes: number): SharedArrayBuffer {
@@ -112,12 +54,6 @@ function grownBuffer(old: SharedArrayBuffer, bytes: number): SharedArrayBuffer {
 function addFired(into: Map<string, number>, from: Readonly<Record<string, number>>): void {
   for (const [k, n] of Object.entries(from)) into.set(k, (into.get(k) ?? 0) + n);
 }
-
-/** A level boundary: what a checkpoint holds besides the states and parent links. */
-type Mark = Omit<
-  Snapshot,
-  'format' | 'spec' | 'fingerprint' | 'stateBytes' | 'initialSource' | 'states' | 'parent' | 'via'
->;
 
 interface Stop {
   readonly kind: 'violation' | 'maxStates';
@@ -441,21 +377,11 @@ export async function exploreParallel<S, A>(
     }
 
     const ms = priorMs + performance.now() - started;
-    const parent = new Int32Array(parentSab);
-    const via = new Uint16Array(viaSab);
-    const idsTo = (id: number): number[] => {
-      const ids: number[] = [];
-      for (let cur = id; cur !== -1; cur = parent[cur]) ids.push(cur);
-      return ids.reverse();
-    };
-    const pathTo = (id: number): number[] => {
-      const ids = idsTo(id);
-      return [initialSource[ids[0]], ...ids.slice(1).map((g) => via[g])];
-    };
+    const links = { parent: new Int32Array(parentSab), via: new Uint16Array(viaSab), initialSource };
     // Fetch the stored rows along every trace the result may need, before the workers go.
     const wanted = new Set<number>();
-    if (stop?.kind === 'violation') for (const g of idsTo(stop.gid)) wanted.add(g);
-    for (const g of witnessFound) if (g >= 0) for (const x of idsTo(g)) wanted.add(x);
+    if (stop?.kind === 'violation') for (const g of idsTo(links, stop.gid)) wanted.add(g);
+    for (const g of witnessFound) if (g >= 0) for (const x of idsTo(links, g)) wanted.add(x);
     const rows = new Map<number, Uint8Array>();
     if (wanted.size > 0) {
       const got = await all(() => ({ t: 'rows', gids: [...wanted] }), 'rows');
@@ -475,49 +401,29 @@ export async function exploreParallel<S, A>(
         return true;
       },
     };
-    const rebuild = (id: number): Trace<S, A> => rebuildTrace(spec, stored, pathTo(id), idsTo(id), canonical);
-
-    const violation: Violation<S, A> | undefined =
-      stop?.kind === 'violation'
-        ? { property: stop.property!, message: stop.message!, trace: rebuild(stop.gid) }
-        : undefined;
-    const witnesses: WitnessResult<S, A>[] = witnessDefs.map((w, i) =>
-      witnessFound[i] >= 0
-        ? { name: w.name, reached: true, depth: witnessDepth[i] }
-        : { name: w.name, reached: false },
-    );
-    const fired = orderedFired(firedDone, spec.actionKinds);
-    const complete = !violation && !limit;
     const storeBytes = workerBytes + parentSab.byteLength + viaSab.byteLength;
-    const result: CheckResult<S, A> = {
-      verdict: violation ? 'violated' : limit ? 'incomplete' : 'verified',
-      spec: spec.name,
-      stats: {
+    return finishRun(spec, {
+      figures: {
         distinct: count,
         transitions: transitionsDone,
         depth,
-        ms: Math.round(ms * 10) / 10,
-        statesPerSecond: Math.round((count / Math.max(ms, 1e-3)) * 1000),
-        transitionsPerSecond: Math.round((transitionsDone / Math.max(ms, 1e-3)) * 1000),
-        fired,
+        ms,
+        fired: orderedFired(firedDone, spec.actionKinds),
         bytesPerState: Math.round((storeBytes / Math.max(1, count)) * 10) / 10,
         storeBytes,
         store: 'packed',
       },
-      witnesses,
-      neverFired: (spec.actionKinds ?? []).filter((k) => !fired[k]),
-      vacuous: complete && witnesses.some((w) => !w.reached),
-      ...(violation ? { violation } : {}),
-      ...(limit ? { limit } : {}),
-    };
-    return {
-      result,
-      pathTo,
-      witnessTrace: (name: string) => {
-        const i = witnessDefs.findIndex((w) => w.name === name);
-        return i >= 0 && witnessFound[i] >= 0 ? rebuild(witnessFound[i]) : undefined;
-      },
-    };
+      witnessFound,
+      witnessDepth,
+      violation:
+        stop?.kind === 'violation'
+          ? { id: stop.gid, property: stop.property!, message: stop.message! }
+          : undefined,
+      limit,
+      links,
+      stored,
+      canonical,
+    });
   } finally {
     await Promise.all(handles.map((h) => h.worker.terminate()));
   }

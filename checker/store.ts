@@ -1,9 +1,11 @@
 /**
- * Exact stores of visited states. A state gets a dense id in insertion order (so BFS order is id
- * order). Fingerprints only index the table; a hit is confirmed by comparing the whole encoding.
+ * Exact stores of visited states: the `StateStore` interface and `PackedStore`, its typed-array
+ * implementation. A state gets a dense id in insertion order (so BFS order is id order).
+ * Fingerprints only index the table; a hit is confirmed by comparing the whole encoding.
  */
 
 import { hashWords } from './hash.js';
+import type { SharedParts } from './shared-table.js';
 import type { Codec } from './types.js';
 
 export interface StateStore<S> {
@@ -268,111 +270,6 @@ export class PackedStore<S> implements StateStore<S> {
       this.recentMask = this.recent.length / 2 - 1;
     }
   }
-}
-
-/** A shared store's buffers, as another thread receives them. */
-export interface SharedParts {
-  readonly arena: SharedArrayBuffer;
-  readonly table: SharedArrayBuffer;
-  readonly stride: number;
-}
-
-/**
- * Read-only membership test on another thread's shared `PackedStore`, exact like its own probe
- * (hash, then the whole row). Valid while that store does not insert.
- */
-export class SharedTableView {
-  private readonly arena: Uint32Array;
-  private readonly table: Uint32Array;
-  private readonly mask: number;
-  private readonly stride: number;
-
-  constructor(parts: SharedParts) {
-    this.arena = new Uint32Array(parts.arena);
-    this.table = new Uint32Array(parts.table);
-    this.mask = this.table.length / 2 - 1;
-    this.stride = parts.stride;
-  }
-
-  /** The id + 1 of the state with words `w` (and hash `h`, as `hashWords` gives it), or 0. */
-  find(w: Uint32Array, h: number): number {
-    const { table, mask } = this;
-    let slot = h & mask;
-    for (;;) {
-      const e = table[2 * slot + 1];
-      if (e === 0) return 0;
-      if (table[2 * slot] === h && this.same(e - 1, w)) return e;
-      slot = (slot + 1) & mask;
-    }
-  }
-
-  /** Is stored state `id` the state with words `w`? */
-  same(id: number, w: Uint32Array): boolean {
-    const { arena, stride } = this;
-    const base = id * stride;
-    for (let i = 0; i < stride; i++) if (arena[base + i] !== w[i]) return false;
-    return true;
-  }
-}
-
-/**
- * Fallback for specs without a codec: states keyed by a canonical JSON serialisation (object keys
- * sorted). Exact for states that are JSON values; slower and larger than the packed store.
- */
-export class JsonStore<S> implements StateStore<S> {
-  readonly kind = 'json' as const;
-  private readonly ids = new Map<string, number>();
-  private readonly states: S[] = [];
-  private keyBytes = 0;
-  private lastKey = '';
-
-  get count(): number {
-    return this.states.length;
-  }
-
-  find(s: S): number {
-    const key = canonicalJson(s);
-    this.lastKey = key;
-    return this.ids.get(key) ?? -1;
-  }
-
-  insert(s: S): number {
-    const id = this.states.length;
-    this.ids.set(this.lastKey, id);
-    this.states.push(s);
-    this.keyBytes += this.lastKey.length * 2;
-    return id;
-  }
-
-  load(id: number): S {
-    return this.states[id];
-  }
-
-  equals(id: number, s: S): boolean {
-    return canonicalJson(this.states[id]) === canonicalJson(s);
-  }
-
-  /** A rough figure: key text plus about 100 bytes of map and array overhead per entry. */
-  bytes(): number {
-    return this.keyBytes + this.states.length * 100;
-  }
-
-  /** The entry the next insert adds: the key just looked up, and the per-entry overhead. */
-  growthBytes(): number {
-    return this.lastKey.length * 2 + 100;
-  }
-}
-
-/** JSON with object keys sorted at every level, so equal values serialise equally. */
-export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, value) => {
-    if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(value).sort()) out[k] = (value as Record<string, unknown>)[k];
-      return out;
-    }
-    return value;
-  });
 }
 
 function sameRows(words: Uint32Array, a: number, b: number, stride: number): boolean {

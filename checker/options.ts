@@ -1,0 +1,32 @@
+/**
+ * The options both explorers share, checked the same way (numbers non-negative, paths non-empty),
+ * and the default memory ceiling of a run.
+ */
+import { totalmem } from 'node:os';
+import { CheckerError } from './errors.js';
+import type { CheckOptions } from './types.js';
+
+/** Option values the explorers share: numbers non-negative, paths non-empty. */
+export function validateOptions(o: CheckOptions): void {
+  for (const key of ['maxStates', 'maxDepth', 'timeoutMs', 'maxMemoryBytes', 'checkpointEveryMs'] as const) {
+    const v = o[key];
+    if (v !== undefined && !(typeof v === 'number' && v >= 0 && !Number.isNaN(v))) {
+      throw new CheckerError('E_BAD_OPTION', `option ${key} must be a non-negative number, got ${String(v)}`);
+    }
+  }
+  for (const key of ['checkpoint', 'resume'] as const) {
+    const v = o[key];
+    if (v !== undefined && !(typeof v === 'string' && v !== '')) {
+      throw new CheckerError('E_BAD_OPTION', `option ${key} must be a file name, got ${JSON.stringify(v)}`);
+    }
+  }
+}
+
+/** Half of physical memory, at most 16 GiB: the explorer's typed arrays live outside the JS heap. */
+export function defaultMemoryCeiling(): number {
+  return Math.min(16 * 2 ** 30, Math.floor(osTotalMem() / 2));
+}
+
+function osTotalMem(): number {
+  return totalmem();
+}

@@ -1,0 +1,111 @@
+/**
+ * A run's outcome, assembled the same way by both explorers (checker/bfs.ts, checker/parallel.ts):
+ * the `CheckResult` (verdict, figures, witnesses, kinds that never fired, vacuity, the violation and
+ * its trace, the limit that stopped the run) and the `CheckRun` around it, whose paths and traces
+ * follow the stored parent links back to an initial state.
+ */
+import { rebuildTrace, type StoredStates } from './rebuild.js';
+import type { CheckResult, LimitKind, Spec, Stats, Trace, Violation, WitnessResult } from './types.js';
+
+const NO_PARENT = -1;
+
+export interface CheckRun<S, A> {
+  readonly result: CheckResult<S, A>;
+  /** The path (initial index, then action indices) to stored state `id`. */
+  pathTo(id: number): number[];
+  /** The shortest trace to the first state found that satisfies witness `name`. */
+  witnessTrace(name: string): Trace<S, A> | undefined;
+}
+
+/** Per stored id: its parent's id (-1 for an initial state) and the index of the action that reached it. */
+export interface Links {
+  readonly parent: Int32Array;
+  readonly via: Uint16Array;
+  /** Per initial state's id: its index among `spec.initial()`. */
+  readonly initialSource: readonly number[];
+}
+
+/** The stored ids from the initial state to `id`, in order. */
+export function idsTo(links: Links, id: number): number[] {
+  const { parent } = links;
+  const ids: number[] = [];
+  for (let cur = id; cur !== NO_PARENT; cur = parent[cur]) ids.push(cur);
+  return ids.reverse();
+}
+
+/** The path (initial index, then action indices) to stored state `id`. */
+export function pathTo(links: Links, id: number): number[] {
+  const { parent, via, initialSource } = links;
+  const path: number[] = [];
+  let cur = id;
+  while (parent[cur] !== NO_PARENT) {
+    path.push(via[cur]);
+    cur = parent[cur];
+  }
+  path.push(initialSource[cur]);
+  return path.reverse();
+}
+
+/** How a run ended, as its explorer counted it. */
+export interface Outcome<S> {
+  /** The stats but the rates, with `ms` unrounded (it includes the run a checkpoint resumed). */
+  readonly figures: Omit<Stats, 'statesPerSecond' | 'transitionsPerSecond'>;
+  /** Per witness: the id of the first state found that satisfies it (-1: none), and its depth. */
+  readonly witnessFound: readonly number[];
+  readonly witnessDepth: readonly number[];
+  /** The first violating state. */
+  readonly violation:
+    | { readonly id: number; readonly property: string; readonly message: string }
+    | undefined;
+  readonly limit: { readonly kind: LimitKind; readonly value: number } | undefined;
+  readonly links: Links;
+  /** The stored states along the traces the run may rebuild. */
+  readonly stored: StoredStates<S>;
+  readonly canonical: ((s: S) => S) | undefined;
+}
+
+/** The result of a run and its traces, rebuilt by re-execution (checker/rebuild.ts). */
+export function finishRun<S, A>(spec: Spec<S, A>, o: Outcome<S>): CheckRun<S, A> {
+  const { figures, witnessFound, witnessDepth, violation, limit, links } = o;
+  const rebuild = (id: number): Trace<S, A> =>
+    rebuildTrace(spec, o.stored, pathTo(links, id), idsTo(links, id), o.canonical);
+  const violationOut: Violation<S, A> | undefined = violation
+    ? { property: violation.property, message: violation.message, trace: rebuild(violation.id) }
+    : undefined;
+  const witnesses: WitnessResult<S, A>[] = (spec.witnesses ?? []).map((w, i) =>
+    witnessFound[i] >= 0
+      ? { name: w.name, reached: true, depth: witnessDepth[i] }
+      : { name: w.name, reached: false },
+  );
+  const { distinct, transitions, ms, fired } = figures;
+  const complete = !violationOut && !limit;
+  const result: CheckResult<S, A> = {
+    verdict: violationOut ? 'violated' : limit ? 'incomplete' : 'verified',
+    spec: spec.name,
+    stats: {
+      distinct,
+      transitions,
+      depth: figures.depth,
+      ms: Math.round(ms * 10) / 10,
+      statesPerSecond: Math.round((distinct / Math.max(ms, 1e-3)) * 1000),
+      transitionsPerSecond: Math.round((transitions / Math.max(ms, 1e-3)) * 1000),
+      fired,
+      bytesPerState: figures.bytesPerState,
+      storeBytes: figures.storeBytes,
+      store: figures.store,
+    },
+    witnesses,
+    neverFired: (spec.actionKinds ?? []).filter((k) => !fired[k]),
+    vacuous: complete && witnesses.some((w) => !w.reached),
+    ...(violationOut ? { violation: violationOut } : {}),
+    ...(limit ? { limit } : {}),
+  };
+  return {
+    result,
+    pathTo: (id) => pathTo(links, id),
+    witnessTrace: (name: string) => {
+      const i = (spec.witnesses ?? []).findIndex((w) => w.name === name);
+      return i >= 0 && witnessFound[i] >= 0 ? rebuild(witnessFound[i]) : undefined;
+    },
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Checkpoints as the explorers use them (the file itself: checker/checkpoint.ts): a level boundary's
+ * figures (`Mark`), which both explorers keep and write, and the identity a checkpoint must share
+ * with a run to resume it (`runFingerprint`, `resumeMismatch`, `readCheckpointFor`).
+ */
+import { readCheckpoint, type Snapshot } from './checkpoint.js';
+import { CheckerError } from './errors.js';
+
+/** The explorer's figures at a level boundary: what a checkpoint holds besides the stored states and links. */
+export type Mark = Omit<
+  Snapshot,
+  'format' | 'spec' | 'fingerprint' | 'stateBytes' | 'initialSource' | 'states' | 'parent' | 'via'
+>;
+
+/** The boundary of a run that stored no state: a run resumed from it starts afresh. */
+export function emptyMark(witnesses: number, elapsedMs: number): Mark {
+  const none = Array.from({ length: witnesses }, () => -1);
+  return {
+    count: 0,
+    frontierStart: 0,
+    level: 0,
+    depth: 0,
+    transitions: 0,
+    fired: {},
+    witnessFound: none,
+    witnessDepth: none,
+    elapsedMs,
+  };
+}
+
+/**
+ * What a checkpoint's `fingerprint` field holds for a spec: its own fingerprint, the packed state
+ * size and whether symmetry reduction is on. A run resumes only from a checkpoint with the same.
+ */
+export function runFingerprint(specFingerprint: string | undefined, stateBytes: number, symmetry: boolean) {
+  return `${specFingerprint ?? ''}|bytes=${stateBytes}|symmetry=${symmetry ? 'on' : 'off'}`;
+}
+
+/** What a resuming run expects of a checkpoint. */
+export interface ResumeIdentity {
+  readonly spec: string;
+  readonly fingerprint: string;
+  readonly stateBytes: number;
+  readonly witnesses: number;
+}
+
+/** Why `snap` cannot resume a run of `want`, in words; undefined if it can. */
+export function resumeMismatch(snap: Snapshot, want: ResumeIdentity): string | undefined {
+  if (snap.spec !== want.spec)
+    return `it was written for spec "${snap.spec}", this run checks "${want.spec}"`;
+  if (snap.stateBytes !== want.stateBytes) {
+    return `its states are ${snap.stateBytes} bytes, this spec's are ${want.stateBytes} (other bounds or another model)`;
+  }
+  const have = splitFingerprint(snap.fingerprint);
+  const need = splitFingerprint(want.fingerprint);
+  if (have.symmetry !== need.symmetry) {
+    return `it was written with symmetry reduction ${have.symmetry}, this run has it ${need.symmetry}`;
+  }
+  if (have.model !== need.model) {
+    return `it was written for another version of spec "${want.spec}" (fingerprint "${have.model}", this one "${need.model}"): other bounds or other model code`;
+  }
+  if (snap.witnessFound.length !== want.witnesses) {
+    return `it records ${snap.witnessFound.length} witnesses, this spec has ${want.witnesses}`;
+  }
+  return undefined;
+}
+
+/** Reads a checkpoint to resume a run of `want`; E_BAD_CHECKPOINT when it cannot. */
+export function readCheckpointFor(path: string, want: ResumeIdentity): Snapshot {
+  const snap = readCheckpoint(path);
+  const wrong = resumeMismatch(snap, want);
+  if (wrong) {
+    throw new CheckerError(
+      'E_BAD_CHECKPOINT',
+      `cannot resume from ${path}: ${wrong}; resume with the model and options it was written with, or start afresh without it`,
+    );
+  }
+  return snap;
+}
+
+function splitFingerprint(fp: string): { model: string; symmetry: string } {
+  const m = /^(.*)\|bytes=\d+\|symmetry=(on|off)$/s.exec(fp);
+  return m ? { model: m[1], symmetry: m[2] } : { model: fp, symmetry: '?' };
+}
