@@ -68,11 +68,23 @@ const TRAILER = 3 * 4 + END.length;
 /** Bytes per read or write call: well below the 2 GiB a single call may move. */
 const CHUNK = 64 * 2 ** 20;
 const SECTIONS = ['states', 'parent', 'via'] as const;
+/** The states section is read back into one Uint8Array, which holds fewer than 2^32 bytes here. */
+const MAX_STATES_BYTES = 2 ** 32 - 1;
 type SectionName = (typeof SECTIONS)[number];
 
 interface Header extends Omit<Snapshot, SectionName> {
   readonly endianness: 'LE' | 'BE';
   readonly sections: readonly { readonly name: SectionName; readonly bytes: number }[];
+}
+
+/** Throws E_BAD_CHECKPOINT unless `count` states of `stateBytes` fit in one checkpoint. */
+export function checkpointFits(path: string, count: number, stateBytes: number): void {
+  if (count * stateBytes > MAX_STATES_BYTES) {
+    throw new CheckerError(
+      'E_BAD_CHECKPOINT',
+      `cannot write checkpoint ${path}: ${count} states of ${stateBytes} bytes pass the ${MAX_STATES_BYTES} bytes a checkpoint holds (it is read back into one buffer); checkpoint a smaller run`,
+    );
+  }
 }
 
 /** Writes `snap` to `path` atomically (PATH.tmp, then rename). */
@@ -96,6 +108,7 @@ export function writeCheckpointRows(
   rows: RowSource,
 ): void {
   const { count, stateBytes, states: _s, parent, via, ...rest } = snap;
+  checkpointFits(path, count, stateBytes);
   if (parent.length < count || via.length < count) {
     throw new CheckerError(
       'E_BAD_CHECKPOINT',

@@ -89,6 +89,8 @@ export interface InsertReport {
   readonly witnessKeys: readonly (Key | null)[];
   /** A new state was refused because it lies past maxDepth. */
   readonly pastDepth: boolean;
+  /** This worker's store is full (MAX_ARENA_BYTES): the run must stop. */
+  readonly full: boolean;
   readonly keys: Words;
   readonly bytes: number;
   /** This worker's store as it is now, for the next phase A's probes. */

@@ -12,7 +12,7 @@
  * have stopped inside it: the figures are recounted up to that state's key, so they agree too.
  */
 import { resolve } from 'node:path';
-import { writeCheckpoint } from './checkpoint.js';
+import { checkpointFits, writeCheckpoint } from './checkpoint.js';
 import { CheckerError } from './errors.js';
 import { orderedFired } from './kind.js';
 import { defaultMemoryCeiling, validateOptions } from './options.js';
@@ -273,6 +273,7 @@ export async function exploreParallel<S, A>(
       elapsedMs: priorMs + performance.now() - started,
     });
     const save = async (m: Mark) => {
+      checkpointFits(options.checkpoint!, m.count, codec.bytes);
       const states = new Uint8Array(m.count * codec.bytes);
       const dumps = await all(() => ({ t: 'dump', below: m.count }), 'dump');
       for (const d of dumps) {
@@ -338,7 +339,10 @@ export async function exploreParallel<S, A>(
         if (reports.some((r) => r.pastDepth)) pastDepth = true;
         workerBytes = reports.reduce((n, r) => n + r.bytes, 0);
         const held = reports.reduce((n, r) => n + r.newInLevel, 0);
-        if (workerBytes + parentSab.byteLength + viaSab.byteLength > maxMemory) {
+        if (
+          reports.some((r) => r.full) ||
+          workerBytes + parentSab.byteLength + viaSab.byteLength > maxMemory
+        ) {
           limit = { kind: 'memory', value: maxMemory };
           break levels;
         }

@@ -42,6 +42,8 @@ export class Partition {
   private outboxes: (SharedArrayBuffer | undefined)[];
   private initialLevel = false;
   private violationLocal = -1;
+  /** The store cannot grow any more (MAX_ARENA_BYTES). */
+  private full = false;
   private violation: { key: Key; property: string; message: string } | undefined;
   private keyView: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
   private witnessLocal: number[];
@@ -259,6 +261,11 @@ export class Partition {
   private offer(pg: number, a: number, store: boolean, witnessesLeft: readonly boolean[]): boolean {
     if (this.store.findEncoded() >= 0) return true;
     if (!store) return false;
+    // A full store takes no more: the main thread stops the run as `incomplete` (memory).
+    if (this.full || this.store.growthBytes() === Number.POSITIVE_INFINITY) {
+      this.full = true;
+      return true;
+    }
     const local = this.store.insert(undefined);
     if (local >= this.gid.length) {
       const g = new Int32Array(this.gid.length * 2);
@@ -313,6 +320,7 @@ export class Partition {
       ...(this.violationLocal >= 0 && this.violation ? { violation: this.violation } : {}),
       witnessKeys: this.witnessLocal.map((l) => (l >= 0 ? this.keyOf(l) : null)),
       pastDepth,
+      full: this.full,
       keys: { sab: this.keys ?? new SharedArrayBuffer(4), used: 2 * newInLevel },
       bytes: this.store.bytes() + this.gid.byteLength + this.outboxBytes(),
       parts: this.store.sharedParts(),

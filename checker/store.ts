@@ -28,6 +28,13 @@ export interface StateStore<S> {
 }
 
 const MAX_LOAD = 0.7;
+/**
+ * The largest arena, in bytes: the codecs read states through a Uint8Array view of it, and a typed
+ * array here holds fewer than 2^32 elements. A store that would grow past it reports its growth as
+ * infinite, which the explorers' memory check turns into a clean `incomplete` (about 63 M states of
+ * 68 bytes).
+ */
+export const MAX_ARENA_BYTES = 2 ** 32 - 4;
 /** Entries of the recent-hit cache at most (2^16: 512 KiB, small enough to stay in cache). */
 const RECENT_MAX = 1 << 16;
 
@@ -65,6 +72,8 @@ export class PackedStore<S> implements StateStore<S> {
     private readonly codec: Codec<S>,
     initialCapacity = 1 << 12,
     private readonly shared = false,
+    /** Lower only in tests. */
+    private readonly maxArenaBytes = MAX_ARENA_BYTES,
   ) {
     this.stride = Math.max(1, Math.ceil(codec.bytes / 4));
     this.capacity = initialCapacity;
@@ -190,7 +199,7 @@ export class PackedStore<S> implements StateStore<S> {
     if (src.length < count * bytes)
       throw new Error(`importRows: ${src.length} bytes hold fewer than ${count} states`);
     const stride = this.stride;
-    while (this.capacity < count) this.capacity *= 2;
+    while (this.capacity < count) this.capacity = this.nextCapacity();
     this.u32 = this.words(this.capacity * stride);
     this.u8 = new Uint8Array(this.u32.buffer);
     if (stride * 4 === bytes) this.u8.set(src.subarray(0, count * bytes));
@@ -228,7 +237,11 @@ export class PackedStore<S> implements StateStore<S> {
 
   growthBytes(): number {
     let extra = 0;
-    if (this.count === this.capacity) extra += this.capacity * this.stride * 4;
+    if (this.count === this.capacity) {
+      const next = this.nextCapacity();
+      if (next === this.capacity) return Number.POSITIVE_INFINITY;
+      extra += (next - this.capacity) * this.stride * 4;
+    }
     if (this.count + 1 > (this.mask + 1) * MAX_LOAD) {
       extra += this.table.byteLength * 2;
       if (this.recent.length < 2 * RECENT_MAX) extra += 8 * recentEntries(2 * (this.mask + 1));
@@ -244,8 +257,17 @@ export class PackedStore<S> implements StateStore<S> {
     return true;
   }
 
+  /** Twice the capacity, or as much as the largest arena holds. */
+  private nextCapacity(): number {
+    return Math.min(this.capacity * 2, Math.floor(this.maxArenaBytes / (this.stride * 4)));
+  }
+
   private grow(): void {
-    this.capacity *= 2;
+    const next = this.nextCapacity();
+    if (next === this.capacity) {
+      throw new RangeError(`the store is full: ${this.capacity} states, the most one arena holds`);
+    }
+    this.capacity = next;
     const u32 = this.words(this.capacity * this.stride);
     u32.set(this.u32);
     this.u32 = u32;
