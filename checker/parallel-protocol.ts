@@ -24,6 +24,12 @@ export interface Words {
   readonly used: number;
 }
 
+/** Where each stored state lives, by global id: its owner (Uint8) and its row there (Int32). */
+export interface Where {
+  readonly owner: SharedArrayBuffer;
+  readonly local: SharedArrayBuffer;
+}
+
 export type ToWorker =
   | {
       readonly t: 'init';
@@ -46,6 +52,7 @@ export type ToWorker =
       readonly g1: number;
       readonly abort: SharedArrayBuffer;
       readonly tables: readonly SharedParts[];
+      readonly where: Where;
     }
   /** Phase B: insert the records every worker addressed to this one, in key order. */
   | {
@@ -64,6 +71,7 @@ export type ToWorker =
       readonly via: SharedArrayBuffer;
       /** Report the key of the state that gets this global id (the one a state limit refuses), if owned. */
       readonly overflowGid: number;
+      readonly where: Where;
     }
   /** Count transitions and fired kinds of frontier states [g0, pg), and of `pg` up to action `a` inclusive. */
   | { readonly t: 'recount'; readonly g0: number; readonly pg: number; readonly a: number }
@@ -77,6 +85,7 @@ export type ToWorker =
       readonly states: SharedArrayBuffer;
       readonly count: number;
       readonly frontierStart: number;
+      readonly where: Where;
     }
   | { readonly t: 'stop' };
 

@@ -32,13 +32,28 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === WORKER
           reply = part!.initial(m.witnessesLeft);
           break;
         case 'expand':
-          reply = part!.expand(m.g0, m.g1, new Int32Array(m.abort), m.tables);
+          reply = part!.expand(
+            m.g0,
+            m.g1,
+            new Int32Array(m.abort),
+            m.tables,
+            new Uint8Array(m.where.owner),
+            new Int32Array(m.where.local),
+          );
           break;
         case 'insert':
           reply = part!.insert(m.inboxes, m.store, m.witnessesLeft);
           break;
         case 'number':
-          reply = part!.number(m.keyLists, m.base, m.parent, m.via, m.overflowGid);
+          reply = part!.number(
+            m.keyLists,
+            m.base,
+            m.parent,
+            m.via,
+            m.overflowGid,
+            new Uint8Array(m.where.owner),
+            new Int32Array(m.where.local),
+          );
           break;
         case 'recount':
           reply = part!.recount(m.g0, m.pg, m.a);
@@ -50,7 +65,13 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === WORKER
           reply = part!.dump(m.below);
           break;
         case 'load':
-          reply = part!.load(m.states, m.count, m.frontierStart);
+          reply = part!.load(
+            m.states,
+            m.count,
+            m.frontierStart,
+            new Uint8Array(m.where.owner),
+            new Int32Array(m.where.local),
+          );
           break;
         case 'stop':
           process.exit(0);

@@ -132,6 +132,18 @@ export async function exploreParallel<S, A>(
 
     let parentSab = new SharedArrayBuffer(1 << 14);
     let viaSab = new SharedArrayBuffer(1 << 13);
+    // Where each state lives (owner, row), by global id: phase A reads any frontier state.
+    let whereOwner = new SharedArrayBuffer(1 << 12);
+    let whereLocal = new SharedArrayBuffer(1 << 14);
+    const where = () => ({ owner: whereOwner, local: whereLocal });
+    const mainBytes = (): number =>
+      parentSab.byteLength + viaSab.byteLength + whereOwner.byteLength + whereLocal.byteLength;
+    const growMain = (n: number) => {
+      parentSab = grownBuffer(parentSab, n * 4);
+      viaSab = grownBuffer(viaSab, n * 2);
+      whereOwner = grownBuffer(whereOwner, n);
+      whereLocal = grownBuffer(whereLocal, n * 4);
+    };
     const initialSource: number[] = [];
     const witnessFound: number[] = witnessDefs.map(() => -1);
     const witnessDepth: number[] = witnessDefs.map(() => -1);
@@ -150,8 +162,7 @@ export async function exploreParallel<S, A>(
       frontierStart: number | undefined,
     ): Promise<void> => {
       const newTotal = reports.reduce((n, r) => n + r.newInLevel, 0);
-      parentSab = grownBuffer(parentSab, (count + newTotal) * 4);
-      viaSab = grownBuffer(viaSab, (count + newTotal) * 2);
+      growMain(count + newTotal);
       const overflowGid = count + newTotal > maxStates ? maxStates : -1;
       const numbered = await all(
         () => ({
@@ -161,6 +172,7 @@ export async function exploreParallel<S, A>(
           parent: parentSab,
           via: viaSab,
           overflowGid,
+          where: where(),
         }),
         'numbered',
       );
@@ -223,13 +235,12 @@ export async function exploreParallel<S, A>(
       const states = new SharedArrayBuffer(Math.max(4, r.count * codec.bytes));
       new Uint8Array(states).set(r.states.subarray(0, r.count * codec.bytes));
       resumed = undefined;
+      growMain(r.count);
       const loaded = await all(
-        () => ({ t: 'load', states, count: r.count, frontierStart: r.frontierStart }),
+        () => ({ t: 'load', states, count: r.count, frontierStart: r.frontierStart, where: where() }),
         'loaded',
       );
       tables = loaded.map((l) => l.parts);
-      parentSab = grownBuffer(parentSab, r.count * 4);
-      viaSab = grownBuffer(viaSab, r.count * 2);
       new Int32Array(parentSab).set(r.parent.subarray(0, r.count));
       new Uint16Array(viaSab).set(r.via.subarray(0, r.count));
       r.initialSource.forEach((i, g) => {
@@ -316,7 +327,12 @@ export async function exploreParallel<S, A>(
         const timer = Number.isFinite(timeoutMs)
           ? setTimeout(() => Atomics.store(abort, 0, 1), Math.max(0, left))
           : undefined;
-        const expanded = await all(() => ({ t: 'expand', g0, g1, abort: abortSab, tables }), 'expanded');
+        // Worker w expands the w-th contiguous piece of the round, whoever owns its states.
+        const piece = (w: number) => g0 + Math.floor(((g1 - g0) * w) / W);
+        const expanded = await all(
+          (w) => ({ t: 'expand', g0: piece(w), g1: piece(w + 1), abort: abortSab, tables, where: where() }),
+          'expanded',
+        );
         if (timer) clearTimeout(timer);
         if (expanded.some((e) => e.aborted) || performance.now() - started > timeoutMs) {
           limit = { kind: 'timeout', value: timeoutMs };
@@ -339,10 +355,7 @@ export async function exploreParallel<S, A>(
         if (reports.some((r) => r.pastDepth)) pastDepth = true;
         workerBytes = reports.reduce((n, r) => n + r.bytes, 0);
         const held = reports.reduce((n, r) => n + r.newInLevel, 0);
-        if (
-          reports.some((r) => r.full) ||
-          workerBytes + parentSab.byteLength + viaSab.byteLength > maxMemory
-        ) {
+        if (reports.some((r) => r.full) || workerBytes + mainBytes() > maxMemory) {
           limit = { kind: 'memory', value: maxMemory };
           break levels;
         }
@@ -405,7 +418,7 @@ export async function exploreParallel<S, A>(
         return true;
       },
     };
-    const storeBytes = workerBytes + parentSab.byteLength + viaSab.byteLength;
+    const storeBytes = workerBytes + mainBytes();
     return finishRun(spec, {
       figures: {
         distinct: count,

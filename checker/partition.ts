@@ -35,7 +35,6 @@ export class Partition {
   /** Local ids of the frontier (the level being expanded) and of the level expanded last. */
   private frontierLo = 0;
   private frontierHi = 0;
-  private cursor = 0;
   /** First local id of the level being built, and its keys. */
   private newLo = 0;
   private keys: SharedArrayBuffer | undefined;
@@ -116,11 +115,26 @@ export class Partition {
     this.witnessLocal.fill(-1);
   }
 
-  expand(g0: number, g1: number, abort: Int32Array, tables: readonly SharedParts[]): FromWorker {
+  /**
+   * Phase A: expands the frontier states with global ids in [g0, g1), whoever owns them (their rows
+   * are read from the owners' shared arenas, located by `whereOwner`/`whereLocal`). A contiguous
+   * range keeps sibling states together, as the one-worker explorer has them: their successors
+   * overlap, and the recent-hit cache answers most probes.
+   */
+  expand(
+    g0: number,
+    g1: number,
+    abort: Int32Array,
+    tables: readonly SharedParts[],
+    whereOwner: Uint8Array,
+    whereLocal: Int32Array,
+  ): FromWorker {
     Atomics.load(this.fence, 0);
     const owners = tables.map((p) => new SharedTableView(p));
+    const arenas = tables.map((p) => new Uint8Array(p.arena));
     const spec = this.spec;
     const stride = this.stride;
+    const rowBytes = stride * 4;
     const recWords = stride + RECORD_HEADER;
     const used = new Array<number>(this.workers).fill(0);
     const views = this.outboxes.map((b) => new Uint32Array(b ?? new SharedArrayBuffer(0)));
@@ -129,30 +143,25 @@ export class Partition {
     let lastCell: { n: number } | undefined;
     let transitions = 0;
     let aborted = false;
-    const loadInto = this.store.loadInto!;
     // The hot loop reads locals only.
-    const { fast, parentScratch, scratch, enc8, enc32, recentH, recentD, recentE, gid, workers, kindOf } =
-      this;
+    const { fast, parentScratch, scratch, enc8, enc32, recentH, recentD, recentE, workers, kindOf } = this;
     const canonical = this.canonical;
     const canonicalBytes = this.canonicalBytes;
     const codec = this.codec;
+    const decodeInto = codec.decodeInto;
     const apply = spec.apply;
-    const frontierHi = this.frontierHi;
-    let cursor = this.cursor;
-    let n = 0;
-    while (cursor < frontierHi && gid[cursor] < g1) {
-      const local = cursor++;
-      const pg = gid[local];
-      if (pg < g0) throw new CheckerError('E_WORKER', `worker ${this.index}: state ${pg} skipped`);
-      if ((++n & 255) === 0 && Atomics.load(abort, 0) !== 0) {
+    for (let pg = g0; pg < g1; pg++) {
+      const src = arenas[whereOwner[pg]];
+      const row = whereLocal[pg] * rowBytes;
+      if (((pg - g0) & 255) === 255 && Atomics.load(abort, 0) !== 0) {
         aborted = true;
         break;
       }
       let s: unknown;
       if (fast) {
-        loadInto(local, parentScratch);
+        decodeInto!.call(codec, src, row, parentScratch);
         s = parentScratch;
-      } else s = this.store.load(local);
+      } else s = codec.decode(src, row);
       let enabled: unknown[];
       try {
         enabled = [...spec.actions(s)];
@@ -167,7 +176,7 @@ export class Partition {
         try {
           let t: unknown;
           if (fast) {
-            loadInto(local, scratch);
+            decodeInto!.call(codec, src, row, scratch);
             apply!(scratch, a);
             t = scratch;
           } else t = spec.next(s, a);
@@ -213,7 +222,6 @@ export class Partition {
         used[d] = at + stride;
       }
     }
-    this.cursor = cursor;
     const firedOut: Record<string, number> = {};
     for (const [k, c] of fired) firedOut[k] = c.n;
     const outboxes: Words[] = used.map((u, d) => ({
@@ -340,6 +348,8 @@ export class Partition {
     parentSab: SharedArrayBuffer,
     viaSab: SharedArrayBuffer,
     overflowGid: number,
+    whereOwner: Uint8Array,
+    whereLocal: Int32Array,
   ): FromWorker {
     const mine = new Uint32Array(keyLists[this.index].sab, 0, keyLists[this.index].used);
     const others = keyLists.filter((_, i) => i !== this.index).map((w) => new Uint32Array(w.sab, 0, w.used));
@@ -361,6 +371,8 @@ export class Partition {
       }
       const g = base + rank;
       this.gid[this.newLo + i / 2] = g;
+      whereOwner[g] = this.index;
+      whereLocal[g] = this.newLo + i / 2;
       if (this.initialLevel) {
         parent[g] = -1;
         via[g] = 0;
@@ -379,7 +391,6 @@ export class Partition {
     // The level just numbered becomes the frontier.
     this.frontierLo = this.newLo;
     this.frontierHi = this.store.count;
-    this.cursor = this.frontierLo;
     this.initialLevel = false;
     this.beginLevel();
     return { t: 'numbered', gidOf, overflowKey, initials };
@@ -429,7 +440,13 @@ export class Partition {
   }
 
   /** Resume: take the snapshot's states this worker owns, in global id order. */
-  load(statesSab: SharedArrayBuffer, count: number, frontierStart: number): FromWorker {
+  load(
+    statesSab: SharedArrayBuffer,
+    count: number,
+    frontierStart: number,
+    whereOwner: Uint8Array,
+    whereLocal: Int32Array,
+  ): FromWorker {
     const bytes = this.codec.bytes;
     const states = new Uint8Array(statesSab);
     const enc8 = new Uint8Array(this.store.scratch.buffer);
@@ -446,12 +463,13 @@ export class Partition {
         this.gid = gid;
       }
       this.gid[local] = g;
+      whereOwner[g] = this.index;
+      whereLocal[g] = local;
     }
     let lo = this.store.count;
     while (lo > 0 && this.gid[lo - 1] >= frontierStart) lo--;
     this.frontierLo = lo;
     this.frontierHi = this.store.count;
-    this.cursor = lo;
     this.beginLevel();
     Atomics.add(this.fence, 0, 1);
     return { t: 'loaded', owned: this.store.count, parts: this.store.sharedParts() };
