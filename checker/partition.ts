@@ -32,9 +32,8 @@ export class Partition {
   private readonly scratch32: Uint32Array;
   /** Global id of each local id; ascending, since states are numbered level by level in key order. */
   private gid = new Int32Array(1 << 12);
-  /** Local ids of the frontier (the level being expanded) and of the level expanded last. */
+  /** First local id of the frontier (the level being expanded); the level expanded last ends here. */
   private frontierLo = 0;
-  private frontierHi = 0;
   /** First local id of the level being built, and its keys. */
   private newLo = 0;
   private keys: SharedArrayBuffer | undefined;
@@ -390,7 +389,6 @@ export class Partition {
     });
     // The level just numbered becomes the frontier.
     this.frontierLo = this.newLo;
-    this.frontierHi = this.store.count;
     this.initialLevel = false;
     this.beginLevel();
     return { t: 'numbered', gidOf, overflowKey, initials };
@@ -469,7 +467,6 @@ export class Partition {
     let lo = this.store.count;
     while (lo > 0 && this.gid[lo - 1] >= frontierStart) lo--;
     this.frontierLo = lo;
-    this.frontierHi = this.store.count;
     this.beginLevel();
     Atomics.add(this.fence, 0, 1);
     return { t: 'loaded', owned: this.store.count, parts: this.store.sharedParts() };
