@@ -18,6 +18,7 @@ import { orderedFired } from './kind.js';
 import { defaultMemoryCeiling, validateOptions } from './options.js';
 import { Handle } from './parallel-handle.js';
 import {
+  ensureShared,
   type FromWorker,
   type InsertReport,
   type Key,
@@ -42,13 +43,9 @@ export interface ParallelOptions extends CheckOptions {
   readonly roundSize?: number;
 }
 
-function grownBuffer(old: SharedArrayBuffer, bytes: number): SharedArrayBuffer {
-  if (old.byteLength >= bytes) return old;
-  let cap = Math.max(4096, old.byteLength);
-  while (cap < bytes) cap *= 2;
-  const sab = new SharedArrayBuffer(cap);
-  new Uint8Array(sab).set(new Uint8Array(old));
-  return sab;
+/** `old`, or a larger shared buffer holding its bytes, of at least `bytes` bytes. */
+function growShared(old: SharedArrayBuffer, bytes: number): SharedArrayBuffer {
+  return ensureShared(old, Math.ceil(bytes / 4), old.byteLength / 4);
 }
 
 function addFired(into: Map<string, number>, from: Readonly<Record<string, number>>): void {
@@ -139,10 +136,10 @@ export async function exploreParallel<S, A>(
     const mainBytes = (): number =>
       parentSab.byteLength + viaSab.byteLength + whereOwner.byteLength + whereLocal.byteLength;
     const growMain = (n: number) => {
-      parentSab = grownBuffer(parentSab, n * 4);
-      viaSab = grownBuffer(viaSab, n * 2);
-      whereOwner = grownBuffer(whereOwner, n);
-      whereLocal = grownBuffer(whereLocal, n * 4);
+      parentSab = growShared(parentSab, n * 4);
+      viaSab = growShared(viaSab, n * 2);
+      whereOwner = growShared(whereOwner, n);
+      whereLocal = growShared(whereLocal, n * 4);
     };
     const initialSource: number[] = [];
     const witnessFound: number[] = witnessDefs.map(() => -1);

@@ -29,10 +29,11 @@ import {
 } from '../../checker/index.js';
 import { untimed } from './compare.js';
 import { dieHard } from './fixtures/diehard.js';
-import { type Graph, graphSpec } from './fixtures/graph.js';
+import { graphSpec } from './fixtures/graph.js';
+import { graphArb } from './fixtures/graph-arb.js';
 import { peterson } from './fixtures/peterson.js';
 import { racyCounter } from './fixtures/racy-counter.js';
-import { type TPState, twoPhase } from './fixtures/twophase.js';
+import { sortRms, type TPState, twoPhase } from './fixtures/twophase.js';
 import { naiveBfs } from './naive.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'memcg-check-checkpoint-'));
@@ -206,20 +207,9 @@ function interruptAndResume<S, A>(
   return { first, resumed, path };
 }
 
-/** TwoPhase with the RMs sorted (symmetry without canonicalBytes), as in symmetry.test.ts. */
+/** TwoPhase with the RMs sorted (symmetry without canonicalBytes). */
 function symmetricTwoPhase(n: number): Spec<TPState, unknown> {
   const base = twoPhase(n);
-  const RANK = { working: 0, prepared: 1, committed: 2, aborted: 3 } as const;
-  const sortRms = (s: TPState): TPState => {
-    const key = (r: number) => RANK[s.rmState[r]] * 4 + (s.tmPrepared[r] ? 2 : 0) + (s.prepared[r] ? 1 : 0);
-    const order = s.rmState.map((_, r) => r).sort((a, b) => key(a) - key(b));
-    return {
-      ...s,
-      rmState: order.map((r) => s.rmState[r]),
-      tmPrepared: order.map((r) => s.tmPrepared[r]),
-      prepared: order.map((r) => s.prepared[r]),
-    };
-  };
   return { ...base, canonical: sortRms } as Spec<TPState, unknown>;
 }
 
@@ -410,16 +400,6 @@ describe('checkpoints need the packed store', () => {
     expectCode(() => check(twoPhase(3), { checkpoint: '' }), 'E_BAD_OPTION', 'checkpoint');
   });
 });
-
-function graphArb(maxBad: number): fc.Arbitrary<Graph> {
-  return fc.integer({ min: 1, max: 30 }).chain((n) =>
-    fc.record({
-      succ: fc.array(fc.array(fc.nat({ max: n - 1 }), { maxLength: 4 }), { minLength: n, maxLength: n }),
-      initial: fc.array(fc.nat({ max: n - 1 }), { minLength: 1, maxLength: 3 }),
-      bad: fc.uniqueArray(fc.nat({ max: n - 1 }), { maxLength: Math.min(maxBad, n) }),
-    }),
-  );
-}
 
 describe('random graphs', () => {
   it('interrupted at a random state count and resumed == uninterrupted', () => {

@@ -8,18 +8,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type CheckOptions, check, explore, replayPath } from '../../checker/index.js';
 import { storeIndependent } from './compare.js';
-import { type Graph, graphSpec } from './fixtures/graph.js';
+import { graphSpec } from './fixtures/graph.js';
+import { graphArb } from './fixtures/graph-arb.js';
 import { naiveBfs, naivePath, nearest } from './naive.js';
-
-function graphArb(maxBad: number): fc.Arbitrary<Graph> {
-  return fc.integer({ min: 1, max: 30 }).chain((n) =>
-    fc.record({
-      succ: fc.array(fc.array(fc.nat({ max: n - 1 }), { maxLength: 4 }), { minLength: n, maxLength: n }),
-      initial: fc.array(fc.nat({ max: n - 1 }), { minLength: 1, maxLength: 3 }),
-      bad: fc.uniqueArray(fc.nat({ max: n - 1 }), { maxLength: Math.min(maxBad, n) }),
-    }),
-  );
-}
 
 const stores: readonly [string, CheckOptions][] = [
   ['packed store', {}],

@@ -21,6 +21,7 @@ import {
 import { memcgSpecFromFlags } from '../../cli/worker-spec.js';
 import { storeIndependent } from './compare.js';
 import { type Graph, graphSpec } from './fixtures/graph.js';
+import { graphArb } from './fixtures/graph-arb.js';
 import { peterson } from './fixtures/peterson.js';
 import { racyCounter } from './fixtures/racy-counter.js';
 import { twoPhase } from './fixtures/twophase.js';
@@ -89,15 +90,8 @@ it('TwoPhase(3): 288 states, the published count, at 2 workers', async () => {
 });
 
 it('random graphs: agrees with the one-worker explorer at 2 and 3 workers', async () => {
-  const graph: fc.Arbitrary<Graph> = fc.integer({ min: 1, max: 30 }).chain((n) =>
-    fc.record({
-      succ: fc.array(fc.array(fc.nat({ max: n - 1 }), { maxLength: 4 }), { minLength: n, maxLength: n }),
-      initial: fc.array(fc.nat({ max: n - 1 }), { minLength: 1, maxLength: 3 }),
-      bad: fc.uniqueArray(fc.nat({ max: n - 1 }), { maxLength: 3 }),
-    }),
-  );
   await fc.assert(
-    fc.asyncProperty(graph, fc.integer({ min: 2, max: 3 }), async (g, workers) => {
+    fc.asyncProperty(graphArb(3), fc.integer({ min: 2, max: 3 }), async (g, workers) => {
       await agree(graphSpec(g), fixture('graph', 'graphSpec', g), workers);
     }),
     { numRuns: 25 },

@@ -6,22 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { check, explore, replayPath, type Spec } from '../../checker/index.js';
 import { storeIndependent } from './compare.js';
-import { type TPAction, type TPState, twoPhase } from './fixtures/twophase.js';
+import { sortRms, type TPAction, type TPState, twoPhase } from './fixtures/twophase.js';
 import { naiveBfs } from './naive.js';
-
-const RANK = { working: 0, prepared: 1, committed: 2, aborted: 3 } as const;
-
-/** RMs sorted by (rmState, tmPrepared, prepared message): one representative per permutation. */
-function sortRms(s: TPState): TPState {
-  const key = (r: number) => RANK[s.rmState[r]] * 4 + (s.tmPrepared[r] ? 2 : 0) + (s.prepared[r] ? 1 : 0);
-  const order = s.rmState.map((_, r) => r).sort((a, b) => key(a) - key(b));
-  return {
-    ...s,
-    rmState: order.map((r) => s.rmState[r]),
-    tmPrepared: order.map((r) => s.tmPrepared[r]),
-    prepared: order.map((r) => s.prepared[r]),
-  };
-}
 
 function symmetric(rmCount: number): Spec<TPState, TPAction> {
   return { ...twoPhase(rmCount), canonical: sortRms };
