@@ -7,6 +7,7 @@ import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
 import { summaryCommand } from './summary.js';
 import { EXIT, HELP, UsageError } from './usage.js';
+import { version } from './version.js';
 
 const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   check: checkCommand,
@@ -28,6 +29,10 @@ async function main(argv: string[]): Promise<number> {
   }
   if (cmd === '--help' || cmd === '-h') {
     process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(`${version()}\n`);
     return 0;
   }
   const run = COMMANDS[cmd];

@@ -17,6 +17,7 @@ Usage:
   memcg-check summary [--scope NAME]   (what "npm start" runs: both designs, one table)
   memcg-check gate [MANIFEST] [--only NAME,...] [--update] [--junit FILE] [--markdown FILE]
   memcg-check help
+  memcg-check --version      (also -V)
 
 Bounds (override the scope's):
   --cpus N               CPUs (1-4)
