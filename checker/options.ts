@@ -4,7 +4,7 @@
  */
 import { totalmem } from 'node:os';
 import { CheckerError } from './errors.js';
-import type { CheckOptions } from './types.js';
+import type { CheckOptions, Limit } from './types.js';
 
 /** Option values the explorers share: numbers non-negative, paths non-empty. */
 export function validateOptions(o: CheckOptions): void {
@@ -14,12 +14,29 @@ export function validateOptions(o: CheckOptions): void {
       throw new CheckerError('E_BAD_OPTION', `option ${key} must be a non-negative number, got ${String(v)}`);
     }
   }
+  const signal = o.signal as { aborted?: unknown; addEventListener?: unknown } | undefined;
+  if (
+    signal !== undefined &&
+    (typeof signal.aborted !== 'boolean' || typeof signal.addEventListener !== 'function')
+  ) {
+    throw new CheckerError('E_BAD_OPTION', 'option signal must be an AbortSignal');
+  }
   for (const key of ['checkpoint', 'resume'] as const) {
     const v = o[key];
     if (v !== undefined && !(typeof v === 'string' && v !== '')) {
       throw new CheckerError('E_BAD_OPTION', `option ${key} must be a file name, got ${JSON.stringify(v)}`);
     }
   }
+}
+
+/** The limit of a run whose `signal` was aborted after `ms` milliseconds of exploration. */
+export function interruptedLimit(signal: AbortSignal, ms: number): Limit {
+  const reason: unknown = signal.reason;
+  return {
+    kind: 'interrupted',
+    value: Math.round(ms),
+    ...(typeof reason === 'string' ? { reason } : {}),
+  };
 }
 
 /** Half of physical memory, at most 16 GiB: the explorer's typed arrays live outside the JS heap. */

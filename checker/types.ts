@@ -96,6 +96,14 @@ export interface CheckOptions {
   readonly checkpointEveryMs?: number;
   /** Resume from this checkpoint file instead of starting from the initial states. */
   readonly resume?: string;
+  /**
+   * Stop with `incomplete` (limit `interrupted`) once this signal is aborted: seen where the timeout
+   * is checked and at level boundaries; a string `reason` (e.g. `'SIGINT'`) is kept in the limit,
+   * and a checkpoint is written as for a timeout. `check` and `explore` never
+   * yield to the event loop, so only an abort from inside the run (`onProgress`) reaches them;
+   * `exploreAsync` and `exploreParallel` also see one from a timer or a signal handler.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface Progress {
@@ -109,7 +117,18 @@ export interface Progress {
 
 export type Verdict = 'verified' | 'violated' | 'incomplete';
 
-export type LimitKind = 'maxStates' | 'maxDepth' | 'timeout' | 'memory';
+export type LimitKind = 'maxStates' | 'maxDepth' | 'timeout' | 'memory' | 'interrupted';
+
+/**
+ * The limit that stopped (or, for maxDepth, cut) a run: the value given for it (states, steps,
+ * milliseconds, bytes), or for `interrupted` the milliseconds of exploration when the abort was
+ * seen, with the abort's reason when it was a string.
+ */
+export interface Limit {
+  readonly kind: LimitKind;
+  readonly value: number;
+  readonly reason?: string;
+}
 
 export interface TraceStep<S, A> {
   readonly action: A;
@@ -165,5 +184,5 @@ export interface CheckResult<S, A> {
   /** True when the run was complete and some witness was never reached. */
   readonly vacuous: boolean;
   readonly violation?: Violation<S, A>;
-  readonly limit?: { readonly kind: LimitKind; readonly value: number };
+  readonly limit?: Limit;
 }

@@ -98,12 +98,10 @@ export class ConfigError extends Error {
  */
 export function parseMemcgs(spec: string): MemcgDecl[] {
   const out: MemcgDecl[] = [{ name: 'root', parent: -1 }];
-  const items = spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (items.length === 0)
+  const items = spec.split(',').map((s) => s.trim());
+  if (items.every((s) => s === ''))
     throw new ConfigError(`--memcgs "${spec}": give at least one parent/child, e.g. root/A`);
+  if (items.includes('')) throw new ConfigError(emptyItem('memcgs', spec, 'root/A,root/B'));
   for (const item of items) {
     const m = /^([A-Za-z_][\w]*)\/([A-Za-z_][\w]*)$/.exec(item);
     if (!m) throw new ConfigError(`--memcgs item "${item}" must be parent/child, e.g. root/A or A/A1`);
@@ -118,10 +116,19 @@ export function parseMemcgs(spec: string): MemcgDecl[] {
   return out;
 }
 
+/** A list flag with an empty item (`a,,b`, or a comma at an end): refused, never dropped. */
+function emptyItem(flag: string, spec: string, example: string): string {
+  return `--${flag} "${spec}" has an empty item (two commas in a row, or a comma at an end); separate the items by single commas, e.g. ${example}`;
+}
+
 /** `2,thp:2`: a number N adds N small pages; `thp:K` adds one THP of K subpages. */
 export function parseFrames(spec: string): FrameDecl[] {
   const out: FrameDecl[] = [];
-  for (const raw of spec.split(',').map((s) => s.trim())) {
+  const items = spec.split(',').map((s) => s.trim());
+  if (items.every((s) => s === ''))
+    throw new ConfigError(`--pages "${spec}": give at least one page, e.g. 2,thp:2`);
+  if (items.includes('')) throw new ConfigError(emptyItem('pages', spec, '2,thp:2'));
+  for (const raw of items) {
     if (/^\d+$/.test(raw)) {
       for (let i = 0; i < Number(raw); i++) out.push({ kind: 'small', subpages: 1 });
     } else {

@@ -289,12 +289,20 @@ const SCRIPT = `(() => {
 })();`;
 
 function limitText(limit: unknown): string {
-  const l = limit as { kind?: string; value?: number };
+  const l = limit as { kind?: string; value?: number; reason?: string };
+  if (l.kind === 'interrupted')
+    return `interrupted by ${l.reason ?? 'a signal'}: the state space was not exhausted`;
+  const value =
+    l.kind === 'timeout'
+      ? `${(l.value ?? 0) / 1000} s`
+      : l.kind === 'memory'
+        ? `${Math.round((l.value ?? 0) / 2 ** 20)} MB`
+        : String(l.value);
   const flag = {
     maxStates: '--max-states',
     maxDepth: '--max-depth',
     timeout: '--timeout',
     memory: '--max-memory',
   }[l.kind ?? ''];
-  return `${flag ?? l.kind} (${l.value}): the state space was not exhausted`;
+  return `${flag ?? l.kind} (${value}): the state space was not exhausted`;
 }

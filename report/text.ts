@@ -158,10 +158,7 @@ export function renderResult(
     `memcg-check: design ${info.design}, scope ${info.scope}: ${r.verdict.toUpperCase()}${r.vacuous ? ' (VACUOUS: a witness was never reached)' : ''}`,
     `  ${s.distinct.toLocaleString('en-US')} distinct states, ${s.transitions.toLocaleString('en-US')} transitions, depth ${s.depth}, ${(s.ms / 1000).toFixed(1)} s (${s.statesPerSecond.toLocaleString('en-US')} states/s, ${s.bytesPerState} bytes/state)`,
   ];
-  if (r.limit)
-    lines.push(
-      `  stopped by --${limitFlag(r.limit.kind)} (${r.limit.value}): the state space was not exhausted`,
-    );
+  if (r.limit) lines.push(`  ${limitLine(r.limit)}: the state space was not exhausted`);
   if (r.verdict !== 'violated') {
     const reached = r.witnesses.filter((w) => w.reached).length;
     lines.push(`  witnesses reached: ${reached}/${r.witnesses.length}`);
@@ -190,8 +187,17 @@ export function renderResult(
   return lines.join('\n');
 }
 
-function limitFlag(kind: string): string {
-  return (
-    { maxStates: 'max-states', maxDepth: 'max-depth', timeout: 'timeout', memory: 'max-memory' }[kind] ?? kind
-  );
+/** The limit in the user's words: the flag with its value in the flag's unit, or the interrupt. */
+function limitLine(l: NonNullable<CheckResult<State, MemcgAction>['limit']>): string {
+  if (l.kind === 'interrupted') return `interrupted by ${l.reason ?? 'a signal'}`;
+  const flag =
+    { maxStates: 'max-states', maxDepth: 'max-depth', timeout: 'timeout', memory: 'max-memory' }[l.kind] ??
+    l.kind;
+  const value =
+    l.kind === 'timeout'
+      ? `${l.value / 1000} s`
+      : l.kind === 'memory'
+        ? `${Math.round(l.value / 2 ** 20)} MB`
+        : String(l.value);
+  return `stopped by --${flag} (${value})`;
 }

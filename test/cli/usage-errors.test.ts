@@ -15,6 +15,26 @@ describe('usage errors exit 2 with a message naming what is wrong', () => {
     ['flag without its value', ['check', '--max-states'], ['--max-states']],
     ['non-numeric limit', ['check', '--max-states', 'abc'], ['--max-states', '"abc"', 'whole number']],
     ['fractional timeout', ['check', '--timeout', '1.5'], ['--timeout', '"1.5"']],
+    [
+      'timeout of 0 seconds (leave --timeout out for none)',
+      ['check', '--timeout', '0'],
+      ['--timeout', '>= 1', '"0"'],
+    ],
+    ['negative page count', ['check', '--pages', '-1'], ['--pages', '"-1"', 'thp:2']],
+    ['negative state limit', ['check', '--max-states', '-5'], ['--max-states', 'whole number', '"-5"']],
+    [
+      'negative limit written --flag=-N',
+      ['check', '--max-depth=-2'],
+      ['--max-depth', 'whole number', '"-2"'],
+    ],
+    ['a flag where a value belongs', ['check', '--max-states', '--quiet'], ['--max-states needs a value']],
+    [
+      'memcg list with an empty item',
+      ['check', '--memcgs', 'root/A,,root/B'],
+      ['--memcgs', 'empty item', 'root/A,root/B'],
+    ],
+    ['memcg list ending in a comma', ['check', '--memcgs', 'root/A,'], ['--memcgs', 'empty item']],
+    ['page list with an empty item', ['check', '--pages', '1,,thp:2'], ['--pages', 'empty item', '2,thp:2']],
     ['unknown design', ['check', '--design', 'mid'], ['"mid"', 'old, new']],
     ['unknown variant', ['check', '--variant', 'K99'], ['"K99"', 'K5', '.ts or .js']],
     [
@@ -37,6 +57,13 @@ describe('usage errors exit 2 with a message naming what is wrong', () => {
       ['no/such/variant.ts', 'does not exist'],
     ],
     ['replay without --path', ['replay', '--variant', 'K5', '--scope', 'tiny'], ['--path', '0/3/1']],
+    [
+      'replay of a JSON file that is not a result',
+      ['replay', 'package.json'],
+      ['package.json', 'not a memcg-check JSON result or ITF trace', '--format json', '--itf'],
+    ],
+    ['replay of a file that is not JSON', ['replay', 'README.md'], ['README.md', 'is not JSON', '--itf']],
+    ['replay of a missing file', ['replay', 'no-such-result.json'], ['no-such-result.json', 'cannot read']],
     ['list of an unknown thing', ['list', 'bogus'], ['"bogus"', 'designs, variants, scopes, claims, ops']],
     ['summary at an unknown scope', ['summary', '--scope', 'huge'], ['"huge"']],
     [
@@ -49,7 +76,9 @@ describe('usage errors exit 2 with a message naming what is wrong', () => {
 
   for (const [what, args, names] of cases) {
     it(`${what}: memcg-check ${args.join(' ')}`, () => {
-      expectUsageError(cli(args), ...names);
+      const r = cli(args);
+      expectUsageError(r, ...names);
+      expect(r.stderr.trimEnd().split('\n'), 'one line').toHaveLength(1);
     });
   }
 });
