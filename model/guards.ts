@@ -1,7 +1,11 @@
 /** Read-only predicates the steps' guards are built from. They never write. */
 import type { Layout, State } from './state.js';
 
-/** A page struct some CPU is working on: being charged, or already in an open uncharge list. */
+/**
+ * A page struct some CPU is working on: being charged (from the lookup until mem_cgroup_charge
+ * returns: the page is private to the charging task until then, not yet mapped or on an LRU), or
+ * already in an open uncharge list.
+ */
 export function busy(s: State, p: number): boolean {
   const cpus = s.cpu;
   for (let i = 0; i < cpus.length; i++) {

@@ -18,14 +18,26 @@ export function oops(x: Ctx, code: number, m: number): void {
   }
 }
 
-/** Any access to the memcg struct: a freed memcg is a use after free (KASAN). */
+/**
+ * A memcg index below 0 is a NULL pointer (pointer fields hold index + 1, 0 = NULL). Every
+ * primitive checks it first: in the kernel a get, put or access through NULL is an oops, so the
+ * model records `no_null_deref` and the primitive does nothing else.
+ */
+function isNull(x: Ctx, m: number): boolean {
+  if (m >= 0 && m < x.s.memcg.length) return false;
+  oops(x, Oops.nullMemcg, -1);
+  return true;
+}
+
+/** Any access to the memcg struct: NULL is an oops; a freed memcg is a use after free (KASAN). */
 export function deref(x: Ctx, m: number): void {
+  if (isNull(x, m)) return;
   if (x.s.memcg[m].freed) oops(x, Oops.useAfterFree, m);
 }
 
 /** css_get / css_get_many: no-op on root (CSS_NO_REF); a get on a zero count resurrects (bug). */
 export function cssGet(x: Ctx, m: number, n = 1): void {
-  if (m === ROOT || n === 0) return;
+  if (isNull(x, m) || m === ROOT || n === 0) return;
   deref(x, m);
   const css = x.s.memcg[m];
   if (css.ref <= 0) oops(x, Oops.getOnZero, m);
@@ -34,7 +46,7 @@ export function cssGet(x: Ctx, m: number, n = 1): void {
 
 /** css_put / css_put_many: no-op on root; below zero is a bug. At zero, release follows (see events). */
 export function cssPut(x: Ctx, m: number, n = 1): void {
-  if (m === ROOT || n === 0) return;
+  if (isNull(x, m) || m === ROOT || n === 0) return;
   deref(x, m);
   const css = x.s.memcg[m];
   css.ref -= n;
@@ -43,6 +55,7 @@ export function cssPut(x: Ctx, m: number, n = 1): void {
 
 /** css_tryget (percpu_ref_tryget): succeeds iff the count is above zero, even after kill. */
 export function cssTryget(x: Ctx, m: number): boolean {
+  if (isNull(x, m)) return false;
   if (m === ROOT) return true;
   deref(x, m);
   const css = x.s.memcg[m];
@@ -53,6 +66,7 @@ export function cssTryget(x: Ctx, m: number): boolean {
 
 /** mem_cgroup_id_put_many: at zero, mem_cgroup_id_remove and css_put ("memcg ID pins CSS"). */
 export function idPut(x: Ctx, m: number, n = 1): void {
+  if (isNull(x, m)) return;
   deref(x, m);
   const memcg = x.s.memcg[m];
   memcg.id -= n;
@@ -62,6 +76,7 @@ export function idPut(x: Ctx, m: number, n = 1): void {
 
 /** page_counter_charge on m's counter and every ancestor's (use_hierarchy). */
 export function pageCounterCharge(x: Ctx, m: number, n: number): void {
+  if (isNull(x, m)) return;
   for (const a of x.L.ancestors[m]) {
     deref(x, a);
     x.s.memcg[a].usage += n;
@@ -70,6 +85,7 @@ export function pageCounterCharge(x: Ctx, m: number, n: number): void {
 
 /** page_counter_uncharge → page_counter_cancel on each ancestor; WARN on underflow. */
 export function pageCounterUncharge(x: Ctx, m: number, n: number): void {
+  if (isNull(x, m)) return;
   for (const a of x.L.ancestors[m]) {
     deref(x, a);
     const memcg = x.s.memcg[a];
@@ -80,6 +96,7 @@ export function pageCounterUncharge(x: Ctx, m: number, n: number): void {
 
 /** mem_cgroup_is_descendant(memcg, root): dereferences memcg->css.cgroup. */
 export function isDescendant(x: Ctx, m: number, root: number): boolean {
+  if (isNull(x, m) || isNull(x, root)) return false;
   deref(x, m);
   return x.L.ancestors[m].includes(root);
 }
@@ -105,6 +122,10 @@ export function rcuReadUnlock(x: Ctx): void {
 
 /** compound_nr of a page struct being uncharged or charged: a THP head not yet split counts all subpages. */
 export function nrPages(x: Ctx, p: number): number {
+  if (!(p >= 0 && p < x.s.page.length)) {
+    oops(x, Oops.nullPage, -1);
+    return 0;
+  }
   const f = x.L.structFrame[p];
   return x.L.structIsHead[p] && !x.s.split[f] ? x.L.frameSize[f] : 1;
 }

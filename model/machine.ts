@@ -130,7 +130,8 @@ export class Machine {
       s.cpu[a.cpu].op = a.prog + 1;
       s.cpu[a.cpu].pc = 0;
     }
-    runBlock(x as Ctx, this.design.blocks[prog.steps[a.step].name]);
+    const block = prog.steps[a.step].name;
+    runBlock(x as Ctx, this.design.blocks[block], block);
     if (!prog.slot) return;
     const c = s.cpu[a.cpu];
     const next =

@@ -41,10 +41,34 @@ export function op(name: string, run: (x: Ctx) => void): Op {
   return { name, run };
 }
 
+/**
+ * An op threw (a bug in a variant's own code, e.g. a field read through an index out of range):
+ * names the block, the op and the CPU, innermost first, so the user knows which line of the
+ * variant to look at. The explorer adds the state it threw from and a replay path.
+ */
+export class OpError extends Error {
+  override name = 'OpError';
+  constructor(
+    readonly block: string,
+    readonly op: string,
+    readonly cpu: number,
+    readonly reason: unknown,
+  ) {
+    const why = reason instanceof Error ? reason.message : String(reason);
+    super(
+      `op "${op}" of block "${block}" ${cpu >= 0 ? `on cpu${cpu}` : '(an event, on no CPU)'} threw: ${why}`,
+    );
+  }
+}
+
 /** Runs a block's ops in order until one sets `stop` (a `return`). */
-export function runBlock(x: Ctx, ops: readonly Op[]): void {
+export function runBlock(x: Ctx, ops: readonly Op[], block: string): void {
   for (let i = 0; i < ops.length; i++) {
-    ops[i].run(x);
+    try {
+      ops[i].run(x);
+    } catch (e) {
+      throw e instanceof OpError ? e : new OpError(block, ops[i].name, x.cpu, e);
+    }
     if (x.stop) break;
   }
 }
@@ -65,7 +89,7 @@ export function call(x: Ctx, name: string, args: { m?: number; n?: number; st?: 
   x.ret = false;
   const ops = x.blocks[name];
   if (!ops) throw new Error(`design has no function "${name}"`);
-  runBlock(x, ops);
+  runBlock(x, ops, name);
   x.stop = false;
   x.m = m;
   x.n = n;

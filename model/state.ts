@@ -45,7 +45,7 @@ export interface Cpu {
   pc: number;
   /** The memcg the path works on (charge: the looked-up memcg; offline/drain: root_memcg arg). */
   memcg: number;
-  /** The page struct being charged (index + 1). */
+  /** The page struct being charged (index + 1), until mem_cgroup_charge returns: it keeps the page private (guards.ts busy). */
   page: number;
   /** Pages charged by try_charge and not yet committed to the page (held by the caller). */
   nr: number;
@@ -94,6 +94,10 @@ export const Oops = {
   counterUnderflow: 4,
   /** mem_cgroup_id_put below zero (refcount_t saturation warning). */
   idPutBelowZero: 5,
+  /** A css get/put or any access through a NULL memcg pointer (an oops: "BUG: kernel NULL pointer dereference"). */
+  nullMemcg: 6,
+  /** compound_nr or any access through a NULL page pointer (an oops as well). */
+  nullPage: 7,
 } as const;
 
 export const OOPS_NAMES: Record<number, string> = {
@@ -102,6 +106,8 @@ export const OOPS_NAMES: Record<number, string> = {
   3: 'use after free',
   4: 'page_counter underflow',
   5: 'mem_cgroup_id_put below zero',
+  6: 'NULL pointer dereference of a memcg',
+  7: 'NULL pointer dereference of a page',
 };
 
 /** Static facts derived from the config (never part of the state). */

@@ -52,10 +52,21 @@ export function quiescent(s: State): boolean {
   );
 }
 
+/** An oops through a NULL pointer (memcg or page): "BUG: kernel NULL pointer dereference". */
+function nullClaim(): Invariant<State> {
+  return always<State>(
+    'no_null_deref',
+    (s) => s.oops !== Oops.nullMemcg && s.oops !== Oops.nullPage,
+    (s) =>
+      `${OOPS_NAMES[s.oops]}: the last step used a NULL ${s.oops === Oops.nullPage ? 'struct page' : 'struct mem_cgroup'} pointer (a css get or put, a page_counter op or a field access); in the kernel, an oops`,
+  );
+}
+
 export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
   const ms = nonRoot(L);
   return [
     oopsClaim('no_use_after_free', Oops.useAfterFree, L),
+    nullClaim(),
     oopsClaim('no_put_below_zero', Oops.putBelowZero, L),
     oopsClaim('no_get_on_zero', Oops.getOnZero, L),
     oopsClaim('no_id_put_below_zero', Oops.idPutBelowZero, L),

@@ -70,7 +70,8 @@ export function changes(L: Layout, a: State, b: State): Change[] {
   });
   push('percpu_charge_mutex', a.mutex ? `cpu${a.mutex - 1}` : 'free', b.mutex ? `cpu${b.mutex - 1}` : 'free');
   if (a.oops !== b.oops) {
-    out.push({ what: 'BUG', from: '', to: `${OOPS_NAMES[b.oops]} on ${ptrName(L, b.oopsMemcg)}` });
+    const on = b.oopsMemcg === 0 ? '' : ` on ${ptrName(L, b.oopsMemcg)}`;
+    out.push({ what: 'BUG', from: '', to: `${OOPS_NAMES[b.oops]}${on}` });
   }
   return out;
 }

@@ -274,11 +274,12 @@ export const shared = {
   clearCached: op('stock->cached = NULL', (x) => {
     x.s.stock[x.st].cached = 0;
   }),
+  // The page stays the charging task's own (cpu.page keeps it busy, see guards.ts busy) until
+  // mem_cgroup_charge returns: it is not yet mapped or on an LRU, so no other path can reach it.
   commitPointer: op('commit_charge: page->mem_cgroup = memcg', (x) => {
     const c = me(x);
     x.s.page[c.page - 1] = c.memcg;
     c.nr = 0;
-    c.page = 0;
   }),
   gatherSwitch: op(
     'if (ug->memcg != page->mem_cgroup) { if (ug->memcg) uncharge_batch(ug); ug->memcg = page->mem_cgroup }',

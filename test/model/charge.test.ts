@@ -85,7 +85,8 @@ describe('commit_charge', () => {
     const want = copy(s);
     want.page[P0] = ptr(A);
     want.memcg[A].ref = ref;
-    want.cpu[0] = { ...IDLE, op: PROG.charge + 1, pc: 3, memcg: ptr(A), tmp: 1 };
+    // The page stays the charging path's (busy) until mem_cgroup_charge returns (issue #10 item 4).
+    want.cpu[0] = { ...IDLE, op: PROG.charge + 1, pc: 3, memcg: ptr(A), page: P0 + 1, tmp: 1 };
     expect(after).toEqual(want);
   });
 
@@ -98,7 +99,7 @@ describe('commit_charge', () => {
     const want = copy(s);
     want.page[H0] = ptr(A);
     want.memcg[A].ref = d === 'old' ? 5 : 4;
-    want.cpu[0] = { ...IDLE, op: PROG.charge + 1, pc: 3, memcg: ptr(A), tmp: 1 };
+    want.cpu[0] = { ...IDLE, op: PROG.charge + 1, pc: 3, memcg: ptr(A), page: H0 + 1, tmp: 1 };
     expect(after).toEqual(want);
   });
 
@@ -108,7 +109,7 @@ describe('commit_charge', () => {
     const after = fire(machine, s, { ...COMMIT, cpu: 1 });
     const want = copy(s);
     want.page[P1] = ptr(ROOT);
-    want.cpu[1] = { ...IDLE, op: PROG.charge + 1, pc: 3, memcg: ptr(ROOT), tmp: 1 };
+    want.cpu[1] = { ...IDLE, op: PROG.charge + 1, pc: 3, memcg: ptr(ROOT), page: P1 + 1, tmp: 1 };
     expect(after).toEqual(want);
   });
 

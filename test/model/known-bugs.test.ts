@@ -154,7 +154,7 @@ describe('the edited op on a hand-built state', () => {
     const after = fire(machine, s, { kind: 'commit_charge', cpu: 0 });
     const want = copy(s);
     want.page[P0] = ptr(A);
-    want.cpu[0] = { ...IDLE, op: PROG.charge + 1, pc: 3, memcg: ptr(A), tmp: 1 };
+    want.cpu[0] = { ...IDLE, op: PROG.charge + 1, pc: 3, memcg: ptr(A), page: P0 + 1, tmp: 1 };
     expect(after).toEqual(want); // NEW: ref 4
   });
 
