@@ -11,20 +11,49 @@ import { type Snapshot, writeCheckpointRows } from './checkpoint.js';
 import { CheckerError, specThrew } from './errors.js';
 import { JsonStore } from './json-store.js';
 import { actionKindFn, orderedFired } from './kind.js';
-import { defaultMemoryCeiling, validateOptions } from './options.js';
-import { type CheckRun, finishRun } from './result.js';
+import { defaultMemoryCeiling, interruptedLimit, validateOptions } from './options.js';
+import { concretePath } from './rebuild.js';
+import { type CheckRun, finishRun, pathTo } from './result.js';
 import { emptyMark, type Mark, readCheckpointFor, runFingerprint } from './resume.js';
 import { PackedStore, type StateStore } from './store.js';
-import type { CheckOptions, CheckResult, Invariant, LimitKind, Spec } from './types.js';
+import type { CheckOptions, CheckResult, Invariant, Limit, Spec } from './types.js';
 
 const NO_PARENT = -1;
 const AUX_START = 1 << 12;
+/** Milliseconds `exploreAsync` explores between two turns of the event loop. */
+const SLICE_MS = 50;
 
 export function check<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): CheckResult<S, A> {
   return explore(spec, options).result;
 }
 
 export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): CheckRun<S, A> {
+  const step = exploration(spec, options, Number.POSITIVE_INFINITY).next();
+  if (!step.done) throw new Error('unreachable: an unbounded slice never pauses');
+  return step.value;
+}
+
+/**
+ * `explore`, giving the event loop a turn about every 50 ms: timers and signal handlers run
+ * meanwhile, so `options.signal` may be aborted from outside. The same search, the same result.
+ */
+export async function exploreAsync<S, A>(
+  spec: Spec<S, A>,
+  options: CheckOptions = {},
+): Promise<CheckRun<S, A>> {
+  const run = exploration(spec, options, SLICE_MS);
+  for (let step = run.next(); ; step = run.next()) {
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The search; it pauses (yields) every `sliceMs` milliseconds of exploring, and returns the run. */
+function* exploration<S, A>(
+  spec: Spec<S, A>,
+  options: CheckOptions,
+  sliceMs: number,
+): Generator<void, CheckRun<S, A>, void> {
   validateOptions(options);
   const started = performance.now();
   const maxStates = options.maxStates ?? Number.POSITIVE_INFINITY;
@@ -67,14 +96,12 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   let via = new Uint16Array(AUX_START);
   const initialSource: number[] = [];
   const kindCells = new Map<string, { n: number }>();
-  let lastKind: string | undefined;
-  let lastCell: { n: number } | undefined;
   const witnessFound: number[] = (spec.witnesses ?? []).map(() => -1);
   const witnessDepth: number[] = witnessFound.map(() => -1);
   let witnessesLeft = witnessFound.length;
   let transitions = 0;
   let depth = 0;
-  let limit: { kind: LimitKind; value: number } | undefined;
+  let limit: Limit | undefined;
   let violation: { id: number; inv: Invariant<S>; message: string } | undefined;
 
   const ensureAux = (n: number) => {
@@ -128,6 +155,15 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
     );
     written = m;
     lastWrite = performance.now();
+  };
+
+  /** A spec's exception, with a path to the state it threw from (concrete: it replays without symmetry). */
+  const located = (err: CheckerError): CheckerError => {
+    if (err.stateId !== undefined) {
+      const p = concretePath(spec, pathTo({ parent, via, initialSource }, err.stateId), canonical);
+      if (p) err.path = p;
+    }
+    return err;
   };
 
   /** Checks claims on a freshly stored state; returns true if exploration must stop. */
@@ -253,97 +289,132 @@ export function explore<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): Che
   const parentScratch: S | undefined = fast && store.count > 0 ? store.load(0) : undefined;
   const newScratch: S | undefined = fast && store.count > 0 ? store.load(0) : undefined;
   const apply = spec.apply;
-  outer: while (head < store.count && !violation && limit?.kind !== 'maxStates' && limit?.kind !== 'memory') {
-    if (head === levelEnd) {
-      level++;
-      levelEnd = store.count;
-      if (checkpointPath !== undefined && !limit) {
-        mark = markNow(head, level, transitions);
-        if (performance.now() - lastWrite >= checkpointEvery) save(mark);
+  const signal = options.signal;
+  // The loop's counters between two slices; `advance` works on its own copies (locals stay fast).
+  const at = { head, levelEnd, level, transitions };
+  /** Explores until time `until` (performance.now()) or the end; returns false if it paused. */
+  const advance = (until: number): boolean => {
+    let { head, levelEnd, level, transitions } = at;
+    let lastKind: string | undefined;
+    let lastCell: { n: number } | undefined;
+    let paused = false;
+    outer: while (
+      head < store.count &&
+      !violation &&
+      limit?.kind !== 'maxStates' &&
+      limit?.kind !== 'memory'
+    ) {
+      if (head === levelEnd) {
+        level++;
+        levelEnd = store.count;
+        if (checkpointPath !== undefined && !limit) {
+          mark = markNow(head, level, transitions);
+          if (performance.now() - lastWrite >= checkpointEvery) save(mark);
+        }
+        // An abort is seen at every level boundary too: a small level may never reach the check below.
+        if (signal?.aborted) {
+          limit = interruptedLimit(signal, priorMs + performance.now() - started);
+          break;
+        }
       }
-    }
-    const id = head++;
-    // On the fast path the parent is decoded into a reusable object: guards only read it.
-    let s: S;
-    if (parentScratch) {
-      loadInto!(id, parentScratch);
-      s = parentScratch;
-    } else s = store.load(id);
-    let index = 0;
-    let enabled: Iterable<A>;
-    try {
-      // Materialised here: a generator's guards run while it is iterated, and must be caught too.
-      enabled = [...spec.actions(s)];
-    } catch (e) {
-      throw specThrew(spec, 'actions', id, undefined, e);
-    }
-    for (const a of enabled) {
-      if (index > 0xffff) {
-        throw new CheckerError('E_TOO_MANY_ACTIONS', `state ${id} has more than 65536 enabled actions`);
-      }
-      let t: S | null;
+      const id = head++;
+      // On the fast path the parent is decoded into a reusable object: guards only read it.
+      let s: S;
+      if (parentScratch) {
+        loadInto!(id, parentScratch);
+        s = parentScratch;
+      } else s = store.load(id);
+      let index = 0;
+      let enabled: Iterable<A>;
       try {
-        if (canonicalBytes) {
-          loadInto!(id, scratch!);
-          apply!(scratch!, a);
-          canonicalBytes(scratch!, packed!.scratch);
-          t = null;
-        } else if (fast) {
-          loadInto!(id, scratch!);
-          apply!(scratch!, a);
-          t = scratch!;
-          if (canonical) t = canonical(t);
-        } else {
-          t = spec.next(s, a);
-          if (canonical) t = canonical(t);
-        }
+        // Materialised here: a generator's guards run while it is iterated, and must be caught too.
+        enabled = [...spec.actions(s)];
       } catch (e) {
-        throw specThrew(spec, 'next', id, a, e);
+        throw located(specThrew(spec, 'actions', id, undefined, e));
       }
-      transitions++;
-      // Fire counts: consecutive actions often share a kind; look the counter up only on a change.
-      const k = kindOf(a);
-      if (k !== lastKind) {
-        lastKind = k;
-        lastCell = kindCells.get(k);
-        if (lastCell === undefined) {
-          lastCell = { n: 0 };
-          kindCells.set(k, lastCell);
+      for (const a of enabled) {
+        if (index > 0xffff) {
+          throw new CheckerError('E_TOO_MANY_ACTIONS', `state ${id} has more than 65536 enabled actions`);
+        }
+        let t: S | null;
+        try {
+          if (canonicalBytes) {
+            loadInto!(id, scratch!);
+            apply!(scratch!, a);
+            canonicalBytes(scratch!, packed!.scratch);
+            t = null;
+          } else if (fast) {
+            loadInto!(id, scratch!);
+            apply!(scratch!, a);
+            t = scratch!;
+            if (canonical) t = canonical(t);
+          } else {
+            t = spec.next(s, a);
+            if (canonical) t = canonical(t);
+          }
+        } catch (e) {
+          throw located(specThrew(spec, 'next', id, a, e));
+        }
+        transitions++;
+        // Fire counts: consecutive actions often share a kind; look the counter up only on a change.
+        const k = kindOf(a);
+        if (k !== lastKind) {
+          lastKind = k;
+          lastCell = kindCells.get(k);
+          if (lastCell === undefined) {
+            lastCell = { n: 0 };
+            kindCells.set(k, lastCell);
+          }
+        }
+        lastCell!.n++;
+        const nid = visit(t, id, index, level + 1);
+        index++;
+        if (nid === -2) break outer;
+        if (nid >= 0) {
+          let fresh = t;
+          if (fresh === null) {
+            loadInto!(nid, newScratch!);
+            fresh = newScratch!;
+          }
+          if (examine(fresh, nid, level + 1)) break outer;
         }
       }
-      lastCell!.n++;
-      const nid = visit(t, id, index, level + 1);
-      index++;
-      if (nid === -2) break outer;
-      if (nid >= 0) {
-        let fresh = t;
-        if (fresh === null) {
-          loadInto!(nid, newScratch!);
-          fresh = newScratch!;
+      if ((head & 255) === 0) {
+        const now = performance.now();
+        if (now - started > timeoutMs) {
+          if (head < store.count) limit = { kind: 'timeout', value: timeoutMs };
+          break;
         }
-        if (examine(fresh, nid, level + 1)) break outer;
+        if (options.onProgress && now - lastReport >= progressEvery) {
+          lastReport = now;
+          const ms = priorMs + now - started;
+          options.onProgress({
+            distinct: store.count,
+            transitions,
+            queue: store.count - head,
+            depth,
+            ms,
+            statesPerSecond: Math.round((store.count / ms) * 1000),
+          });
+        }
+        if (signal?.aborted) {
+          if (head < store.count) limit = interruptedLimit(signal, priorMs + now - started);
+          break;
+        }
+        if (now >= until) {
+          paused = true;
+          break;
+        }
       }
     }
-    if ((head & 255) === 0) {
-      const now = performance.now();
-      if (now - started > timeoutMs) {
-        if (head < store.count) limit = { kind: 'timeout', value: timeoutMs };
-        break;
-      }
-      if (options.onProgress && now - lastReport >= progressEvery) {
-        lastReport = now;
-        const ms = priorMs + now - started;
-        options.onProgress({
-          distinct: store.count,
-          transitions,
-          queue: store.count - head,
-          depth,
-          ms,
-          statesPerSecond: Math.round((store.count / ms) * 1000),
-        });
-      }
-    }
-  }
+    at.head = head;
+    at.levelEnd = levelEnd;
+    at.level = level;
+    at.transitions = transitions;
+    return !paused;
+  };
+  while (!advance(performance.now() + sliceMs)) yield;
+  ({ head, transitions } = at);
   if (!violation && !limit && head < store.count) limit = { kind: 'timeout', value: timeoutMs };
   if (checkpointPath !== undefined && limit && !violation && mark && mark !== written) save(mark);
 

@@ -16,6 +16,10 @@ export type ErrorCode =
 
 export class CheckerError extends Error {
   readonly code: ErrorCode;
+  /** E_SPEC_THROWS: the id of the stored state the spec threw from. */
+  stateId?: number;
+  /** E_SPEC_THROWS: a path to that state (initial index, action indices) that replays without symmetry. */
+  path?: readonly number[];
   constructor(code: ErrorCode, message: string) {
     super(`${code}: ${message}`);
     this.name = 'CheckerError';
@@ -33,8 +37,10 @@ export function specThrew<S, A>(
 ): CheckerError {
   const what = a === undefined ? '' : ` on action ${spec.label(a)}`;
   const msg = e instanceof Error ? e.message : String(e);
-  return new CheckerError(
+  const err = new CheckerError(
     'E_SPEC_THROWS',
     `spec "${spec.name}" threw in ${where}${what} from state #${id}: ${msg}`,
   );
+  err.stateId = id;
+  return err;
 }

@@ -1,6 +1,6 @@
 /** The checker's public entry. Generic: it knows nothing about memcg. */
 export { assertSpec, formatResult } from './assert.js';
-export { check, explore } from './bfs.js';
+export { check, explore, exploreAsync } from './bfs.js';
 export { readCheckpoint, type Snapshot, writeCheckpoint } from './checkpoint.js';
 export { CheckerError, type ErrorCode } from './errors.js';
 export { expectVerified, expectViolation } from './expect.js';
@@ -16,6 +16,7 @@ export type {
   CheckResult,
   Codec,
   Invariant,
+  Limit,
   LimitKind,
   Progress,
   Spec,

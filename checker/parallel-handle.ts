@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { CheckerError, type ErrorCode } from './errors.js';
 import { type FromWorker, type ToWorker, WORKER_ROLE } from './parallel-protocol.js';
 
-type Msg<T extends FromWorker['t']> = Extract<FromWorker, { t: T }>;
+export type Msg<T extends FromWorker['t']> = Extract<FromWorker, { t: T }>;
 
 /** One worker thread and its single outstanding request. */
 export class Handle {
@@ -22,7 +22,9 @@ export class Handle {
       this.pending = undefined;
       if (!p) return;
       if (m.t === 'error') {
-        p.reject(new CheckerError(m.code as ErrorCode, m.message.replace(/^E_[A-Z_]+: /, '')));
+        const err = new CheckerError(m.code as ErrorCode, m.message.replace(/^E_[A-Z_]+: /, ''));
+        if (m.stateId !== undefined) err.stateId = m.stateId;
+        p.reject(err);
       } else p.resolve(m);
     });
     const fail = (e: Error) => {

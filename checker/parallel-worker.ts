@@ -79,7 +79,12 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === WORKER
       if (reply) port.postMessage(reply);
     } catch (e) {
       const code = e instanceof CheckerError ? e.code : 'E_SPEC_THROWS';
-      port.postMessage({ t: 'error', code, message: e instanceof Error ? e.message : String(e) });
+      port.postMessage({
+        t: 'error',
+        code,
+        message: e instanceof Error ? e.message : String(e),
+        ...(e instanceof CheckerError && e.stateId !== undefined ? { stateId: e.stateId } : {}),
+      });
     }
   });
 }

@@ -15,8 +15,8 @@ import { resolve } from 'node:path';
 import { checkpointFits, writeCheckpoint } from './checkpoint.js';
 import { CheckerError } from './errors.js';
 import { orderedFired } from './kind.js';
-import { defaultMemoryCeiling, validateOptions } from './options.js';
-import { Handle } from './parallel-handle.js';
+import { defaultMemoryCeiling, interruptedLimit, validateOptions } from './options.js';
+import { Handle, type Msg } from './parallel-handle.js';
 import {
   ensureShared,
   type FromWorker,
@@ -27,10 +27,11 @@ import {
   type WorkerSource,
 } from './parallel-protocol.js';
 import { identity } from './parallel-source.js';
-import { type CheckRun, finishRun, idsTo } from './result.js';
+import { concretePath } from './rebuild.js';
+import { type CheckRun, finishRun, idsTo, pathTo } from './result.js';
 import { type Mark, readCheckpointFor, runFingerprint } from './resume.js';
 import type { SharedParts } from './shared-table.js';
-import type { CheckOptions, LimitKind, Spec } from './types.js';
+import type { CheckOptions, Limit, Spec } from './types.js';
 
 export type { WorkerSource } from './parallel-protocol.js';
 
@@ -101,10 +102,29 @@ export async function exploreParallel<S, A>(
 
   const handles = Array.from({ length: W }, (_, i) => new Handle(i));
   const fence = new SharedArrayBuffer(4);
+  // Set by a timeout's timer or an abort of options.signal: the workers stop the round they expand.
+  const abortSab = new SharedArrayBuffer(4);
+  const abort = new Int32Array(abortSab);
+  const signal = options.signal;
+  const onAbort = () => Atomics.store(abort, 0, 1);
+  signal?.addEventListener('abort', onAbort, { once: true });
   /** Each worker's store as its last report gave it: what phase A probes. */
   let tables: readonly SharedParts[] = [];
-  const all = <T extends FromWorker['t']>(m: (i: number) => ToWorker, expect: T) =>
-    Promise.all(handles.map((h, i) => h.request(m(i), expect)));
+  // Every worker answers before a failure is thrown, and the failure thrown is the one at the lowest
+  // state id: each worker expands a contiguous piece of ids in order, so that is the state the
+  // one-worker explorer throws from (same error, same state, at any worker count).
+  const all = async <T extends FromWorker['t']>(m: (i: number) => ToWorker, expect: T): Promise<Msg<T>[]> => {
+    const settled = await Promise.allSettled(handles.map((h, i) => h.request(m(i), expect)));
+    const failed = settled.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failed.length > 0) {
+      const at = (e: unknown) =>
+        e instanceof CheckerError && e.stateId !== undefined ? e.stateId : Number.POSITIVE_INFINITY;
+      throw failed.reduce((best, e) => (at(e) < at(best) ? e : best));
+    }
+    return settled.map((r) => (r as PromiseFulfilledResult<Msg<T>>).value);
+  };
+  // Set once the parent links exist: a path to the state a spec threw from (see the catch below).
+  let locate: ((id: number) => number[] | undefined) | undefined;
   try {
     const readies = await all(
       (index) => ({
@@ -142,13 +162,19 @@ export async function exploreParallel<S, A>(
       whereLocal = growShared(whereLocal, n * 4);
     };
     const initialSource: number[] = [];
+    locate = (id) =>
+      concretePath(
+        spec,
+        pathTo({ parent: new Int32Array(parentSab), via: new Uint16Array(viaSab), initialSource }, id),
+        canonical,
+      );
     const witnessFound: number[] = witnessDefs.map(() => -1);
     const witnessDepth: number[] = witnessDefs.map(() => -1);
     const firedDone = new Map<string, number>();
     let transitionsDone = 0;
     let count = 0;
     let depth = 0;
-    let limit: { kind: LimitKind; value: number } | undefined;
+    let limit: Limit | undefined;
     let stop: Stop | undefined;
     let workerBytes = 0;
 
@@ -309,8 +335,6 @@ export async function exploreParallel<S, A>(
         written = mark;
     }
 
-    const abortSab = new SharedArrayBuffer(4);
-    const abort = new Int32Array(abortSab);
     let lastReport = started;
     let pastDepth = false;
     levels: while (!stop && frontierStart < frontierEnd) {
@@ -319,6 +343,10 @@ export async function exploreParallel<S, A>(
       let levelTransitions = 0;
       let reports: readonly InsertReport[] = [];
       for (let g0 = frontierStart; g0 < frontierEnd; g0 += roundSize) {
+        if (signal?.aborted) {
+          limit = interruptedLimit(signal, priorMs + performance.now() - started);
+          break levels;
+        }
         const g1 = Math.min(frontierEnd, g0 + roundSize);
         const left = timeoutMs - (performance.now() - started);
         const timer = Number.isFinite(timeoutMs)
@@ -332,7 +360,9 @@ export async function exploreParallel<S, A>(
         );
         if (timer) clearTimeout(timer);
         if (expanded.some((e) => e.aborted) || performance.now() - started > timeoutMs) {
-          limit = { kind: 'timeout', value: timeoutMs };
+          limit = signal?.aborted
+            ? interruptedLimit(signal, priorMs + performance.now() - started)
+            : { kind: 'timeout', value: timeoutMs };
           break levels;
         }
         for (const e of expanded) {
@@ -438,7 +468,15 @@ export async function exploreParallel<S, A>(
       stored,
       canonical,
     });
+  } catch (e) {
+    // A spec that threw in a worker: the state's id is global, so the links give its path.
+    if (e instanceof CheckerError && e.stateId !== undefined && locate) {
+      const p = locate(e.stateId);
+      if (p) e.path = p;
+    }
+    throw e;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     await Promise.all(handles.map((h) => h.worker.terminate()));
   }
 }

@@ -87,3 +87,46 @@ function concreteTrace<S, A>(
   }
   return { initial, steps, path: concrete };
 }
+
+/**
+ * A path of canonical states (what the explorer stores with symmetry) as a concrete path that
+ * replays without symmetry: the canonical path is re-executed with canonicalisation, and at each
+ * step the first concrete action whose successor has that canonical form is taken. Used to locate
+ * the state a spec threw from; undefined when the path cannot be followed.
+ */
+export function concretePath<S, A>(
+  spec: Spec<S, A>,
+  path: readonly number[],
+  canonical: ((s: S) => S) | undefined,
+): number[] | undefined {
+  if (!canonical) return [...path];
+  try {
+    let c = canonical(spec.initial()[path[0]]);
+    let s = spec.initial()[path[0]];
+    const out = [path[0]];
+    for (let i = 1; i < path.length; i++) {
+      c = canonical(spec.next(c, [...spec.actions(c)][path[i]]));
+      const enabled = [...spec.actions(s)];
+      const j = enabled.findIndex((a) => sameValue(canonical(spec.next(s, a)), c));
+      if (j < 0) return undefined;
+      s = spec.next(s, enabled[j]);
+      out.push(j);
+    }
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Structural equality of two plain values (key order does not matter). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.every((k) => k in rb && sameValue(ra[k], rb[k]));
+}

@@ -4,6 +4,7 @@
  * its trace, the limit that stopped the run) and the `CheckRun` around it, whose paths and traces
  * follow the stored parent links back to an initial state.
  */
+import { CheckerError } from './errors.js';
 import { rebuildTrace, type StoredStates } from './rebuild.js';
 import type { CheckResult, LimitKind, Spec, Stats, Trace, Violation, WitnessResult } from './types.js';
 
@@ -64,13 +65,36 @@ export interface Outcome<S> {
   readonly canonical: ((s: S) => S) | undefined;
 }
 
+/**
+ * The violation as the user reads it: the message is explained again on the last state of the
+ * rebuilt trace. With symmetry the explorer found a canonical representative, whose names may be
+ * permuted (B where the concrete trace has A); the trace is concrete, so the message must be too.
+ */
+function concreteViolation<S, A>(
+  spec: Spec<S, A>,
+  v: { readonly id: number; readonly property: string; readonly message: string },
+  rebuild: (id: number) => Trace<S, A>,
+): Violation<S, A> {
+  const trace = rebuild(v.id);
+  const last = trace.steps.length > 0 ? trace.steps[trace.steps.length - 1].state : trace.initial;
+  const inv = spec.invariants.find((i) => i.name === v.property);
+  if (inv?.holds(last)) {
+    throw new CheckerError(
+      'E_CODEC_MISMATCH',
+      `the rebuilt trace's last state satisfies ${v.property}, which its canonical form violates; spec.canonical is not an exact symmetry (it changed what a claim says)`,
+    );
+  }
+  const message = inv?.explain ? inv.explain(last) : v.message;
+  return { property: v.property, message, trace };
+}
+
 /** The result of a run and its traces, rebuilt by re-execution (checker/rebuild.ts). */
 export function finishRun<S, A>(spec: Spec<S, A>, o: Outcome<S>): CheckRun<S, A> {
   const { figures, witnessFound, witnessDepth, violation, limit, links } = o;
   const rebuild = (id: number): Trace<S, A> =>
     rebuildTrace(spec, o.stored, pathTo(links, id), idsTo(links, id), o.canonical);
   const violationOut: Violation<S, A> | undefined = violation
-    ? { property: violation.property, message: violation.message, trace: rebuild(violation.id) }
+    ? concreteViolation(spec, violation, rebuild)
     : undefined;
   const witnesses: WitnessResult<S, A>[] = (spec.witnesses ?? []).map((w, i) =>
     witnessFound[i] >= 0

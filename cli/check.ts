@@ -10,6 +10,7 @@ import { resultJson } from '../report/json.js';
 import { type JUnitCase, junitXml } from '../report/junit.js';
 import { markdownSummary } from '../report/markdown.js';
 import { renderResult } from '../report/text.js';
+import { onInterrupt } from './interrupt.js';
 import {
   checkOptions,
   type Flags,
@@ -19,7 +20,7 @@ import {
   resolveModel,
   workerCount,
 } from './options.js';
-import { checkOutPath, emit, useColor, writeWhole } from './output.js';
+import { checkOutputs, emit, useColor, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
 import { runModel } from './worker-spec.js';
@@ -38,6 +39,8 @@ const ALLOWED = [
   'timeout',
   'max-memory',
   'no-symmetry',
+  'claims',
+  'skip-claims',
   'workers',
   'checkpoint',
   'checkpoint-every',
@@ -53,26 +56,36 @@ const ALLOWED = [
 ] as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
+  // Until the outputs are written: a first Ctrl-C or SIGTERM stops the run (cli/interrupt.ts).
+  const interrupt = onInterrupt();
+  try {
+    return await checkRun(argv, interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function checkRun(argv: string[], signal: AbortSignal): Promise<number> {
   const { flags, positionals } = parse(argv, ALLOWED);
   if (positionals.length > 0)
     throw new UsageError(`check takes no positional arguments, got "${positionals[0]}"`);
   const fmt = format(flags);
-  checkOutPath(flags.out);
-  checkOutPath(flags.html, 'html');
-  checkOutPath(flags.itf, 'itf');
-  checkOutPath(flags.junit, 'junit');
-  checkOutPath(flags.markdown, 'markdown');
-  checkOutPath(flags.checkpoint, 'checkpoint');
   checkResumePath(flags.resume);
+  checkOutputs(
+    OUTPUTS.map((k) => [k, flags[k]] as const),
+    [['resume', flags.resume]],
+    [['checkpoint', 'resume']],
+  );
   const view = flags.view ?? 'steps';
   if (view !== 'steps' && view !== 'timeline')
     throw new UsageError(`--view must be steps or timeline, got "${view}"`);
   const model = await resolveModel(flags);
   const options = checkOptions(flags);
-  const spec = memcgSpec(model.config, model.design);
+  const spec = memcgSpec(model.config, model.design, model.claims);
   const progress = progressReporter(flags.quiet === true);
-  const r = await runCheck(spec, flags, workerCount(flags), {
+  const r = await runCheck(spec, flags, workerCount(flags), model.modelArgs, {
     ...options,
+    signal,
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
   });
   progress.done();
@@ -83,6 +96,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
     L: layoutOf(model.config),
     config: model.config,
     ...(model.variant ? { variant: model.variant.name } : {}),
+    // The claims this run checks, when --claims or --skip-claims narrowed them.
+    ...(model.claims ? { claims: spec.invariants.map((c) => c.name) } : {}),
   };
   // A run a limit stopped left a checkpoint (the last level boundary): say how to go on from it.
   const resume =
@@ -96,23 +111,35 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ) + resume;
   const text = fmt === 'json' ? JSON.stringify(resultJson(info, options, r)) : textReport(view);
   const expected = model.variant?.expect;
+  const unchecked =
+    expected !== undefined &&
+    expected !== 'verified' &&
+    !spec.invariants.some((c) => c.name === expected.violated);
   const note =
     fmt === 'text' && expected
       ? `\nThe variant expects ${expected === 'verified' ? 'verified' : `a violation of ${expected.violated}`}: ${
-          (expected === 'verified' ? r.verdict === 'verified' : r.violation?.property === expected.violated)
-            ? 'as expected.'
-            : 'NOT what this run gave.'
+          unchecked
+            ? 'a claim this run does not check (--claims/--skip-claims).'
+            : (
+                  expected === 'verified'
+                    ? r.verdict === 'verified'
+                    : r.violation?.property === expected.violated
+                )
+              ? 'as expected.'
+              : 'NOT what this run gave.'
         }`
       : '';
   emit(text + note, flags.out, fmt === 'text' && useColor());
-  if (flags.html !== undefined) writeWhole(flags.html, htmlReport(resultJson(info, options, r)));
+  if (flags.html !== undefined) writeWhole(flags.html, htmlReport(resultJson(info, options, r)), 'html');
   const title = `memcg-check check: design ${model.designLabel}, scope ${model.scopeName}`;
   if (flags.junit !== undefined)
     writeWhole(
       flags.junit,
       junitXml(title, junitCases(model, spec, r, textReport('steps')), r.stats.ms / 1000),
+      'junit',
     );
-  if (flags.markdown !== undefined) writeWhole(flags.markdown, checkMarkdown(title, model, info.L, r));
+  if (flags.markdown !== undefined)
+    writeWhole(flags.markdown, checkMarkdown(title, model, info.L, r), 'markdown');
   if (flags.itf !== undefined) {
     if (!r.violation)
       throw new UsageError(`--itf: the run was ${r.verdict}; there is no counterexample to write`);
@@ -124,7 +151,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
       property: r.violation.property,
       message: r.violation.message,
     });
-    writeWhole(flags.itf, JSON.stringify(itf, null, 1));
+    writeWhole(flags.itf, JSON.stringify(itf, null, 1), 'itf');
   }
   if (r.verdict === 'violated' || r.vacuous) return EXIT.violated;
   if (r.verdict === 'incomplete') return EXIT.incomplete;
@@ -132,6 +159,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
 }
 
 type Result = CheckResult<State, MemcgAction>;
+
+/** The flags that name a file the command writes, checked before any work. */
+const OUTPUTS = ['out', 'html', 'itf', 'junit', 'markdown', 'checkpoint'] as const;
 
 /** --resume FILE must be a file before any work; whether it is a checkpoint of this model, the checker says. */
 function checkResumePath(file: string | undefined): void {
@@ -148,10 +178,11 @@ async function runCheck(
   spec: MemcgSpec,
   flags: Flags,
   workers: number,
+  modelArgs: string,
   options: CheckOptions,
 ): Promise<Result> {
   try {
-    return await runModel(spec, flags, options, workers);
+    return await runModel(spec, flags, options, workers, modelArgs);
   } catch (e) {
     if (!(e instanceof CheckerError) || e.code !== 'E_BAD_CHECKPOINT') throw e;
     const text = e.message.replace(/^E_BAD_CHECKPOINT: /, '');
@@ -168,10 +199,13 @@ const LIMIT_FLAGS: Record<string, (v: number) => string> = {
   maxStates: (v) => `--max-states ${v}`,
   maxDepth: (v) => `--max-depth ${v}`,
   timeout: (v) => `--timeout ${v / 1000}`,
-  memory: (v) => `--max-memory ${v / 2 ** 20}`,
+  memory: (v) => `--max-memory ${Math.round(v / 2 ** 20)} MB`,
 };
+/** A limit in the user's words: the flag and its value as given (MB, seconds), or the interrupt. */
 const limitText = (l: NonNullable<Result['limit']>) =>
-  LIMIT_FLAGS[l.kind]?.(l.value) ?? `${l.kind} ${l.value}`;
+  l.kind === 'interrupted'
+    ? `interrupted by ${l.reason ?? 'a signal'}`
+    : (LIMIT_FLAGS[l.kind]?.(l.value) ?? `${l.kind} ${l.value}`);
 
 /**
  * `--junit`: a case per claim, then a case per witness (docs/output.md, "JUnit"). The violated claim
@@ -183,7 +217,7 @@ function junitCases(model: Resolved, spec: MemcgSpec, r: Result, report: string)
   const unjudged = r.violation
     ? 'not checked to completion: the run stopped at the first violation'
     : r.limit
-      ? `not checked to completion: the run was stopped by ${limitText(r.limit)}`
+      ? `not checked to completion: the run was ${r.limit.kind === 'interrupted' ? '' : 'stopped by '}${limitText(r.limit)}`
       : undefined;
   const claims = spec.invariants.map(
     (inv): JUnitCase => ({

@@ -11,9 +11,10 @@ import { memcgSpec } from '../properties/spec.js';
 import { junitXml } from '../report/junit.js';
 import { markdownSummary } from '../report/markdown.js';
 import { renderResult } from '../report/text.js';
+import { onInterrupt } from './interrupt.js';
 import { type Gate, PINS, readManifest } from './manifest.js';
 import { parse, resolveModel, workerCount } from './options.js';
-import { checkOutPath, writeWhole } from './output.js';
+import { checkOutPath, checkOutputs, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
 import { runModel } from './worker-spec.js';
@@ -27,22 +28,33 @@ export interface GateOutcome {
   /** The text report of the run (with its counterexample, if any). */
   readonly report: string;
   readonly violation?: { L: Layout; trace: Trace<State, MemcgAction>; claim: string; message: string };
+  /** Set when a signal stopped the gate's run (SIGINT, SIGTERM): it was not checked to completion. */
+  readonly interrupted?: string;
 }
 
-export async function runGate(gate: Gate, quiet: boolean, workers = 1): Promise<GateOutcome> {
+export async function runGate(
+  gate: Gate,
+  quiet: boolean,
+  workers = 1,
+  signal?: AbortSignal,
+): Promise<GateOutcome> {
   const flags = {
     ...(gate.variant ? { variant: gate.variant } : { design: gate.design }),
     scope: gate.scope,
+    ...(gate.claims ? { claims: gate.claims.join(',') } : {}),
+    ...(gate.skipClaims ? { 'skip-claims': gate.skipClaims.join(',') } : {}),
   };
   const model = await resolveModel(flags);
   const progress = progressReporter(quiet);
   const r = await runModel(
-    memcgSpec(model.config, model.design),
+    memcgSpec(model.config, model.design, model.claims),
     flags,
-    progress.onProgress ? { onProgress: progress.onProgress } : {},
+    { ...(signal ? { signal } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) },
     workers,
+    model.modelArgs,
   );
   progress.done();
+  const interrupted = r.limit?.kind === 'interrupted' ? (r.limit.reason ?? 'a signal') : undefined;
   const got = r.verdict === 'violated' ? `violated: ${r.violation!.property}` : r.verdict;
   const want = gate.expect === 'verified' ? 'verified' : `violated: ${gate.expect.violated}`;
   const problems: string[] = [];
@@ -64,6 +76,9 @@ export async function runGate(gate: Gate, quiet: boolean, workers = 1): Promise<
     const unreached = r.witnesses.filter((w) => !w.reached).map((w) => w.name);
     if (unreached.length) problems.push(`witnesses never reached: ${unreached.join(', ')}`);
   }
+  // Stopped by a signal: not judged (its counts are partial), only reported as not checked.
+  if (interrupted)
+    problems.splice(0, problems.length, `interrupted by ${interrupted}: not checked to completion`);
   const L = layoutOf(model.config);
   const report = renderResult(
     { design: model.designLabel, scheme: model.design.scheme, scope: model.scopeName, L },
@@ -76,6 +91,7 @@ export async function runGate(gate: Gate, quiet: boolean, workers = 1): Promise<
     problems,
     ms: r.stats.ms,
     report,
+    ...(interrupted ? { interrupted } : {}),
     ...(r.violation
       ? {
           violation: {
@@ -90,13 +106,30 @@ export async function runGate(gate: Gate, quiet: boolean, workers = 1): Promise<
 }
 
 export async function gateCommand(argv: string[]): Promise<number> {
+  // Until the reports are written: a first Ctrl-C or SIGTERM stops the gate running (cli/interrupt.ts).
+  const interrupt = onInterrupt();
+  try {
+    return await gateRun(argv, interrupt.signal);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+async function gateRun(argv: string[], signal: AbortSignal): Promise<number> {
   const { flags, positionals } = parse(argv, ['only', 'update', 'quiet', 'junit', 'markdown', 'workers']);
-  checkOutPath(flags.junit, 'junit');
-  checkOutPath(flags.markdown, 'markdown');
   const workers = workerCount(flags);
   if (positionals.length > 1) throw new UsageError('gate takes at most one manifest path');
   const file = positionals[0] ?? 'proofs.json';
+  checkOutputs(
+    [
+      ['junit', flags.junit],
+      ['markdown', flags.markdown],
+    ],
+    [['manifest', file]],
+  );
   const { manifest, raw } = readManifest(file);
+  // --update rewrites the manifest: its folder must be writable before the gates run.
+  if (flags.update) checkOutPath(file, 'update: the manifest');
   const only = flags.only?.split(',');
   if (only) {
     const unknown = only.filter((n) => !manifest.gates.some((g) => g.name === n));
@@ -105,9 +138,15 @@ export async function gateCommand(argv: string[]): Promise<number> {
   const gates = manifest.gates.filter((g) => !only || only.includes(g.name));
   const outcomes: GateOutcome[] = [];
   for (const g of gates) {
+    if (signal.aborted) break;
     if (!flags.quiet) process.stderr.write(`gate ${g.name}...\n`);
-    outcomes.push(await runGate(g, flags.quiet === true, workers));
+    outcomes.push(await runGate(g, flags.quiet === true, workers, signal));
   }
+  // Interrupted inside a gate's run, or between two gates (the rest never ran).
+  const interrupted =
+    outcomes.find((o) => o.interrupted !== undefined)?.interrupted ??
+    (outcomes.length < gates.length ? String(signal.reason) : undefined);
+  const completed = outcomes.filter((o) => o.interrupted === undefined);
   const rows = [['gate', 'expected', 'got', 'states', 'depth', 'time', 'result']];
   for (const o of outcomes) {
     const want = o.gate.expect === 'verified' ? 'verified' : `violated: ${o.gate.expect.violated}`;
@@ -118,7 +157,7 @@ export async function gateCommand(argv: string[]): Promise<number> {
       o.pinned.distinct!.toLocaleString('en-US'),
       String(o.pinned.depth),
       `${(o.ms / 1000).toFixed(1)} s`,
-      o.problems.length ? 'FAIL' : 'ok',
+      o.interrupted ? 'interrupted' : o.problems.length ? 'FAIL' : 'ok',
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -129,8 +168,15 @@ export async function gateCommand(argv: string[]): Promise<number> {
       .trimEnd(),
   );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const o of outcomes) for (const p of o.problems) lines.push(`FAIL ${o.gate.name}: ${p}`);
+  for (const o of outcomes)
+    for (const p of o.problems) lines.push(`${o.interrupted ? 'STOPPED' : 'FAIL'} ${o.gate.name}: ${p}`);
+  const stoppedAt = `interrupted by ${interrupted} after ${completed.length} of ${gates.length} gates`;
 
+  if (flags.update && interrupted) {
+    lines.push('', `${stoppedAt}: ${file} not updated`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.incomplete;
+  }
   if (flags.update) {
     const changed: string[] = [];
     const rawGates = raw.gates as Record<string, unknown>[];
@@ -158,6 +204,12 @@ export async function gateCommand(argv: string[]): Promise<number> {
   }
   writeReports(file, outcomes, flags.junit, flags.markdown);
   const failed = outcomes.filter((o) => o.problems.length).length;
+  if (interrupted) {
+    const failedDone = completed.filter((o) => o.problems.length).length;
+    lines.push('', `${completed.length - failedDone} passed, ${failedDone} failed, ${stoppedAt}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return EXIT.incomplete;
+  }
   lines.push('', `${outcomes.length - failed} passed, ${failed} failed`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return failed ? EXIT.violated : EXIT.verified;
@@ -179,9 +231,14 @@ function writeReports(
           name: o.gate.name,
           classname: `memcg-check.${o.gate.variant ?? o.gate.design}.${o.gate.scope}`,
           seconds: o.ms / 1000,
-          ...(o.problems.length ? { failure: { message: o.problems.join('; '), detail: o.report } } : {}),
+          ...(o.interrupted
+            ? { skipped: o.problems.join('; ') }
+            : o.problems.length
+              ? { failure: { message: o.problems.join('; '), detail: o.report } }
+              : {}),
         })),
       ),
+      'junit',
     );
   }
   if (markdown !== undefined) {
@@ -201,6 +258,7 @@ function writeReports(
           ...(o.violation ? { trace: o.violation } : {}),
         })),
       ),
+      'markdown',
     );
   }
 }

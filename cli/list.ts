@@ -1,18 +1,78 @@
-/** `memcg-check list`: designs, variants, scopes, claims, and the ops a variant can edit. */
+/** `memcg-check list`: designs, variants, scopes, claims, witnesses and the ops a variant can edit. */
 import { SCOPES, scopeByName } from '../model/config.js';
+import type { Design } from '../model/design/types.js';
 import { layoutOf } from '../model/state.js';
 import { DESIGNS } from '../model/variant.js';
+import { CLAIMS, WITNESSES } from '../properties/claim-info.js';
 import { invariants, witnesses } from '../properties/claims.js';
-import { BUILTIN_VARIANTS, parse } from './options.js';
+import { BUILTIN_VARIANTS, format, parse } from './options.js';
 import { UsageError } from './usage.js';
 
-const WHAT = ['designs', 'variants', 'scopes', 'claims', 'ops'] as const;
+const WHAT = ['designs', 'variants', 'scopes', 'claims', 'witnesses', 'ops'] as const;
+type What = (typeof WHAT)[number];
+
+/** One line per claim and witness, in the order the model checks them (a test ties the tables to the model). */
+function claimTables() {
+  const L = layoutOf(scopeByName('ci')!.config);
+  const info = (name: string) => {
+    const c = CLAIMS.find((x) => x.name === name);
+    if (!c) throw new Error(`claim ${name} has no line in properties/claim-info.ts`);
+    return c;
+  };
+  const claims = invariants(L, 'new').map((c) => info(c.name));
+  const corners = witnesses(L).map((w) => {
+    const i = WITNESSES.find((x) => x.name === w.name);
+    if (!i) throw new Error(`witness ${w.name} has no line in properties/claim-info.ts`);
+    return i;
+  });
+  return { claims, witnesses: corners };
+}
+
+/** The blocks of a design, each with what it is (a step of which paths, or a called function) and its ops. */
+function opsOf(d: Design) {
+  return Object.entries(d.blocks).map(([block, ops]) => {
+    const users = d.programs.filter((p) => p.steps.some((s) => s.name === block));
+    return {
+      block,
+      role: users.length
+        ? `step of ${users.map((p) => `${p.name}${p.slot ? '' : ' (single step)'}`).join(', ')}`
+        : 'function (called by steps; cannot be split)',
+      ops: ops.map((o) => o.name),
+    };
+  });
+}
+
+/** Everything `list` knows, as data: what `--format json` prints and the text is made from. */
+export function listing(): Record<What, unknown> {
+  const { claims, witnesses: corners } = claimTables();
+  return {
+    designs: Object.values(DESIGNS).map((d) => ({ name: d.name, description: d.description })),
+    variants: BUILTIN_VARIANTS.map((v) => ({
+      name: v.name,
+      base: v.base,
+      description: v.description,
+      ...(v.expect ? { expect: v.expect } : {}),
+    })),
+    scopes: SCOPES.map((s) => ({ name: s.name, description: s.description, config: s.config })),
+    claims,
+    witnesses: corners,
+    ops: Object.fromEntries(Object.values(DESIGNS).map((d) => [d.name, opsOf(d)])),
+  };
+}
 
 export function listCommand(argv: string[]): number {
-  const { positionals } = parse(argv, []);
+  const { flags, positionals } = parse(argv, ['format']);
+  const fmt = format(flags);
   const what = positionals[0];
+  if (positionals.length > 1) throw new UsageError(`list takes at most one of: ${WHAT.join(', ')}`);
   if (what !== undefined && !(WHAT as readonly string[]).includes(what)) {
     throw new UsageError(`list what? "${what}" is not one of: ${WHAT.join(', ')}`);
+  }
+  const data = listing();
+  if (fmt === 'json') {
+    const out = what === undefined ? data : { [what]: data[what as What] };
+    process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
+    return 0;
   }
   const all = what === undefined;
   const out: string[] = [];
@@ -30,23 +90,25 @@ export function listCommand(argv: string[]): number {
     out.push('Scopes:');
     for (const s of SCOPES) out.push(`  ${s.name.padEnd(6)} ${s.description}`);
   }
+  const { claims, witnesses: corners } = claimTables();
   if (all || what === 'claims') {
-    const L = layoutOf(scopeByName('ci')!.config);
-    out.push('Claims (always):');
-    for (const c of invariants(L, 'new')) out.push(`  ${c.name}`);
+    out.push('Claims (always; --claims and --skip-claims choose which a run checks):');
+    for (const c of claims) {
+      out.push(`  ${c.name} [${c.kind}]`);
+      out.push(`      ${c.meaning}`);
+      out.push(`      kernel symptom: ${c.symptom}`);
+    }
+  }
+  if (all || what === 'claims' || what === 'witnesses') {
     out.push('Witnesses (sometimes; each must be reached, else the run is vacuous):');
-    for (const w of witnesses(L)) out.push(`  ${w.name}`);
+    for (const w of corners) out.push(`  ${w.name}: ${w.meaning}`);
   }
   if (what === 'ops') {
     for (const d of Object.values(DESIGNS)) {
       out.push(`Blocks and ops of design ${d.name} (address them in a variant as block, op):`);
-      for (const [block, ops] of Object.entries(d.blocks)) {
-        const users = d.programs.filter((p) => p.steps.some((s) => s.name === block));
-        const role = users.length
-          ? `step of ${users.map((p) => `${p.name}${p.slot ? '' : ' (single step)'}`).join(', ')}`
-          : 'function (called by steps; cannot be split)';
-        out.push(`  ${block}    [${role}]`);
-        for (const o of ops) out.push(`      ${o.name}`);
+      for (const b of opsOf(d)) {
+        out.push(`  ${b.block}    [${b.role}]`);
+        for (const o of b.ops) out.push(`      ${o}`);
       }
     }
   }

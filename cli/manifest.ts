@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SCOPES } from '../model/config.js';
+import { ClaimSelectionError, validateSelection } from '../properties/claim-info.js';
 import { BUILTIN_VARIANTS } from './options.js';
 import { UsageError } from './usage.js';
 
@@ -20,6 +21,9 @@ export interface Gate {
   readonly transitions?: number;
   readonly depth?: number;
   readonly traceLength?: number;
+  /** Check only these claims, or all but these (as --claims and --skip-claims). */
+  readonly claims?: readonly string[];
+  readonly skipClaims?: readonly string[];
   /** How the pinned numbers were checked independently. */
   readonly note?: string;
 }
@@ -30,7 +34,17 @@ export interface Manifest {
 }
 
 const PINS = ['distinct', 'transitions', 'depth', 'traceLength'] as const;
-const KEYS = new Set(['name', 'design', 'variant', 'scope', 'expect', 'note', ...PINS]);
+const KEYS = new Set([
+  'name',
+  'design',
+  'variant',
+  'scope',
+  'expect',
+  'claims',
+  'skipClaims',
+  'note',
+  ...PINS,
+]);
 
 export function readManifest(file: string): { manifest: Manifest; raw: Record<string, unknown> } {
   let text: string;
@@ -106,6 +120,28 @@ export function validateManifest(raw: unknown, file = 'manifest'): Manifest {
     if (gate.traceLength !== undefined && e === 'verified')
       bad(`${where}.traceLength`, 'only for gates that expect a violation');
     if (gate.note !== undefined && typeof gate.note !== 'string') bad(`${where}.note`, 'must be a string');
+    for (const k of ['claims', 'skipClaims'] as const) {
+      const v = gate[k];
+      if (v !== undefined && !(Array.isArray(v) && v.length > 0 && v.every((n) => typeof n === 'string')))
+        bad(`${where}.${k}`, `must be a non-empty array of claim names, got ${JSON.stringify(v)}`);
+    }
+    try {
+      validateSelection({
+        ...(gate.claims ? { only: gate.claims as string[] } : {}),
+        ...(gate.skipClaims ? { skip: gate.skipClaims as string[] } : {}),
+      });
+    } catch (e) {
+      if (e instanceof ClaimSelectionError)
+        bad(where, e.message.replace('--claims', 'claims').replace('--skip-claims', 'skipClaims'));
+      throw e;
+    }
+    if (typeof e === 'object' && e !== null) {
+      const v = (e as { violated: string }).violated;
+      const only = gate.claims as string[] | undefined;
+      const skip = gate.skipClaims as string[] | undefined;
+      if ((only && !only.includes(v)) || skip?.includes(v))
+        bad(`${where}.expect`, `expects a violation of ${v}, which its claims or skipClaims leave out`);
+    }
   });
   return m as unknown as Manifest;
 }

@@ -14,6 +14,7 @@ import {
 import type { Design } from '../model/design/types.js';
 import { buildVariant, DESIGNS, type VariantDef, VariantError } from '../model/variant.js';
 import { KNOWN_BUGS } from '../model/variants/known-bugs.js';
+import { type ClaimSelection, ClaimSelectionError, validateSelection } from '../properties/claim-info.js';
 import { loadVariantFile } from './load-variant.js';
 import { UsageError } from './usage.js';
 
@@ -31,6 +32,8 @@ export const OPTION_SPEC = {
   timeout: { type: 'string' },
   'max-memory': { type: 'string' },
   'no-symmetry': { type: 'boolean' },
+  claims: { type: 'string' },
+  'skip-claims': { type: 'string' },
   workers: { type: 'string' },
   checkpoint: { type: 'string' },
   'checkpoint-every': { type: 'string' },
@@ -59,9 +62,14 @@ export function parse(
 ): { flags: Flags; positionals: string[] } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options: OPTION_SPEC, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinDashValues(argv),
+      options: OPTION_SPEC,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
-    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/s, '')}; see "memcg-check help"`);
+    throw new UsageError(`${parseArgsMessage(e as Error)}; see "memcg-check help"`);
   }
   const flags = parsed.values as Flags;
   for (const k of Object.keys(flags)) {
@@ -70,6 +78,41 @@ export function parse(
     }
   }
   return { flags, positionals: parsed.positionals };
+}
+
+const isOurFlag = (t: string): boolean =>
+  t === '--' || t === '-h' || (t.startsWith('--') && Object.hasOwn(OPTION_SPEC, t.slice(2).split('=')[0]));
+
+/**
+ * `--pages -1`: parseArgs takes a value that starts with "-" for a flag, and refuses it in three
+ * lines. A flag that takes a value, followed by such a word that is no flag of ours, gets it (as
+ * `--pages=-1`), so that the value's own check answers in one line ("must be a whole number").
+ */
+function joinDashValues(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    const spec = a.startsWith('--')
+      ? (OPTION_SPEC as Record<string, { type: string }>)[a.slice(2)]
+      : undefined;
+    if (spec?.type === 'string' && next !== undefined && next.startsWith('-') && !isOurFlag(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** parseArgs' message in one line, saying what to do. */
+function parseArgsMessage(e: Error): string {
+  const first = e.message.split('\n')[0];
+  const ambiguous = /^Option '(--[\w-]+)' argument is ambiguous/.exec(first);
+  if (ambiguous) return `option ${ambiguous[1]} needs a value, but a flag follows it`;
+  const missing = /^Option '(--[\w-]+) <value>' argument missing/.exec(first);
+  if (missing) return `option ${missing[1]} needs a value`;
+  return first.replace(/\. To specify.*$/, '').replace(/\.$/, '');
 }
 
 function count(flag: string, v: string | undefined, min: number): number | undefined {
@@ -85,8 +128,33 @@ export interface Resolved {
   readonly variant?: VariantDef;
   readonly scopeName: string;
   readonly config: Config;
+  /** The claims checked (--claims, --skip-claims); undefined: all of them. */
+  readonly claims?: ClaimSelection;
   /** The flags that reproduce this model, for replay lines. */
   readonly modelArgs: string;
+}
+
+/** --claims A,B / --skip-claims C: names checked against the claims' table (exit 2 on an unknown one). */
+export function claimSelection(flags: Flags): ClaimSelection | undefined {
+  const list = (flag: 'claims' | 'skip-claims'): string[] | undefined => {
+    const v = flags[flag];
+    if (v === undefined) return undefined;
+    const names = v.split(',').map((n) => n.trim());
+    if (names.some((n) => n === ''))
+      throw new UsageError(`--${flag} takes claim names separated by commas, got "${v}" (an empty name)`);
+    return names;
+  };
+  const only = list('claims');
+  const skip = list('skip-claims');
+  if (!only && !skip) return undefined;
+  const sel: ClaimSelection = { ...(only ? { only } : {}), ...(skip ? { skip } : {}) };
+  try {
+    validateSelection(sel);
+  } catch (e) {
+    if (e instanceof ClaimSelectionError) throw new UsageError(e.message);
+    throw e;
+  }
+  return sel;
 }
 
 export const BUILTIN_VARIANTS: readonly VariantDef[] = KNOWN_BUGS;
@@ -139,12 +207,16 @@ export async function resolveModel(flags: Flags): Promise<Resolved> {
       throw new UsageError(`unknown design "${name}"; designs are: old, new`);
     design = DESIGNS[name];
   }
+  const claims = claimSelection(flags);
   const modelArgs = [
     flags.variant !== undefined ? `--variant ${flags.variant}` : `--design ${design.name}`,
     `--scope ${scopeName}`,
     ...args,
+    ...(flags.claims !== undefined ? [`--claims ${flags.claims}`] : []),
+    ...(flags['skip-claims'] !== undefined ? [`--skip-claims ${flags['skip-claims']}`] : []),
   ].join(' ');
   return {
+    ...(claims ? { claims } : {}),
     design,
     designLabel: variant ? `${variant.name} (variant of ${variant.base})` : design.name,
     ...(variant ? { variant } : {}),
@@ -164,7 +236,8 @@ async function findVariant(nameOrFile: string): Promise<VariantDef> {
 }
 
 export function checkOptions(flags: Flags): CheckOptions {
-  const timeout = count('timeout', flags.timeout, 0);
+  // --timeout 0 would stop at once, after the first 256 states: refused (leave the flag out for none).
+  const timeout = count('timeout', flags.timeout, 1);
   const maxMemory = count('max-memory', flags['max-memory'], 1);
   const maxStates = count('max-states', flags['max-states'], 0);
   const maxDepth = count('max-depth', flags['max-depth'], 0);

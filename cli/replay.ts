@@ -21,7 +21,18 @@ import { renderLedger, renderTrace } from '../report/text.js';
 import { type Flags, parse, type Resolved, resolveModel } from './options.js';
 import { UsageError } from './usage.js';
 
-const MODEL_FLAGS = ['design', 'variant', 'scope', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all'] as const;
+const MODEL_FLAGS = [
+  'design',
+  'variant',
+  'scope',
+  'cpus',
+  'memcgs',
+  'pages',
+  'batch',
+  'drain-all',
+  'claims',
+  'skip-claims',
+] as const;
 
 interface Saved {
   readonly states: State[];
@@ -32,13 +43,31 @@ interface Saved {
   readonly scope?: string;
 }
 
+/** What replay reads, for messages about a file that is not one. */
+const SAVED_KINDS =
+  'give a result saved with "check --format json --out FILE" or a trace saved with "check --itf FILE", or use --path';
+
 function readSaved(file: string): Saved {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new UsageError(`replay: cannot read ${file}: ${(e as Error).message.split('\n')[0]}`);
+  }
   let raw: Record<string, unknown>;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`replay: cannot read ${file} as JSON: ${(e as Error).message}`);
+    throw new UsageError(
+      `replay: ${file} is not JSON (${(e as Error).message.split('\n')[0]}); ${SAVED_KINDS}`,
+    );
   }
+  // A memcg-check result names its schema; an ITF trace has a list of states.
+  const isResult =
+    raw !== null && typeof raw === 'object' && !Array.isArray(raw) && raw.schema === 'memcg-check/result';
+  const isItf = raw !== null && typeof raw === 'object' && Array.isArray(raw.states);
+  if (!isResult && !isItf)
+    throw new UsageError(`replay: ${file} is not a memcg-check JSON result or ITF trace; ${SAVED_KINDS}`);
   try {
     if (Array.isArray(raw.states)) {
       const meta = (raw['#meta'] ?? {}) as Record<string, unknown>;
@@ -82,7 +111,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (positionals.length > 0) return replayFile(positionals[0], flags);
 
   const model = await resolveModel(flags);
-  const spec = memcgSpec(model.config, model.design);
+  const spec = memcgSpec(model.config, model.design, model.claims);
   let t: Trace<State, MemcgAction>;
   try {
     t = replayPath(spec, parsePath(flags.path!));
@@ -115,7 +144,7 @@ async function replayFile(file: string, flags: Flags): Promise<number> {
     }
     config = saved.config;
   }
-  const spec = memcgSpec(config, model.design);
+  const spec = memcgSpec(config, model.design, model.claims);
   const L = layoutOf(config);
   if (!same(spec.initial()[0], saved.states[0])) {
     const diff = changes(L, spec.initial()[0], saved.states[0]).map(formatChange);

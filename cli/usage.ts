@@ -11,7 +11,7 @@ counting from page accounting".
 
 Usage:
   memcg-check check  [--design old|new] [--variant NAME|FILE] [--scope NAME | bounds] [options]
-  memcg-check list   [designs|variants|scopes|claims|ops]
+  memcg-check list   [designs|variants|scopes|claims|witnesses|ops] [--format text|json]
   memcg-check replay --path 0/3/1 [--design ...] [--variant ...] [--scope ... | bounds]
   memcg-check replay FILE    (a saved --format json result or --itf trace)
   memcg-check summary [--scope NAME]   (what "npm start" runs: both designs, one table)
@@ -27,7 +27,8 @@ Bounds (override the scope's):
   --drain-all on|off     the standalone drain_all_stock path (memory.max writes, reclaim)
 
 Options:
-  --max-states N  --max-depth N  --timeout SECONDS  --max-memory MB
+  --max-states N  --max-depth N  --timeout SECONDS (at least 1; none if left out)  --max-memory MB
+  --claims A,B           check only these claims (list claims); --skip-claims C,D: all but these
   --no-symmetry          explore without symmetry reduction
   --workers N            explore with N worker threads (default 1); same result at any N
   --checkpoint FILE      check: save progress to FILE at level boundaries and when a limit stops the run
@@ -43,4 +44,4 @@ Options:
   --markdown FILE        write a Markdown summary (a table, and a Mermaid diagram of a counterexample)
 
 Exit codes: 0 verified, 1 violated (or a witness never reached), 2 bad input or usage,
-3 incomplete (a limit stopped the run).`;
+3 incomplete (a limit, or Ctrl-C / SIGTERM, stopped the run; a second Ctrl-C exits 130 at once).`;

@@ -4,9 +4,10 @@
  * worker's spec with the command's by name, state size and fingerprint before it starts.
  */
 import {
+  CheckerError,
   type CheckOptions,
   type CheckResult,
-  check,
+  exploreAsync,
   exploreParallel,
   type WorkerSource,
 } from '../checker/index.js';
@@ -14,13 +15,25 @@ import type { MemcgAction } from '../model/machine.js';
 import type { State } from '../model/state.js';
 import { type MemcgSpec, memcgSpec } from '../properties/spec.js';
 import { type Flags, resolveModel } from './options.js';
+import { UsageError } from './usage.js';
 
-const MODEL_FLAGS = ['design', 'variant', 'scope', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all'] as const;
+const MODEL_FLAGS = [
+  'design',
+  'variant',
+  'scope',
+  'cpus',
+  'memcgs',
+  'pages',
+  'batch',
+  'drain-all',
+  'claims',
+  'skip-claims',
+] as const;
 
 /** The worker's factory (exported by name: see memcgWorkerSource). */
 export async function memcgSpecFromFlags(flags: Flags): Promise<MemcgSpec> {
   const model = await resolveModel(flags);
-  return memcgSpec(model.config, model.design);
+  return memcgSpec(model.config, model.design, model.claims);
 }
 
 export function memcgWorkerSource(flags: Flags): WorkerSource {
@@ -38,8 +51,27 @@ export async function runModel(
   flags: Flags,
   options: CheckOptions,
   workers: number,
+  modelArgs?: string,
 ): Promise<CheckResult<State, MemcgAction>> {
-  if (workers <= 1) return check(spec, options);
-  return (await exploreParallel(spec, { ...options, workers, workerSource: memcgWorkerSource(flags) }))
-    .result;
+  try {
+    // exploreAsync: the event loop runs between slices, so a signal handler can abort the run.
+    if (workers <= 1) return (await exploreAsync(spec, options)).result;
+    return (await exploreParallel(spec, { ...options, workers, workerSource: memcgWorkerSource(flags) }))
+      .result;
+  } catch (e) {
+    throw modelArgs !== undefined ? withReplay(e, modelArgs) : e;
+  }
+}
+
+/**
+ * A model (a variant's own op, most often) that threw: the checker's message names the action,
+ * the block, the op and the CPU; this adds the command that replays the trace to the state it
+ * threw from, so the user can look at that state. Still exit 2: the model, not the kernel, failed.
+ */
+export function withReplay(e: unknown, modelArgs: string): unknown {
+  if (!(e instanceof CheckerError) || e.code !== 'E_SPEC_THROWS' || e.path === undefined) return e;
+  return new UsageError(
+    `the model threw (a bug in the model or variant code, not a kernel finding): ${e.message}\n` +
+      `  Replay to the state it threw from: memcg-check replay ${modelArgs} --path ${e.path.join('/')}`,
+  );
 }

@@ -6,6 +6,7 @@ import type { Design } from '../model/design/types.js';
 import { Machine, type MemcgAction } from '../model/machine.js';
 import { initialState, layoutOf, type State } from '../model/state.js';
 import { canonicalizer } from '../model/symmetry.js';
+import { type ClaimSelection, selected, validateSelection } from './claim-info.js';
 import { invariants, witnesses } from './claims.js';
 
 export interface MemcgSpec extends Spec<State, MemcgAction> {
@@ -14,12 +15,19 @@ export interface MemcgSpec extends Spec<State, MemcgAction> {
   readonly design: Design;
 }
 
-export function memcgSpec(config: Config, design: Design): MemcgSpec {
+/** The spec of a design at a config; `claims` narrows the claims checked (witnesses stay). */
+export function memcgSpec(config: Config, design: Design, claims?: ClaimSelection): MemcgSpec {
   const L = layoutOf(config);
   const machine = new Machine(L, design);
   const init = initialState(L);
   const symmetry = canonicalizer(L, init);
-  const claims = invariants(L, design.scheme);
+  const all = invariants(L, design.scheme);
+  if (claims)
+    validateSelection(
+      claims,
+      all.map((c) => c.name),
+    );
+  const claimed = all.filter((c) => selected(claims, c.name));
   const corners = witnesses(L);
   return {
     name: `memcg/${design.name}`,
@@ -33,10 +41,10 @@ export function memcgSpec(config: Config, design: Design): MemcgSpec {
     label: (a) => machine.label(a),
     kind: (a) => a.kind,
     actionKinds: machine.actionKinds(),
-    invariants: claims,
+    invariants: claimed,
     witnesses: corners,
     codec: layoutCodec(init),
-    fingerprint: fingerprint(config, design, [...claims, ...corners]),
+    fingerprint: fingerprint(config, design, [...claimed, ...corners]),
     ...(symmetry ? { canonical: symmetry.canonical, canonicalBytes: symmetry.canonicalBytes } : {}),
   };
 }

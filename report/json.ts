@@ -22,7 +22,7 @@ import type { RunInfo } from './text.js';
 export const RESULT_SCHEMA_VERSION = 1;
 
 export function resultJson(
-  info: RunInfo & { readonly config: Config; readonly variant?: string },
+  info: RunInfo & { readonly config: Config; readonly variant?: string; readonly claims?: readonly string[] },
   options: CheckOptions,
   r: CheckResult<State, MemcgAction>,
 ): Record<string, unknown> {
@@ -38,6 +38,7 @@ export function resultJson(
     ...(info.variant ? { variant: info.variant } : {}),
     scope: info.scope,
     config: info.config,
+    ...(info.claims ? { claims: info.claims } : {}),
     options: opts,
     stats: r.stats,
     witnesses: r.witnesses.map((w) => ({

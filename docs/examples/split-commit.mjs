@@ -10,7 +10,7 @@
  * `split` cuts the step after css_get: the pointer store becomes a step of its own, named
  * `commit_charge: store pointer`, and any other CPU may run in between.
  *
- * Check it with:  memcg-check check --variant docs/examples/split-commit.js --scope tiny
+ * Check it with:  memcg-check check --variant docs/examples/split-commit.mjs --scope tiny
  *
  * It gives: VIOLATED, refcount_ledger, in 3 steps, right after the first half: the reference taken
  * for the page is held by no pointer yet, and the ledger has no holder for it. That is a limit of

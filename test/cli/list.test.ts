@@ -12,13 +12,13 @@ function list(...what: string[]): string {
 describe('list', () => {
   it('with no argument lists designs, variants, scopes and claims', () => {
     const out = list();
-    for (const heading of ['Designs:', 'Variants', 'Scopes:', 'Claims (always):', 'Witnesses'])
+    for (const heading of ['Designs:', 'Variants', 'Scopes:', 'Claims (always', 'Witnesses'])
       expect(out).toContain(heading);
     expect(out).toMatch(/^ {2}old\s+v5\.8/m);
     expect(out).toMatch(/^ {2}new\s+v5\.9/m);
     expect(out).toMatch(/^ {2}tiny\s/m);
-    expect(out).toMatch(/^ {2}refcount_ledger$/m);
-    expect(out).toMatch(/^ {2}no_use_after_free$/m);
+    expect(out).toMatch(/^ {2}refcount_ledger \[ledger\]$/m);
+    expect(out).toMatch(/^ {2}no_use_after_free \[operational\]$/m);
   });
 
   it('variants lists only the built-in variants, each with its base design', () => {
@@ -45,6 +45,9 @@ describe('list', () => {
   it('each single heading prints only itself', () => {
     expect(list('designs').trim().split('\n')[0]).toBe('Designs:');
     expect(list('scopes').trim().split('\n')[0]).toBe('Scopes:');
-    expect(list('claims').trim().split('\n')[0]).toBe('Claims (always):');
+    expect(list('claims').trim().split('\n')[0]).toBe(
+      'Claims (always; --claims and --skip-claims choose which a run checks):',
+    );
+    expect(list('witnesses').trim().split('\n')[0]).toMatch(/^Witnesses \(sometimes/);
   });
 });

@@ -64,7 +64,11 @@ describe('usage errors exit 2 with a message naming what is wrong', () => {
     ],
     ['replay of a file that is not JSON', ['replay', 'README.md'], ['README.md', 'is not JSON', '--itf']],
     ['replay of a missing file', ['replay', 'no-such-result.json'], ['no-such-result.json', 'cannot read']],
-    ['list of an unknown thing', ['list', 'bogus'], ['"bogus"', 'designs, variants, scopes, claims, ops']],
+    [
+      'list of an unknown thing',
+      ['list', 'bogus'],
+      ['"bogus"', 'designs, variants, scopes, claims, witnesses, ops'],
+    ],
     ['summary at an unknown scope', ['summary', '--scope', 'huge'], ['"huge"']],
     [
       'gate on a missing manifest',

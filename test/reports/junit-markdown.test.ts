@@ -27,7 +27,7 @@ function listedClaims(): { claims: string[]; witnesses: string[] } {
   const out = cli(['list', 'claims']).stdout;
   const [claims, witnesses] = out
     .split(/^Witnesses.*$/m)
-    .map((part) => [...part.matchAll(/^ {2}(\w+)$/gm)].map((m) => m[1]));
+    .map((part) => [...part.matchAll(/^ {2}(\w+)(?: \[\w+\]|: .*)$/gm)].map((m) => m[1]));
   return { claims, witnesses };
 }
 

@@ -43,7 +43,7 @@ const EXAMPLES: readonly Example[] = [
     lastChange: 'BUG: css_get on a zero refcount on A',
   },
   {
-    file: 'docs/examples/split-commit.js',
+    file: 'docs/examples/split-commit.mjs',
     name: 'split-commit',
     claim: 'refcount_ledger',
     steps: 3,
@@ -149,7 +149,7 @@ describe('what the examples edit (so the guide’s description of them stays tru
   });
 
   it('split-commit cuts commit_charge after css_get into a step of its own in mem_cgroup_charge', async () => {
-    const d = buildVariant(await loadExample('docs/examples/split-commit.js'));
+    const d = buildVariant(await loadExample('docs/examples/split-commit.mjs'));
     expect(d.blocks.commit_charge.map((o) => o.name)).toEqual(['css_get(memcg)']);
     expect(d.blocks['commit_charge: store pointer'].map((o) => o.name)).toEqual([
       'commit_charge: page->mem_cgroup = memcg',
@@ -167,7 +167,7 @@ describe('what the examples edit (so the guide’s description of them stays tru
 
 describe('limit (docs/variants.md, "Splitting a step"): the ledger knows no new in-flight holder', () => {
   it('split-commit fails refcount_ledger at the split point; every other claim holds at tiny', async () => {
-    const def = await loadExample('docs/examples/split-commit.js');
+    const def = await loadExample('docs/examples/split-commit.mjs');
     const spec = memcgSpec(scopeByName('tiny')!.config, buildVariant(def));
     const others = spec.invariants.filter((inv) => inv.name !== 'refcount_ledger');
     expect(others).toHaveLength(spec.invariants.length - 1);

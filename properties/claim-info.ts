@@ -1,0 +1,173 @@
+/**
+ * What each claim means and which kernel symptom it stands for (`list claims`), and the selection
+ * of claims a run checks (`--claims`, `--skip-claims`). The operational claims are the ones a
+ * kernel developer sees as a crash or a warning; the ledger claims compare a count with what the
+ * design says it must be, and usually fail first, several steps before the crash they lead to.
+ */
+export type ClaimKind = 'operational' | 'ledger';
+
+export interface ClaimInfo {
+  readonly name: string;
+  readonly kind: ClaimKind;
+  /** One line: what must hold. */
+  readonly meaning: string;
+  /** The kernel symptom when it does not. */
+  readonly symptom: string;
+}
+
+export const CLAIMS: readonly ClaimInfo[] = [
+  {
+    name: 'no_use_after_free',
+    kind: 'operational',
+    meaning: 'no access to a freed memcg outside the RCU protection that keeps it readable',
+    symptom: 'KASAN use-after-free (e.g. in drain_all_stock or page_counter_uncharge), "spinlock corrupted"',
+  },
+  {
+    name: 'no_null_deref',
+    kind: 'operational',
+    meaning: 'no css get or put, page_counter op or field access through a NULL memcg or page pointer',
+    symptom: 'BUG: kernel NULL pointer dereference (an oops)',
+  },
+  {
+    name: 'no_put_below_zero',
+    kind: 'operational',
+    meaning: 'no css_put takes a css refcount below zero',
+    symptom: '"percpu ref (css_release) <= 0 after switching to atomic", then a premature free',
+  },
+  {
+    name: 'no_get_on_zero',
+    kind: 'operational',
+    meaning:
+      'no css_get on a css whose refcount is zero (css_tryget is the only way to get from a pointer without a reference)',
+    symptom: 'a css resurrected after its release: a later use-after-free',
+  },
+  {
+    name: 'no_id_put_below_zero',
+    kind: 'operational',
+    meaning: 'no mem_cgroup_id_put takes memcg->id.ref below zero',
+    symptom: '"refcount_t: underflow; use-after-free" warning',
+  },
+  {
+    name: 'page_counter_nonneg',
+    kind: 'operational',
+    meaning: 'no page counter goes below zero',
+    symptom: 'WARN_ON_ONCE in page_counter_cancel ("page_counter underflow")',
+  },
+  {
+    name: 'no_dangling_pointer',
+    kind: 'operational',
+    meaning:
+      'no page, stock (in v5.9; in v5.8 one with pages), uncharge batch or lookup pointer names a freed memcg',
+    symptom: 'a use-after-free waiting for the next access through that pointer',
+  },
+  {
+    name: 'refcount_ledger',
+    kind: 'ledger',
+    meaning:
+      "each css refcount equals the references its holders account for under the design's rule (I-OLD-REF / I-NEW-REF)",
+    symptom: 'none yet: a count off by one is a later leak (too high) or premature free (too low)',
+  },
+  {
+    name: 'id_ledger',
+    kind: 'ledger',
+    meaning: 'memcg->id.ref is 1 while online and 0 after offline (no swap records are modelled)',
+    symptom: 'none yet: a memcg ID that is never removed pins its css (a leak), or is removed early',
+  },
+  {
+    name: 'page_counter_hierarchy',
+    kind: 'ledger',
+    meaning:
+      "each page counter equals the charges (pages, stocks, batches, in-flight charges) in its memcg's subtree",
+    symptom: 'memory.current drifts from the real usage; limits and OOM decisions go wrong',
+  },
+  {
+    name: 'stock_consistent',
+    kind: 'ledger',
+    meaning:
+      'a per-cpu stock with no cached memcg holds no pages, and a stock never caches root (I-NEW-STOCK)',
+    symptom: 'pre-charged pages that no drain can return',
+  },
+  {
+    name: 'no_leak_at_quiescence',
+    kind: 'operational',
+    meaning:
+      'once nothing is in flight, no page is charged and the stocks are empty, every killed memcg has no reference left but its unfreed children',
+    symptom: 'a dying memcg that is never freed (zombie memcgs pile up in /proc/cgroups)',
+  },
+];
+
+/** Which claims a run checks: all (the default), only some, or all but some. */
+export interface ClaimSelection {
+  readonly only?: readonly string[];
+  readonly skip?: readonly string[];
+}
+
+export class ClaimSelectionError extends Error {
+  override name = 'ClaimSelectionError';
+}
+
+/** Checks the names (unknown ones are an error naming the known ones) and that something is left. */
+export function validateSelection(
+  sel: ClaimSelection,
+  known: readonly string[] = CLAIMS.map((c) => c.name),
+): void {
+  for (const [what, names] of [
+    ['--claims', sel.only],
+    ['--skip-claims', sel.skip],
+  ] as const) {
+    for (const n of names ?? []) {
+      if (!known.includes(n))
+        throw new ClaimSelectionError(
+          `${what}: unknown claim "${n}"; claims are: ${known.join(', ')} (memcg-check list claims)`,
+        );
+    }
+  }
+  const left = known.filter((n) => (!sel.only || sel.only.includes(n)) && !sel.skip?.includes(n));
+  if (left.length === 0) throw new ClaimSelectionError('--claims and --skip-claims leave no claim to check');
+}
+
+export function selected(sel: ClaimSelection | undefined, name: string): boolean {
+  if (!sel) return true;
+  return (!sel.only || sel.only.includes(name)) && !sel.skip?.includes(name);
+}
+
+/** The witnesses (`sometimes`): each corner must be reached, else the claims may hold vacuously. */
+export const WITNESSES: readonly { readonly name: string; readonly meaning: string }[] = [
+  {
+    name: 'thp_split_while_stock_caches_its_memcg',
+    meaning: 'a THP is split while a per-cpu stock holds pages of the memcg the THP is charged to',
+  },
+  {
+    name: 'offline_with_stock_pages_pending',
+    meaning: "css offline of a memcg runs while a stock still holds that memcg's pages",
+  },
+  {
+    name: 'memcg_freed_after_offline',
+    meaning: 'a memcg goes all the way: killed, offline, released and freed',
+  },
+  {
+    name: 'drain_all_stock_reads_a_stock_that_changed_under_it',
+    meaning: 'drain_all_stock read stock->cached, and the stock changed before it read nr_pages',
+  },
+  {
+    name: 'page_charged_to_a_dying_memcg',
+    meaning: 'a page is charged to a memcg that rmdir already killed',
+  },
+  {
+    name: 'rcu_reader_delays_a_free',
+    meaning: "a released memcg's free waits for an RCU reader that was inside when the free was queued",
+  },
+  {
+    name: 'offline_memcg_named_by_an_empty_stock',
+    meaning:
+      'a stock with no pages still names an offline memcg (v5.9: the stock pins it; a zombie until drained)',
+  },
+  {
+    name: 'drain_work_queued_on_a_remote_cpu',
+    meaning: "drain_all_stock queued a stock's drain work on another CPU",
+  },
+  {
+    name: 'uncharge_batch_holds_the_last_reference',
+    meaning: 'an uncharge batch works on a killed memcg none of whose pages is charged any more',
+  },
+];

@@ -1,0 +1,45 @@
+/**
+ * Issue #10 item 3: when a variant's own code throws, the message names the op (block and op
+ * name) and the CPU, and gives a `replay` command that reaches the state it threw from; the same
+ * state at one and at two workers.
+ */
+import { describe, expect, it } from 'vitest';
+import { cli, expectUsageError, scratch } from './helpers.js';
+
+const tmp = scratch('throws');
+// A variant bug a JS engine catches: reading a field of memcg[-1] (NULL - 1) in drain_stock.
+const file = tmp.write(
+  'reads-through-null.mjs',
+  `export default ({ defineVariant, op }) =>
+  defineVariant({
+    name: 'reads-through-null',
+    base: 'new',
+    description: 'drain_stock reads old->css through a NULL index (a bug in the variant, not the kernel)',
+    edit: (d) =>
+      d.replace('drain_stock', 'old = stock->cached; if (!old) return', op('old = stock->cached', (x) => {
+        x.old = x.s.stock[x.st].cached - 1;
+        if (x.s.memcg[x.old].ref > 100) x.stop = true;
+      })),
+  });
+`,
+);
+
+describe.each([1, 2])('a throwing op at %i worker(s)', (workers) => {
+  it('names block, op and CPU, and prints a replay command to the state it threw from', () => {
+    const r = cli(['check', '--variant', file, '--scope', 'small', '--workers', String(workers)]);
+    expectUsageError(
+      r,
+      'E_SPEC_THROWS',
+      'op "old = stock->cached" of block "drain_stock" on cpu0',
+      'on action cpu0 try_charge',
+      "Cannot read properties of undefined (reading 'ref')",
+    );
+    const replay = /Replay to the state it threw from: memcg-check (replay .*)$/m.exec(r.stderr);
+    expect(replay, r.stderr).not.toBeNull();
+    expect(replay![1]).toBe(`replay --variant ${file} --scope small --path 0/1`);
+    // The replay reaches the state: one step, the lookup, then every claim holds.
+    const again = cli(replay![1].split(' '));
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('1  cpu0 get_mem_cgroup_from_mm(P0, A)');
+  });
+});
