@@ -12,7 +12,7 @@ import { CheckerError, specThrew } from './errors.js';
 import { JsonStore } from './json-store.js';
 import { actionKindFn, orderedFired } from './kind.js';
 import { defaultMemoryCeiling, interruptedLimit, validateOptions } from './options.js';
-import { concretePath } from './rebuild.js';
+import { locateThrow } from './rebuild.js';
 import { type CheckRun, finishRun, pathTo } from './result.js';
 import { emptyMark, type Mark, readCheckpointFor, runFingerprint } from './resume.js';
 import { PackedStore, type StateStore } from './store.js';
@@ -158,13 +158,10 @@ function* exploration<S, A>(
   };
 
   /** A spec's exception, with a path to the state it threw from (concrete: it replays without symmetry). */
-  const located = (err: CheckerError): CheckerError => {
-    if (err.stateId !== undefined) {
-      const p = concretePath(spec, pathTo({ parent, via, initialSource }, err.stateId), canonical);
-      if (p) err.path = p;
-    }
-    return err;
-  };
+  const located = (err: CheckerError): CheckerError =>
+    err.stateId === undefined
+      ? err
+      : locateThrow(spec, err, pathTo({ parent, via, initialSource }, err.stateId), canonical);
 
   /** Checks claims on a freshly stored state; returns true if exploration must stop. */
   const examine = (s: S, id: number, d: number): boolean => {

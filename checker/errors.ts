@@ -20,6 +20,8 @@ export class CheckerError extends Error {
   stateId?: number;
   /** E_SPEC_THROWS: a path to that state (initial index, action indices) that replays without symmetry. */
   path?: readonly number[];
+  /** E_SPEC_THROWS: in which of the spec's functions it threw. */
+  where?: 'actions' | 'next';
   constructor(code: ErrorCode, message: string) {
     super(`${code}: ${message}`);
     this.name = 'CheckerError';
@@ -30,7 +32,7 @@ export class CheckerError extends Error {
 /** E_SPEC_THROWS: the spec threw `e` in `where` (on action `a`, if given) from state `id`. */
 export function specThrew<S, A>(
   spec: Spec<S, A>,
-  where: string,
+  where: 'actions' | 'next',
   id: number,
   a: A | undefined,
   e: unknown,
@@ -42,5 +44,6 @@ export function specThrew<S, A>(
     `spec "${spec.name}" threw in ${where}${what} from state #${id}: ${msg}`,
   );
   err.stateId = id;
+  err.where = where;
   return err;
 }

@@ -24,6 +24,7 @@ export class Handle {
       if (m.t === 'error') {
         const err = new CheckerError(m.code as ErrorCode, m.message.replace(/^E_[A-Z_]+: /, ''));
         if (m.stateId !== undefined) err.stateId = m.stateId;
+        if (m.where !== undefined) err.where = m.where;
         p.reject(err);
       } else p.resolve(m);
     });

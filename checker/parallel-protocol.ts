@@ -138,7 +138,13 @@ export type FromWorker =
   | { readonly t: 'rows'; readonly gids: readonly number[]; readonly rows: Uint8Array }
   | { readonly t: 'dump'; readonly gids: Int32Array; readonly rows: Uint8Array }
   | { readonly t: 'loaded'; readonly owned: number; readonly parts: SharedParts }
-  | { readonly t: 'error'; readonly code: string; readonly message: string; readonly stateId?: number };
+  | {
+      readonly t: 'error';
+      readonly code: string;
+      readonly message: string;
+      readonly stateId?: number;
+      readonly where?: 'actions' | 'next';
+    };
 
 /** `workerData.role` of an explorer worker. */
 export const WORKER_ROLE = 'memcg-check/explorer';

@@ -84,6 +84,7 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === WORKER
         code,
         message: e instanceof Error ? e.message : String(e),
         ...(e instanceof CheckerError && e.stateId !== undefined ? { stateId: e.stateId } : {}),
+        ...(e instanceof CheckerError && e.where !== undefined ? { where: e.where } : {}),
       });
     }
   });

@@ -27,7 +27,7 @@ import {
   type WorkerSource,
 } from './parallel-protocol.js';
 import { identity } from './parallel-source.js';
-import { concretePath } from './rebuild.js';
+import { locateThrow } from './rebuild.js';
 import { type CheckRun, finishRun, idsTo, pathTo } from './result.js';
 import { type Mark, readCheckpointFor, runFingerprint } from './resume.js';
 import type { SharedParts } from './shared-table.js';
@@ -124,7 +124,7 @@ export async function exploreParallel<S, A>(
     return settled.map((r) => (r as PromiseFulfilledResult<Msg<T>>).value);
   };
   // Set once the parent links exist: a path to the state a spec threw from (see the catch below).
-  let locate: ((id: number) => number[] | undefined) | undefined;
+  let locate: ((err: CheckerError) => CheckerError) | undefined;
   try {
     const readies = await all(
       (index) => ({
@@ -162,10 +162,14 @@ export async function exploreParallel<S, A>(
       whereLocal = growShared(whereLocal, n * 4);
     };
     const initialSource: number[] = [];
-    locate = (id) =>
-      concretePath(
+    locate = (err) =>
+      locateThrow(
         spec,
-        pathTo({ parent: new Int32Array(parentSab), via: new Uint16Array(viaSab), initialSource }, id),
+        err,
+        pathTo(
+          { parent: new Int32Array(parentSab), via: new Uint16Array(viaSab), initialSource },
+          err.stateId!,
+        ),
         canonical,
       );
     const witnessFound: number[] = witnessDefs.map(() => -1);
@@ -470,10 +474,7 @@ export async function exploreParallel<S, A>(
     });
   } catch (e) {
     // A spec that threw in a worker: the state's id is global, so the links give its path.
-    if (e instanceof CheckerError && e.stateId !== undefined && locate) {
-      const p = locate(e.stateId);
-      if (p) e.path = p;
-    }
+    if (e instanceof CheckerError && e.stateId !== undefined && locate) throw locate(e);
     throw e;
   } finally {
     signal?.removeEventListener('abort', onAbort);

@@ -487,7 +487,7 @@ export class Partition {
 }
 
 /** A spec's exception as E_SPEC_THROWS; a CheckerError (a codec's, say) as it is, as the one-worker explorer reports it. */
-function threw(spec: AnySpec, where: string, id: number, a: unknown, e: unknown): CheckerError {
+function threw(spec: AnySpec, where: 'actions' | 'next', id: number, a: unknown, e: unknown): CheckerError {
   if (e instanceof CheckerError) return e;
   return specThrew(spec, where, id, a, e);
 }

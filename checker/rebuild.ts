@@ -3,7 +3,7 @@
  * At every step the state reached must be the very state the explorer stored: the fast path, the
  * codec and the reference path must agree, or the run is not to be trusted.
  */
-import { CheckerError } from './errors.js';
+import { CheckerError, specThrew } from './errors.js';
 import { formatPath } from './trace.js';
 import type { Spec, Trace } from './types.js';
 
@@ -86,6 +86,44 @@ function concreteTrace<S, A>(
     steps.push({ action: enabled[j], label: spec.label(enabled[j]), state: s });
   }
   return { initial, steps, path: concrete };
+}
+
+/**
+ * A spec's exception, located: with a path to the state it threw from that replays without
+ * symmetry, and, with symmetry, thrown again from that concrete state, so that the action named is
+ * the concrete one (the canonical state's names may be permuted). `canonicalPath` is the stored
+ * path to the state. Returns `err` itself when the state cannot be followed or does not throw again.
+ */
+export function locateThrow<S, A>(
+  spec: Spec<S, A>,
+  err: CheckerError,
+  canonicalPath: readonly number[],
+  canonical: ((s: S) => S) | undefined,
+): CheckerError {
+  const path = concretePath(spec, canonicalPath, canonical);
+  if (!path) return err;
+  err.path = path;
+  if (!canonical || err.stateId === undefined) return err;
+  let s = spec.initial()[path[0]];
+  for (let i = 1; i < path.length; i++) s = spec.next(s, [...spec.actions(s)][path[i]]);
+  let enabled: A[];
+  try {
+    enabled = [...spec.actions(s)];
+  } catch (e) {
+    const again = specThrew(spec, 'actions', err.stateId, undefined, e);
+    again.path = path;
+    return again;
+  }
+  for (const a of enabled) {
+    try {
+      spec.next(s, a);
+    } catch (e) {
+      const again = specThrew(spec, 'next', err.stateId, a, e);
+      again.path = path;
+      return again;
+    }
+  }
+  return err;
 }
 
 /**

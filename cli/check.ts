@@ -150,6 +150,7 @@ async function checkRun(argv: string[], signal: AbortSignal): Promise<number> {
       config: model.config,
       property: r.violation.property,
       message: r.violation.message,
+      ...(info.claims ? { claims: info.claims } : {}),
     });
     writeWhole(flags.itf, JSON.stringify(itf, null, 1), 'itf');
   }

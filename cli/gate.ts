@@ -7,13 +7,14 @@
 import type { Trace } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
 import { type Layout, layoutOf, type State } from '../model/state.js';
+import type { ClaimSelection } from '../properties/claim-info.js';
 import { memcgSpec } from '../properties/spec.js';
 import { junitXml } from '../report/junit.js';
 import { markdownSummary } from '../report/markdown.js';
 import { renderResult } from '../report/text.js';
 import { onInterrupt } from './interrupt.js';
 import { type Gate, PINS, readManifest } from './manifest.js';
-import { parse, resolveModel, workerCount } from './options.js';
+import { claimSelection, parse, resolveModel, workerCount } from './options.js';
 import { checkOutPath, checkOutputs, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
@@ -105,6 +106,31 @@ export async function runGate(
   };
 }
 
+/**
+ * --claims / --skip-claims on `gate` narrow every gate's own selection (claims: both lists must
+ * name a claim; skipClaims: either skips it). A gate that then does not check the claim it expects
+ * to fail is a usage error, before anything runs: drop it with --only.
+ */
+function narrowGate(g: Gate, sel: ClaimSelection): Gate {
+  const only = sel.only ? (g.claims ? g.claims.filter((c) => sel.only!.includes(c)) : sel.only) : g.claims;
+  const skip = [...(g.skipClaims ?? []), ...(sel.skip ?? [])];
+  const out: Gate = {
+    ...g,
+    ...(only ? { claims: only } : {}),
+    ...(skip.length ? { skipClaims: skip } : {}),
+  };
+  if (g.expect !== 'verified') {
+    const v = g.expect.violated;
+    if ((only && !only.includes(v)) || skip.includes(v))
+      throw new UsageError(
+        `gate ${g.name} expects a violation of ${v}, which --claims/--skip-claims leave out; leave that gate out with --only`,
+      );
+  }
+  if (only?.length === 0)
+    throw new UsageError(`gate ${g.name}: --claims and its claims leave no claim to check`);
+  return out;
+}
+
 export async function gateCommand(argv: string[]): Promise<number> {
   // Until the reports are written: a first Ctrl-C or SIGTERM stops the gate running (cli/interrupt.ts).
   const interrupt = onInterrupt();
@@ -116,7 +142,21 @@ export async function gateCommand(argv: string[]): Promise<number> {
 }
 
 async function gateRun(argv: string[], signal: AbortSignal): Promise<number> {
-  const { flags, positionals } = parse(argv, ['only', 'update', 'quiet', 'junit', 'markdown', 'workers']);
+  const { flags, positionals } = parse(argv, [
+    'only',
+    'update',
+    'quiet',
+    'junit',
+    'markdown',
+    'workers',
+    'claims',
+    'skip-claims',
+  ]);
+  const narrowed = claimSelection(flags);
+  if (narrowed && flags.update)
+    throw new UsageError(
+      '--update pins what the manifest says to run; it does not go with --claims or --skip-claims (put claims or skipClaims in the gate instead)',
+    );
   const workers = workerCount(flags);
   if (positionals.length > 1) throw new UsageError('gate takes at most one manifest path');
   const file = positionals[0] ?? 'proofs.json';
@@ -135,7 +175,9 @@ async function gateRun(argv: string[], signal: AbortSignal): Promise<number> {
     const unknown = only.filter((n) => !manifest.gates.some((g) => g.name === n));
     if (unknown.length) throw new UsageError(`--only: no gate named ${unknown.join(', ')} in ${file}`);
   }
-  const gates = manifest.gates.filter((g) => !only || only.includes(g.name));
+  const gates = manifest.gates
+    .filter((g) => !only || only.includes(g.name))
+    .map((g) => (narrowed ? narrowGate(g, narrowed) : g));
   const outcomes: GateOutcome[] = [];
   for (const g of gates) {
     if (signal.aborted) break;

@@ -159,6 +159,11 @@ export function claimSelection(flags: Flags): ClaimSelection | undefined {
 
 export const BUILTIN_VARIANTS: readonly VariantDef[] = KNOWN_BUGS;
 
+/** The flags that set a scope's bounds. */
+export const BOUND_FLAGS = ['scope', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all'] as const;
+/** The flags that say which model and claims a run checks (what a worker or a replay rebuilds). */
+export const MODEL_FLAGS = ['design', 'variant', ...BOUND_FLAGS, 'claims', 'skip-claims'] as const;
+
 export async function resolveModel(flags: Flags): Promise<Resolved> {
   const scopeName = flags.scope ?? DEFAULT_SCOPE;
   const scope = scopeByName(scopeName);

@@ -18,21 +18,8 @@ import { memcgSpec } from '../properties/spec.js';
 import { changes, formatChange } from '../report/diff.js';
 import { fromItf } from '../report/itf.js';
 import { renderLedger, renderTrace } from '../report/text.js';
-import { type Flags, parse, type Resolved, resolveModel } from './options.js';
+import { BOUND_FLAGS, type Flags, MODEL_FLAGS, parse, type Resolved, resolveModel } from './options.js';
 import { UsageError } from './usage.js';
-
-const MODEL_FLAGS = [
-  'design',
-  'variant',
-  'scope',
-  'cpus',
-  'memcgs',
-  'pages',
-  'batch',
-  'drain-all',
-  'claims',
-  'skip-claims',
-] as const;
 
 interface Saved {
   readonly states: State[];
@@ -41,6 +28,8 @@ interface Saved {
   readonly variant?: string;
   readonly config?: Config;
   readonly scope?: string;
+  /** The claims the saved run checked, when --claims or --skip-claims narrowed them. */
+  readonly claims?: string[];
 }
 
 /** What replay reads, for messages about a file that is not one. */
@@ -79,6 +68,7 @@ function readSaved(file: string): Saved {
         variant: meta.variant as string,
         config: meta.config as Config,
         scope: meta.scope as string,
+        ...(Array.isArray(meta.claims) ? { claims: meta.claims as string[] } : {}),
       };
     }
     const v = raw.violation as { initial: State; trace: { label: string; state: State }[] } | undefined;
@@ -90,6 +80,7 @@ function readSaved(file: string): Saved {
       variant: raw.variant as string,
       config: raw.config as Config,
       scope: raw.scope as string,
+      ...(Array.isArray(raw.claims) ? { claims: raw.claims as string[] } : {}),
     };
   } catch (e) {
     throw new UsageError(`replay: ${file}: ${(e as Error).message}`);
@@ -133,10 +124,15 @@ async function replayFile(file: string, flags: Flags): Promise<number> {
       : saved.design
         ? { design: saved.design }
         : {};
-  const resolved = await resolveModel({ ...fromFile, ...flags });
+  // The claims the saved run checked, unless the flags choose others.
+  const claimsFromFile: Flags =
+    saved.claims && flags.claims === undefined && flags['skip-claims'] === undefined
+      ? { claims: saved.claims.join(',') }
+      : {};
+  const resolved = await resolveModel({ ...fromFile, ...claimsFromFile, ...flags });
   const model = saved.scope && flags.scope === undefined ? { ...resolved, scopeName: saved.scope } : resolved;
   let config = model.config;
-  if (saved.config && !MODEL_FLAGS.slice(2).some((k) => flags[k] !== undefined)) {
+  if (saved.config && !BOUND_FLAGS.some((k) => flags[k] !== undefined)) {
     try {
       validateConfig(saved.config);
     } catch (e) {

@@ -54,6 +54,7 @@ async function summaryRun(argv: string[], signal: AbortSignal): Promise<number> 
       { ...flags, design: name },
       { signal, ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) },
       workers,
+      model.modelArgs,
     );
     progress.done();
     if (r.limit?.kind === 'interrupted') interrupted = r.limit.reason ?? 'a signal';

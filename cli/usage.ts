@@ -15,7 +15,7 @@ Usage:
   memcg-check replay --path 0/3/1 [--design ...] [--variant ...] [--scope ... | bounds]
   memcg-check replay FILE    (a saved --format json result or --itf trace)
   memcg-check summary [--scope NAME]   (what "npm start" runs: both designs, one table)
-  memcg-check gate [MANIFEST] [--only NAME,...] [--update] [--junit FILE] [--markdown FILE]
+  memcg-check gate [MANIFEST] [--only NAME,...] [--claims A,B | --skip-claims C,D] [--update] [--junit FILE] [--markdown FILE]
   memcg-check help
   memcg-check --version      (also -V)
 

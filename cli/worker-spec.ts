@@ -14,21 +14,8 @@ import {
 import type { MemcgAction } from '../model/machine.js';
 import type { State } from '../model/state.js';
 import { type MemcgSpec, memcgSpec } from '../properties/spec.js';
-import { type Flags, resolveModel } from './options.js';
+import { type Flags, MODEL_FLAGS, resolveModel } from './options.js';
 import { UsageError } from './usage.js';
-
-const MODEL_FLAGS = [
-  'design',
-  'variant',
-  'scope',
-  'cpus',
-  'memcgs',
-  'pages',
-  'batch',
-  'drain-all',
-  'claims',
-  'skip-claims',
-] as const;
 
 /** The worker's factory (exported by name: see memcgWorkerSource). */
 export async function memcgSpecFromFlags(flags: Flags): Promise<MemcgSpec> {

@@ -7,7 +7,7 @@
  * All functions take the step context `x` (the draft state and the layout) and a memcg index.
  */
 import type { Ctx } from './ops.js';
-import { Oops } from './state.js';
+import { type Memcg, Oops } from './state.js';
 
 export const ROOT = 0;
 
@@ -27,6 +27,23 @@ function isNull(x: Ctx, m: number): boolean {
   if (m >= 0 && m < x.s.memcg.length) return false;
   oops(x, Oops.nullMemcg, -1);
   return true;
+}
+
+/**
+ * The memcg struct at index m for a field access (`memcg->...`), or undefined after recording the
+ * oops when m is NULL; a freed memcg is a use after free. Ops read and write fields through it.
+ */
+export function memcgAt(x: Ctx, m: number): Memcg | undefined {
+  if (isNull(x, m)) return undefined;
+  deref(x, m);
+  return x.s.memcg[m];
+}
+
+/** A page struct index for an access (`page->...`): false after recording the oops when p is NULL. */
+export function pageOk(x: Ctx, p: number): boolean {
+  if (p >= 0 && p < x.s.page.length) return true;
+  oops(x, Oops.nullPage, -1);
+  return false;
 }
 
 /** Any access to the memcg struct: NULL is an oops; a freed memcg is a use after free (KASAN). */
@@ -122,10 +139,7 @@ export function rcuReadUnlock(x: Ctx): void {
 
 /** compound_nr of a page struct being uncharged or charged: a THP head not yet split counts all subpages. */
 export function nrPages(x: Ctx, p: number): number {
-  if (!(p >= 0 && p < x.s.page.length)) {
-    oops(x, Oops.nullPage, -1);
-    return 0;
-  }
+  if (!pageOk(x, p)) return 0;
   const f = x.L.structFrame[p];
   return x.L.structIsHead[p] && !x.s.split[f] ? x.L.frameSize[f] : 1;
 }

@@ -25,7 +25,8 @@ export const CLAIMS: readonly ClaimInfo[] = [
   {
     name: 'no_null_deref',
     kind: 'operational',
-    meaning: 'no css get or put, page_counter op or field access through a NULL memcg or page pointer',
+    meaning:
+      'no css get or put, page_counter op or struct access through a NULL memcg or page pointer (in the kernel primitives and the shared ops; docs/variants.md §6)',
     symptom: 'BUG: kernel NULL pointer dereference (an oops)',
   },
   {

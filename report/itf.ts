@@ -36,6 +36,8 @@ export function toItf(
     config: unknown;
     property?: string;
     message?: string;
+    /** The claims checked, when --claims or --skip-claims narrowed them. */
+    claims?: readonly string[];
   },
 ): ItfTrace {
   const state = (s: State, action: string, index: number) => ({
@@ -61,6 +63,7 @@ export function toItf(
       scope: meta.scope,
       config: meta.config,
       ...(meta.property ? { property: meta.property, message: meta.message } : {}),
+      ...(meta.claims ? { claims: meta.claims } : {}),
       path: trace.path.join('/'),
     },
     vars: ITF_VARS,

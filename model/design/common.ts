@@ -24,9 +24,11 @@ import {
   deref,
   idPut,
   isDescendant,
+  memcgAt,
   nrPages,
   pageCounterCharge,
   pageCounterUncharge,
+  pageOk,
   ROOT,
   rcuReadLock,
   rcuReadUnlock,
@@ -192,7 +194,8 @@ export const commonBlocks: Record<string, readonly Op[]> = {
   offline_css: [
     op('mem_cgroup_id_put(memcg)', (x) => idPut(x, me(x).memcg - 1)),
     op('css->flags &= ~CSS_ONLINE', (x) => {
-      x.s.memcg[me(x).memcg - 1].offline = 1;
+      const css = memcgAt(x, me(x).memcg - 1);
+      if (css) css.offline = 1;
     }),
     op('css_put(css) (the extra ref of kill_css)', (x) => cssPut(x, me(x).memcg - 1)),
   ],
@@ -278,7 +281,7 @@ export const shared = {
   // mem_cgroup_charge returns: it is not yet mapped or on an LRU, so no other path can reach it.
   commitPointer: op('commit_charge: page->mem_cgroup = memcg', (x) => {
     const c = me(x);
-    x.s.page[c.page - 1] = c.memcg;
+    if (pageOk(x, c.page - 1)) x.s.page[c.page - 1] = c.memcg;
     c.nr = 0;
   }),
   gatherSwitch: op(

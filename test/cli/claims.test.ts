@@ -150,6 +150,52 @@ describe('proofs.json: claims and skipClaims', () => {
   });
 });
 
+describe('gate --claims / --skip-claims narrow every gate', () => {
+  const m = tmp.write(
+    'narrow.json',
+    JSON.stringify({
+      version: 1,
+      gates: [
+        { name: 'K2-op', variant: 'K2', scope: 'tiny', expect: { violated: 'no_get_on_zero' } },
+        { name: 'K2-ledger', variant: 'K2', scope: 'tiny', expect: { violated: 'refcount_ledger' } },
+      ],
+    }),
+  );
+  it('a gate that expects a claim the flags leave out is refused before anything runs', () => {
+    expectUsageError(cli(['gate', m, '--skip-claims', LEDGER.join(',')]), 'gate K2-ledger expects', '--only');
+  });
+  it('with --only the narrowed gate runs and gives its operational claim', () => {
+    const r = cli(['gate', m, '--only', 'K2-op', '--skip-claims', LEDGER.join(','), '--quiet']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+  it('--update does not go with a narrowing', () => {
+    expectUsageError(cli(['gate', m, '--update', '--claims', 'no_get_on_zero']), '--update');
+  });
+});
+
+describe('replay of a saved result checks the claims it checked', () => {
+  it('a --skip-claims JSON result replays with the same claims (the ledger claims stay skipped)', () => {
+    const out = `${tmp.dir}/k2-op.json`;
+    const r = cli([
+      'check',
+      '--variant',
+      'K2',
+      '--scope',
+      'tiny',
+      '--skip-claims',
+      LEDGER.join(','),
+      '--format',
+      'json',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const again = cli(['replay', out]);
+    expect(again.stdout).toContain('no_get_on_zero');
+    expect(again.stdout).not.toContain('refcount_ledger');
+  });
+});
+
 describe('list', () => {
   it('list claims gives each claim its meaning and kernel symptom', () => {
     const r = cli(['list', 'claims']);

@@ -112,6 +112,24 @@ describe('SIGINT during check', () => {
     expect(leftovers(tmp.dir)).toEqual([]);
   }, 120_000);
 
+  it('the checkpoint is written by the interrupt itself (no periodic one is due), and resumes to the whole run', async () => {
+    const ckpt = join(tmp.dir, 'only-on-interrupt.ckpt');
+    // An hour between checkpoints: the only one written is the one the interrupt writes.
+    const r = await interrupted(
+      ['check', ...model, '--checkpoint', ckpt, '--checkpoint-every', '3600', '--quiet'],
+      join(tmp.dir, 'never'),
+      ['SIGINT'],
+      1500,
+    );
+    expect(r.code, r.stderr).toBe(3);
+    expect(existsSync(ckpt)).toBe(true);
+    expect(leftovers(tmp.dir)).toEqual([]);
+    const whole = cli(['check', ...model, '--quiet']);
+    const resumed = cli(['check', ...model, '--resume', ckpt, '--quiet']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(counts(resumed.stdout)).toEqual(counts(whole.stdout));
+  }, 120_000);
+
   it('the JSON result names the limit and the signal, as docs/result.schema.json says', async () => {
     const ckpt = join(tmp.dir, 'j.ckpt');
     const r = await interrupted(

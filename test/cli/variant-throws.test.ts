@@ -43,3 +43,54 @@ describe.each([1, 2])('a throwing op at %i worker(s)', (workers) => {
     expect(again.stdout).toContain('1  cpu0 get_mem_cgroup_from_mm(P0, A)');
   });
 });
+
+// With symmetry the explorer stores canonical states, where A and B may be swapped: the action the
+// message names must be the concrete one the replay path reaches (A here, charged; B is not).
+const killCharged = tmp.write(
+  'throw-kill.mjs',
+  `export default ({ defineVariant, op }) =>
+  defineVariant({
+    name: 'throw-kill',
+    base: 'new',
+    description: 'rmdir throws when the memcg has charges (a bug in the variant)',
+    edit: (d) =>
+      d.insert('kill_css', 'start', op('boom', (x) => {
+        if (x.s.memcg[x.arg].usage > 0 && x.s.cpu[0].op === 0) throw new Error('killing memcg index ' + x.arg);
+      })),
+  });
+`,
+);
+const bounds = [
+  '--cpus',
+  '1',
+  '--memcgs',
+  'root/A,root/B',
+  '--pages',
+  '1',
+  '--batch',
+  '1',
+  '--drain-all',
+  'off',
+];
+
+describe.each([
+  ['with symmetry, 1 worker', []],
+  ['with symmetry, 2 workers', ['--workers', '2']],
+  ['without symmetry', ['--no-symmetry']],
+])('a throwing event, %s', (_, extra) => {
+  it('names the concrete action (kill_css(A), the charged memcg) and a path that replays to it', () => {
+    const r = cli(['check', '--variant', killCharged, ...bounds, ...extra]);
+    expectUsageError(
+      r,
+      'on action kill_css(A)',
+      'op "boom" of block "kill_css" (an event, on no CPU)',
+      'killing memcg index 1',
+    );
+    const path = /--path (\S+)$/m.exec(r.stderr)![1];
+    const again = cli(['replay', '--variant', killCharged, ...bounds, '--path', path]);
+    expect(again.code, again.stderr).toBe(0);
+    // The state it reaches has A charged (the op throws for a memcg with usage) and B not.
+    expect(again.stdout).toMatch(/page_counter\(A\) 0->1/);
+    expect(again.stdout).not.toMatch(/page_counter\(B\)/);
+  });
+});

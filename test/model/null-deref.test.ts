@@ -14,9 +14,11 @@ import {
   deref,
   idPut,
   isDescendant,
+  memcgAt,
   nrPages,
   pageCounterCharge,
   pageCounterUncharge,
+  pageOk,
 } from '../../model/kernel.js';
 import type { Ctx } from '../../model/ops.js';
 import { Oops, type State } from '../../model/state.js';
@@ -56,6 +58,8 @@ const PRIMITIVES: readonly [string, (x: Ctx) => unknown, number][] = [
   ['pageCounterUncharge', (x) => pageCounterUncharge(x, NULL, 1), Oops.nullMemcg],
   ['isDescendant', (x) => isDescendant(x, NULL, 0), Oops.nullMemcg],
   ['nrPages', (x) => nrPages(x, NULL), Oops.nullPage],
+  ['memcgAt', (x) => memcgAt(x, NULL), Oops.nullMemcg],
+  ['pageOk', (x) => pageOk(x, NULL), Oops.nullPage],
 ];
 
 describe.each(PRIMITIVES)('%s on NULL', (_, run, code) => {
@@ -70,9 +74,11 @@ describe.each(PRIMITIVES)('%s on NULL', (_, run, code) => {
   });
 });
 
-it('cssTryget on NULL fails, nrPages of NULL is 0', () => {
+it('cssTryget on NULL fails, nrPages of NULL is 0, memcgAt of NULL is undefined, pageOk false', () => {
   expect(cssTryget(ctx(world('new').s), NULL)).toBe(false);
   expect(nrPages(ctx(world('new').s), NULL)).toBe(0);
+  expect(memcgAt(ctx(world('new').s), NULL)).toBeUndefined();
+  expect(pageOk(ctx(world('new').s), NULL)).toBe(false);
 });
 
 it('an earlier oops is kept: the first bug is the one reported', () => {
@@ -114,4 +120,27 @@ it('drain_stock without if (!old) return: no_null_deref, in 2 steps (re-counted 
   const claim = spec.invariants.find((i) => i.name === 'no_null_deref')!;
   const naive = naiveBfs(spec, { stopAt: (s) => !claim.holds(s) });
   expect(naive.nodes[naive.stoppedAt!].depth).toBe(2);
+});
+
+/** A shared op's page access through NULL: commit_charge with the charge path's page pointer lost. */
+const lostPage = defineVariant({
+  name: 'commit-without-page',
+  base: 'new',
+  description: 'mem_cgroup_charge loses its page pointer before commit_charge',
+  edit: (d) =>
+    d.insert(
+      'commit_charge',
+      'start',
+      op('page = NULL (the bug)', (x) => {
+        x.s.cpu[x.cpu].page = 0;
+      }),
+    ),
+});
+
+it('commit_charge through a NULL page: no_null_deref (a page), found at the commit', () => {
+  const spec = memcgSpec(scopeByName('tiny')!.config, buildVariant(lostPage));
+  const r = check(spec);
+  expect(r.violation?.property).toBe('no_null_deref');
+  expect(r.violation?.message).toMatch(/NULL pointer dereference of a page/);
+  expect(r.violation?.trace.steps.at(-1)?.label).toBe('cpu0 commit_charge');
 });

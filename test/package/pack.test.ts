@@ -5,13 +5,16 @@
  * devDependencies and runs `prepare`). Also: the tarball ships what runs and no tests.
  *
  * The clone links the checkout's node_modules (pack needs the devDependencies to build). The
- * install is `--prefer-offline`, not `--offline`: `npm ci` left the runtime dependencies' tarballs
- * (immer, tsx, esbuild and its platform binary) in the npm cache, but only their abbreviated registry
- * metadata, and npm 11 resolves a project without a lockfile from the full metadata, so `--offline`
- * fails with ENOTCACHED. `--prefer-offline` fetches that metadata once (npm's cache keeps it, later
- * runs need no network) and takes every tarball from the cache.
+ * tarball is installed with no network at all: `npm ci --offline` in a project whose lockfile
+ * names the tarball and, copied from this checkout's package-lock.json, the runtime dependencies
+ * (immer, tsx, esbuild and its platform binary), whose tarballs `npm ci` left in npm's cache. (A
+ * plain `npm install --offline TARBALL` would need the registry's full metadata, which `npm ci`
+ * does not cache: ENOTCACHED.) The git-URL install resolves the clone's devDependencies for
+ * `prepare` from the clone's lockfile, with `--prefer-offline`: a git-URL install is a networked
+ * install by nature.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   existsSync,
@@ -117,14 +120,62 @@ describe('npm pack', () => {
   });
 });
 
+type LockEntry = Record<string, unknown> & {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+};
+
+/**
+ * A lockfile for a project that depends on the tarball only: the tarball's entry, and the entries
+ * of its runtime dependencies (their closure, nested paths first as npm resolves them) copied from
+ * this checkout's package-lock.json, which `npm ci` installed from: so every tarball is cached.
+ */
+function userLock(tgz: string): Record<string, unknown> {
+  const ours = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
+  const pkgs = ours.packages;
+  const root = pkgs[''];
+  const taken = new Map<string, LockEntry>();
+  const visit = (name: string, from: string) => {
+    const key = [`${from}/node_modules/${name}`, `node_modules/${name}`].find((k) => pkgs[k]);
+    if (!key || taken.has(key)) return;
+    const { dev: _d, devOptional: _o, ...entry } = pkgs[key];
+    taken.set(key, entry);
+    for (const d of Object.keys({ ...entry.dependencies, ...entry.optionalDependencies })) visit(d, key);
+  };
+  for (const d of Object.keys(root.dependencies ?? {})) visit(d, '');
+  const integrity = `sha512-${createHash('sha512').update(readFileSync(tgz)).digest('base64')}`;
+  return {
+    name: 'user',
+    version: '1.0.0',
+    lockfileVersion: 3,
+    requires: true,
+    packages: {
+      '': { name: 'user', version: '1.0.0', dependencies: { 'memcg-check': `file:${tgz}` } },
+      'node_modules/memcg-check': {
+        version: VERSION,
+        resolved: `file:${tgz}`,
+        integrity,
+        license: root.license,
+        dependencies: root.dependencies,
+        bin: root.bin,
+        engines: root.engines,
+      },
+      ...Object.fromEntries(taken),
+    },
+  };
+}
+
 describe('installed from the tarball, offline', () => {
   beforeAll(() => {
     mkdirSync(user);
     writeFileSync(
       join(user, 'package.json'),
-      `${JSON.stringify({ name: 'user', version: '1.0.0', private: true })}\n`,
+      `${JSON.stringify({ name: 'user', version: '1.0.0', private: true, dependencies: { 'memcg-check': `file:${tarball}` } })}\n`,
     );
-    const i = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], user);
+    writeFileSync(join(user, 'package-lock.json'), `${JSON.stringify(userLock(tarball), null, 2)}\n`);
+    const i = run('npm', ['ci', '--offline', '--no-audit', '--no-fund'], user);
     expect(i.code, i.all).toBe(0);
   }, 180_000);
 
