@@ -34,6 +34,7 @@ const ALLOWED = [
   'pages',
   'batch',
   'drain-all',
+  'reclaim',
   'max-states',
   'max-depth',
   'timeout',

@@ -1,19 +1,23 @@
 /** `memcg-check list`: designs, variants, scopes, claims, witnesses and the ops a variant can edit. */
-import { SCOPES, scopeByName } from '../model/config.js';
+import { type Config, SCOPES, scopeByName } from '../model/config.js';
 import type { Design } from '../model/design/types.js';
 import { layoutOf } from '../model/state.js';
 import { DESIGNS } from '../model/variant.js';
 import { CLAIMS, WITNESSES } from '../properties/claim-info.js';
 import { invariants, witnesses } from '../properties/claims.js';
-import { BUILTIN_VARIANTS, format, parse } from './options.js';
+import { BOUND_FLAGS, BUILTIN_VARIANTS, format, parse, resolveModel } from './options.js';
 import { UsageError } from './usage.js';
 
 const WHAT = ['designs', 'variants', 'scopes', 'claims', 'witnesses', 'ops'] as const;
 type What = (typeof WHAT)[number];
 
-/** One line per claim and witness, in the order the model checks them (a test ties the tables to the model). */
-function claimTables() {
-  const L = layoutOf(scopeByName('ci')!.config);
+/**
+ * One line per claim and witness, in the order the model checks them (a test ties the tables to
+ * the model). Some witnesses exist only at some bounds (properties/claims.ts): with no scope,
+ * `large`'s, which has every corner; with one, that scope's.
+ */
+function claimTables(config: Config = scopeByName('large')!.config) {
+  const L = layoutOf(config);
   const info = (name: string) => {
     const c = CLAIMS.find((x) => x.name === name);
     if (!c) throw new Error(`claim ${name} has no line in properties/claim-info.ts`);
@@ -43,8 +47,8 @@ function opsOf(d: Design) {
 }
 
 /** Everything `list` knows, as data: what `--format json` prints and the text is made from. */
-export function listing(): Record<What, unknown> {
-  const { claims, witnesses: corners } = claimTables();
+export function listing(config?: Config): Record<What, unknown> {
+  const { claims, witnesses: corners } = claimTables(config);
   return {
     designs: Object.values(DESIGNS).map((d) => ({ name: d.name, description: d.description })),
     variants: BUILTIN_VARIANTS.map((v) => ({
@@ -60,15 +64,19 @@ export function listing(): Record<What, unknown> {
   };
 }
 
-export function listCommand(argv: string[]): number {
-  const { flags, positionals } = parse(argv, ['format']);
+export async function listCommand(argv: string[]): Promise<number> {
+  const { flags, positionals } = parse(argv, ['format', ...BOUND_FLAGS]);
+  // --scope (or bounds): the witnesses that scope has.
+  const config = BOUND_FLAGS.some((k) => flags[k] !== undefined)
+    ? (await resolveModel(flags)).config
+    : undefined;
   const fmt = format(flags);
   const what = positionals[0];
   if (positionals.length > 1) throw new UsageError(`list takes at most one of: ${WHAT.join(', ')}`);
   if (what !== undefined && !(WHAT as readonly string[]).includes(what)) {
     throw new UsageError(`list what? "${what}" is not one of: ${WHAT.join(', ')}`);
   }
-  const data = listing();
+  const data = listing(config);
   if (fmt === 'json') {
     const out = what === undefined ? data : { [what]: data[what as What] };
     process.stdout.write(`${JSON.stringify(out, null, 1)}\n`);
@@ -90,7 +98,7 @@ export function listCommand(argv: string[]): number {
     out.push('Scopes:');
     for (const s of SCOPES) out.push(`  ${s.name.padEnd(6)} ${s.description}`);
   }
-  const { claims, witnesses: corners } = claimTables();
+  const { claims, witnesses: corners } = claimTables(config);
   if (all || what === 'claims') {
     out.push('Claims (always; --claims and --skip-claims choose which a run checks):');
     for (const c of claims) {

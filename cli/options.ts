@@ -27,6 +27,7 @@ export const OPTION_SPEC = {
   pages: { type: 'string' },
   batch: { type: 'string' },
   'drain-all': { type: 'string' },
+  reclaim: { type: 'string' },
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
   timeout: { type: 'string' },
@@ -160,7 +161,7 @@ export function claimSelection(flags: Flags): ClaimSelection | undefined {
 export const BUILTIN_VARIANTS: readonly VariantDef[] = KNOWN_BUGS;
 
 /** The flags that set a scope's bounds. */
-export const BOUND_FLAGS = ['scope', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all'] as const;
+export const BOUND_FLAGS = ['scope', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all', 'reclaim'] as const;
 /** The flags that say which model and claims a run checks (what a worker or a replay rebuilds). */
 export const MODEL_FLAGS = ['design', 'variant', ...BOUND_FLAGS, 'claims', 'skip-claims'] as const;
 
@@ -182,12 +183,18 @@ export async function resolveModel(flags: Flags): Promise<Resolved> {
       }
       config = { ...config, drainAll: flags['drain-all'] === 'on' };
     }
+    if (flags.reclaim !== undefined) {
+      if (flags.reclaim !== 'on' && flags.reclaim !== 'off') {
+        throw new UsageError(`--reclaim must be on or off, got "${flags.reclaim}"`);
+      }
+      config = { ...config, reclaim: flags.reclaim === 'on' };
+    }
     validateConfig(config);
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
-  for (const k of ['cpus', 'memcgs', 'pages', 'batch', 'drain-all'] as const) {
+  for (const k of ['cpus', 'memcgs', 'pages', 'batch', 'drain-all', 'reclaim'] as const) {
     if (flags[k] !== undefined) args.push(`--${k} ${flags[k]}`);
   }
   const custom = args.length > 0;

@@ -33,6 +33,7 @@ async function summaryRun(argv: string[], signal: AbortSignal): Promise<number> 
     'pages',
     'batch',
     'drain-all',
+    'reclaim',
     'workers',
   ]);
   const workers = workerCount(flags);

@@ -24,7 +24,8 @@ Bounds (override the scope's):
   --memcgs SPEC          e.g. root/A,root/B,A/A1 (root is implicit)
   --pages SPEC           e.g. 2,thp:2 (2 small pages and one THP of 2 subpages)
   --batch N              MEMCG_CHARGE_BATCH, scaled down
-  --drain-all on|off     the standalone drain_all_stock path (memory.max writes, reclaim)
+  --drain-all on|off     the standalone drain_all_stock path (memory.max and memory.high writes)
+  --reclaim on|off       try_charge's reclaim: drain_all_stock(mem_over_limit) when every charge fails
 
 Options:
   --max-states N  --max-depth N  --timeout SECONDS (at least 1; none if left out)  --max-memory MB

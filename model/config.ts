@@ -24,8 +24,14 @@ export interface Config {
   readonly frames: readonly FrameDecl[];
   /** MEMCG_CHARGE_BATCH, scaled down. */
   readonly batch: number;
-  /** Include the standalone drain_all_stock(memcg) path (memory.max/high writes, reclaim). */
+  /** Include the standalone drain_all_stock(memcg) path (memory.max/high writes). */
   readonly drainAll: boolean;
+  /**
+   * try_charge's reclaim path: every charge fails, drain_all_stock(mem_over_limit) on the charging
+   * CPU, retry (model/design/try-charge.ts). On unless false: turning it off allows less than the
+   * kernel (docs/model.md), for scopes that would not finish with it.
+   */
+  readonly reclaim?: boolean;
 }
 
 export interface ScopeInfo {
@@ -39,43 +45,67 @@ const memcgs = (spec: string): MemcgDecl[] => parseMemcgs(spec);
 export const SCOPES: readonly ScopeInfo[] = [
   {
     name: 'tiny',
-    description: '2 CPUs, root/A, one small page, one 2-subpage THP, batch 2',
-    config: { cpus: 2, memcgs: memcgs('root/A'), frames: parseFrames('1,thp:2'), batch: 2, drainAll: true },
+    description:
+      '2 CPUs, root/A, one small page, one 2-subpage THP, batch 2, every path (memory.max drain_all_stock and try_charge reclaim too)',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A'),
+      frames: parseFrames('1,thp:2'),
+      batch: 2,
+      drainAll: true,
+      reclaim: true,
+    },
   },
   {
     name: 'small',
     description:
-      '2 CPUs, root/A,root/B, one small page, one 2-subpage THP, batch 2 (drain_all_stock through css offline)',
+      '2 CPUs, root/A,root/B, one small page, one 2-subpage THP, batch 2 (drain_all_stock through css offline only: no try_charge reclaim, no memory.max)',
     config: {
       cpus: 2,
       memcgs: memcgs('root/A,root/B'),
       frames: parseFrames('1,thp:2'),
       batch: 2,
       drainAll: false,
+      reclaim: false,
+    },
+  },
+  {
+    name: 'reclaim',
+    description:
+      "small with try_charge's reclaim drain_all_stock(mem_over_limit): two memcgs and every drain_all_stock caller but memory.max (about 50 M states for new)",
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A,root/B'),
+      frames: parseFrames('1,thp:2'),
+      batch: 2,
+      drainAll: false,
+      reclaim: true,
     },
   },
   {
     name: 'ci',
     description:
-      '2 CPUs, root/A,root/B, two small pages, one 2-subpage THP, batch 2, every core operation (drain_all_stock through css offline)',
+      '2 CPUs, root/A,root/B, two small pages, one 2-subpage THP, batch 2 (drain_all_stock through css offline only: the full model does not fit here, see the reclaim scope)',
     config: {
       cpus: 2,
       memcgs: memcgs('root/A,root/B'),
       frames: parseFrames('2,thp:2'),
       batch: 2,
       drainAll: false,
+      reclaim: false,
     },
   },
   {
     name: 'large',
     description:
-      '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2, standalone drain_all_stock too',
+      '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2, memory.max drain_all_stock too (no try_charge reclaim; does not finish here)',
     config: {
       cpus: 2,
       memcgs: memcgs('root/A,root/B,A/A1'),
       frames: parseFrames('2,thp:2'),
       batch: 2,
       drainAll: true,
+      reclaim: false,
     },
   },
 ];
@@ -159,6 +189,14 @@ export function validateConfig(c: Config): void {
     fail(`a THP has more than ${LIMITS.thpSubpages} subpages`);
   if (!Number.isInteger(c.batch) || c.batch < 1 || c.batch > LIMITS.batch)
     fail(`--batch ${c.batch} is out of range 1..${LIMITS.batch}`);
+  // The kernel's order: a THP (HPAGE_PMD_NR = 512) is larger than MEMCG_CHARGE_BATCH (32), so
+  // try_charge never refills the stock after a THP charge (batch = nr_pages). A scaled THP smaller
+  // than the batch would invert that.
+  const small = c.frames.find((f) => f.kind === 'thp' && f.subpages < c.batch);
+  if (small)
+    throw new ConfigError(
+      `a THP of ${small.subpages} subpages is smaller than --batch ${c.batch}; in the kernel a THP (512 pages) exceeds MEMCG_CHARGE_BATCH (32): give thp:K with K >= the batch, or a smaller --batch`,
+    );
 }
 
 export function scopeByName(name: string): ScopeInfo | undefined {

@@ -22,8 +22,8 @@ function frameBusy(s: State, L: Layout, f: number): boolean {
 
 /**
  * A page the allocator can hand out for charging: a free small page, a whole free THP (at its
- * head), or a free subpage of a split THP (after the split, subpages are order-0 pages; merging
- * them back into a THP is not modelled: a fresh THP charge is the same as the unsplit case).
+ * head), or a free subpage of a split THP (after the split, subpages are order-0 pages; once all of
+ * them are free the frame may also come back whole, as a THP: the charge entry's choices).
  */
 export function chargeable(s: State, L: Layout, p: number): boolean {
   const f = L.structFrame[p];
@@ -33,6 +33,12 @@ export function chargeable(s: State, L: Layout, p: number): boolean {
     return true;
   }
   return s.page[p] === 0 && !busy(s, p);
+}
+
+/** Every page struct of frame f is uncharged and no CPU works on it: the frame is free. */
+export function frameFree(s: State, L: Layout, f: number): boolean {
+  for (let k = 0; k < L.frameSize[f]; k++) if (s.page[L.frameFirst[f] + k] !== 0) return false;
+  return !frameBusy(s, L, f);
 }
 
 /** A charged page that can be freed now: a small page, an unsplit THP (its head), or a split subpage. */

@@ -59,6 +59,7 @@ export class Machine {
       n: -1,
       st: -1,
       old: -1,
+      batch: -1,
       ret: false,
       stop: false,
       jump: null,
@@ -68,7 +69,8 @@ export class Machine {
 
   /** Every step name of the design, for coverage. */
   actionKinds(): string[] {
-    return [...new Set(this.design.programs.flatMap((p) => p.steps.map((s) => s.name)))];
+    const present = (st: Step) => !st.onlyIf || st.onlyIf(this.L.config);
+    return [...new Set(this.design.programs.flatMap((p) => p.steps.filter(present).map((s) => s.name)))];
   }
 
   actions(s: State): MemcgAction[] {
@@ -122,10 +124,11 @@ export class Machine {
     x.s = s;
     x.cpu = prog.slot ? a.cpu : prog.cpuFromArg ? a.arg : -1;
     x.arg = a.arg;
-    x.m = x.n = x.st = x.old = -1;
+    x.m = x.n = x.st = x.old = x.batch = -1;
     x.ret = false;
     x.stop = false;
     x.jump = null;
+    s.branch = 0;
     if (prog.slot && s.cpu[a.cpu].op === 0) {
       s.cpu[a.cpu].op = a.prog + 1;
       s.cpu[a.cpu].pc = 0;
@@ -140,12 +143,14 @@ export class Machine {
       c.pc = next;
       return;
     }
-    // The path returns: its locals go out of scope.
+    // The path returns: its locals go out of scope (a path that ends inside an RCU section or with
+    // preemption off is unwound; a lock it still holds stays held, as in the kernel).
     if (c.rcu) {
       c.rcu = 1;
       rcuReadUnlock(x as Ctx);
     }
     c.op = c.pc = c.memcg = c.page = c.nr = c.tmp = c.ugMemcg = c.ugNr = c.pages = c.i = c.seen = c.flush = 0;
+    c.preempt = c.root = c.drained = 0;
   }
 
   next(s: State, a: MemcgAction): State {

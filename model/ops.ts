@@ -19,6 +19,8 @@ export interface Ctx {
   n: number;
   st: number;
   old: number;
+  /** try_charge's `batch`, set by its batch-charge op (max(MEMCG_CHARGE_BATCH, nr_pages), or nr_pages). */
+  batch: number;
   /** Function result (consume_stock's bool). */
   ret: boolean;
   /** Set by an op: leave the current block early (a `return` in the kernel function). */
@@ -110,6 +112,11 @@ export interface Step {
   readonly orElse?: string;
   /** How to print the argument, e.g. a page or memcg name. */
   readonly argName?: (arg: number, L: Layout) => string;
+  /**
+   * The step exists only at bounds where this holds (e.g. try_charge's retry after a reclaim
+   * drain, when the reclaim path is on): elsewhere it is not expected to fire (coverage).
+   */
+  readonly onlyIf?: (config: Layout['config']) => boolean;
 }
 
 /** A kernel path. `slot` paths occupy their CPU across steps; events are a single atomic step. */

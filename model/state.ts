@@ -64,6 +64,12 @@ export interface Cpu {
   flush: number;
   /** RCU read-side nesting depth: rcu_read_lock sections and get_cpu() (preemption off) regions. */
   rcu: number;
+  /** Preemption off (between drain_all_stock's get_cpu and put_cpu): no other task runs on this CPU. */
+  preempt: number;
+  /** drain_all_stock's root_memcg (memcg index + 1): the css offlined, memory.max's memcg, or try_charge's mem_over_limit. */
+  root: number;
+  /** try_charge's `drained`: it already ran drain_all_stock(mem_over_limit) once in this charge. */
+  drained: number;
 }
 
 export interface State {
@@ -76,6 +82,13 @@ export interface State {
   cpu: Cpu[];
   /** percpu_charge_mutex: holder CPU + 1, 0 = unlocked. */
   mutex: number;
+  /** cgroup_mutex: held (CPU + 1) by css_killed_work_fn across the offline; rmdir and css_release_work_fn take it in their step. */
+  cgroupMutex: number;
+  /**
+   * Ghost, transient: rare branches the last step took (Branch bits), for witnesses that a branch
+   * is reached; every step starts from 0, so it distinguishes only the states right after one.
+   */
+  branch: number;
   /** Ghost: the first bug the kernel would hit (see Oops), and the memcg it hit. 0 = none. */
   oops: number;
   oopsMemcg: number;
@@ -109,6 +122,12 @@ export const OOPS_NAMES: Record<number, string> = {
   6: 'NULL pointer dereference of a memcg',
   7: 'NULL pointer dereference of a page',
 };
+
+/** Bits of `State.branch`: a rare branch of a kernel function, taken by the step just run. */
+export const Branch = {
+  /** refill_stock: stock->nr_pages > MEMCG_CHARGE_BATCH after the refill, so it drains the stock. */
+  refillOverflow: 1,
+} as const;
 
 /** Static facts derived from the config (never part of the state). */
 export interface Layout {
@@ -176,6 +195,9 @@ export function idleCpu(): Cpu {
     seen: 0,
     flush: 0,
     rcu: 0,
+    preempt: 0,
+    root: 0,
+    drained: 0,
   };
 }
 
@@ -202,6 +224,8 @@ export function initialState(layout: Layout): State {
     stock: Array.from({ length: config.cpus }, () => ({ cached: 0, nr: 0, flushing: 0, work: 0 })),
     cpu: Array.from({ length: config.cpus }, idleCpu),
     mutex: 0,
+    cgroupMutex: 0,
+    branch: 0,
     oops: 0,
     oopsMemcg: 0,
   };

@@ -117,7 +117,9 @@ function bytePerm(p: Perm, paths: readonly string[]): BytePerm {
     }
     src[j] = j;
     if (
-      /^state\.stock\[\d+\]\.cached$|^state\.cpu\[\d+\]\.(memcg|ugMemcg|seen)$|^state\.oopsMemcg$/.test(path)
+      /^state\.stock\[\d+\]\.cached$|^state\.cpu\[\d+\]\.(memcg|ugMemcg|seen|root)$|^state\.oopsMemcg$/.test(
+        path,
+      )
     ) {
       kind[j] = Kind.MemcgPtr;
     } else if (/^state\.cpu\[\d+\]\.page$/.test(path)) kind[j] = Kind.StructPtr;

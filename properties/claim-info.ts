@@ -89,6 +89,13 @@ export const CLAIMS: readonly ClaimInfo[] = [
     symptom: 'pre-charged pages that no drain can return',
   },
   {
+    name: 'flushing_has_drain_work',
+    kind: 'operational',
+    meaning: "a stock's FLUSHING_CACHED_CHARGE bit is set only while its drain work is queued or running",
+    symptom:
+      'a stuck FLUSHING bit: drain_all_stock never flushes that stock again, so its pages stay charged and its memcg pinned',
+  },
+  {
     name: 'no_leak_at_quiescence',
     kind: 'operational',
     meaning:
@@ -147,10 +154,6 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
     meaning: 'a memcg goes all the way: killed, offline, released and freed',
   },
   {
-    name: 'drain_all_stock_reads_a_stock_that_changed_under_it',
-    meaning: 'drain_all_stock read stock->cached, and the stock changed before it read nr_pages',
-  },
-  {
     name: 'page_charged_to_a_dying_memcg',
     meaning: 'a page is charged to a memcg that rmdir already killed',
   },
@@ -169,6 +172,35 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
   },
   {
     name: 'uncharge_batch_holds_the_last_reference',
-    meaning: 'an uncharge batch works on a killed memcg none of whose pages is charged any more',
+    meaning: 'an uncharge batch holds the only references left on an offline memcg',
+  },
+  {
+    name: 'lookup_tryget_fails_and_reads_again',
+    meaning:
+      "get_mem_cgroup_from_mm's css_tryget failed on a memcg whose count reached zero; the loop reads again",
+  },
+  {
+    name: 'page_charged_to_an_offline_memcg',
+    meaning:
+      'a page is charged to an offline memcg (a stale lookup whose css_tryget succeeded after the offline)',
+  },
+  {
+    name: 'refill_stock_drains_an_overflowing_stock',
+    meaning: 'refill_stock took a stock past MEMCG_CHARGE_BATCH and drained it',
+  },
+  {
+    name: 'drain_all_stock_skipped_on_a_contended_mutex',
+    meaning:
+      "a drain_all_stock is about to fail its mutex_trylock: another CPU's drain_all_stock holds percpu_charge_mutex",
+  },
+  {
+    name: 'drain_all_stock_reads_a_stock_that_changed_under_it',
+    meaning:
+      'drain_all_stock read one memcg from stock->cached, and the stock now caches another memcg with pages (scopes with two memcgs)',
+  },
+  {
+    name: 'drain_all_stock_reader_holds_back_the_free_of_a_switched_memcg',
+    meaning:
+      "F1's shape: the memcg drain_all_stock read was switched out of the stock and released, and only this reader holds its free back (scopes with two memcgs)",
   },
 ];

@@ -4,9 +4,9 @@
  * Order matters only for reporting: when one state breaks several claims, the first listed is named.
  */
 import { always, type Invariant, sometimes, type Witness } from '../checker/index.js';
-import { PROG } from '../model/design/common.js';
+import { commonPrograms, PROG } from '../model/design/common.js';
 import { memcgName, pageName, ptrName } from '../model/names.js';
-import { type Layout, OOPS_NAMES, Oops, type State } from '../model/state.js';
+import { Branch, type Layout, OOPS_NAMES, Oops, type State } from '../model/state.js';
 import { holderRefs, holders, localCharges, sumRefs } from './holders.js';
 
 export type Scheme = 'old' | 'new';
@@ -110,6 +110,14 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
       },
     ),
     always<State>(
+      'flushing_has_drain_work',
+      (s) => s.stock.every((st) => !st.flushing || st.work),
+      (s) => {
+        const c = s.stock.findIndex((st) => st.flushing && !st.work);
+        return `stock[cpu${c}]: FLUSHING_CACHED_CHARGE set with no drain work queued or running: drain_all_stock skips this stock from now on (test_and_set_bit fails) and only drain_local_stock clears the bit`;
+      },
+    ),
+    always<State>(
       'no_leak_at_quiescence',
       (s) =>
         !quiescent(s) ||
@@ -135,9 +143,30 @@ export function subtreeCharges(s: State, L: Layout, m: number): number {
   return n;
 }
 
-export function witnesses(L: Layout): Witness<State>[] {
+/** Is CPU c at the step named `name` of its program (witnesses name steps, never numbers)? */
+function atStep(c: State['cpu'][number], name: string): boolean {
+  return c.op !== 0 && commonPrograms[c.op - 1].steps[c.pc]?.name === name;
+}
+
+/** True if the only references left on m are those of an open uncharge batch. */
+function onlyTheBatch(s: State, L: Layout, m: number, scheme: Scheme): boolean {
+  const hs = holders(s, L, m, scheme);
+  return hs.length > 0 && hs.every((h) => h.kind === 'ug');
+}
+
+/**
+ * The witnesses (`sometimes`). Some corners exist only at some bounds, and a scope without them
+ * does not have those witnesses: a stock switching from one memcg to another needs two non-root
+ * memcgs (not at tiny); a contended percpu_charge_mutex, and a drain_all_stock reader that holds
+ * back a free, need a drain_all_stock besides css offline (memory.max or try_charge's reclaim),
+ * since cgroup_mutex keeps offlines and releases apart.
+ */
+export function witnesses(L: Layout, scheme: Scheme = 'new'): Witness<State>[] {
   const thpFrames = L.config.frames.map((_, f) => f).filter((f) => L.isThp[f]);
-  return [
+  const twoMemcgs = L.config.memcgs.length >= 3;
+  const secondDrain = L.config.drainAll || L.config.reclaim !== false;
+  const readNr = 'drain_all_stock: read stock->nr_pages';
+  const all: Witness<State>[] = [
     sometimes('thp_split_while_stock_caches_its_memcg', (s) =>
       thpFrames.some((f) => {
         const pm = s.page[L.frameFirst[f]];
@@ -150,14 +179,6 @@ export function witnesses(L: Layout): Witness<State>[] {
       ),
     ),
     sometimes('memcg_freed_after_offline', (s) => s.memcg.some((m) => m.freed && m.offline)),
-    sometimes('drain_all_stock_reads_a_stock_that_changed_under_it', (s) =>
-      s.cpu.some(
-        (c) =>
-          (c.op === PROG.offline + 1 || c.op === PROG.drainAll + 1) &&
-          c.pc === 2 &&
-          s.stock[c.i].cached !== c.seen,
-      ),
-    ),
     sometimes('page_charged_to_a_dying_memcg', (s) =>
       s.page.some((pm) => pm > 1 && s.memcg[pm - 1].killed === 1),
     ),
@@ -168,8 +189,49 @@ export function witnesses(L: Layout): Witness<State>[] {
     sometimes('drain_work_queued_on_a_remote_cpu', (s) => s.stock.some((st) => st.work === 1)),
     sometimes('uncharge_batch_holds_the_last_reference', (s) =>
       s.cpu.some(
-        (c) => c.ugMemcg > 1 && s.memcg[c.ugMemcg - 1].killed && s.page.every((pm) => pm !== c.ugMemcg),
+        (c) =>
+          c.ugMemcg > 1 && s.memcg[c.ugMemcg - 1].offline === 1 && onlyTheBatch(s, L, c.ugMemcg - 1, scheme),
       ),
     ),
+    sometimes('lookup_tryget_fails_and_reads_again', (s) =>
+      s.cpu.some((c) => atStep(c, 'get_mem_cgroup_from_mm: retry')),
+    ),
+    sometimes('page_charged_to_an_offline_memcg', (s) =>
+      s.page.some((pm) => pm > 1 && s.memcg[pm - 1].offline === 1),
+    ),
+    sometimes('refill_stock_drains_an_overflowing_stock', (s) => (s.branch & Branch.refillOverflow) !== 0),
   ];
+  if (secondDrain)
+    all.push(
+      sometimes('drain_all_stock_skipped_on_a_contended_mutex', (s) =>
+        s.cpu.some(
+          (c, i) => atStep(c, 'drain_all_stock: mutex_trylock') && s.mutex !== 0 && s.mutex !== i + 1,
+        ),
+      ),
+    );
+  if (twoMemcgs) {
+    all.push(
+      // The stale read F1 needs: the stock named one memcg, and now caches another one with pages.
+      sometimes('drain_all_stock_reads_a_stock_that_changed_under_it', (s) =>
+        s.cpu.some((c) => {
+          const st = s.stock[c.i];
+          return atStep(c, readNr) && c.seen !== 0 && st.cached !== 0 && st.cached !== c.seen && st.nr > 0;
+        }),
+      ),
+    );
+  }
+  if (twoMemcgs && secondDrain) {
+    all.push(
+      // F1's shape: the memcg read is released meanwhile, and only this reader holds its free back.
+      sometimes('drain_all_stock_reader_holds_back_the_free_of_a_switched_memcg', (s) =>
+        s.cpu.some((c, i) => {
+          if (!atStep(c, readNr) || c.seen === 0) return false;
+          const st = s.stock[c.i];
+          const m = s.memcg[c.seen - 1];
+          return st.cached !== c.seen && st.nr > 0 && m.released === 1 && !m.freed && (m.gp & (1 << i)) !== 0;
+        }),
+      ),
+    );
+  }
+  return all;
 }

@@ -56,6 +56,7 @@ export function changes(L: Layout, a: State, b: State): Change[] {
     push(`cpu${i} ug->memcg`, ptrName(L, c.ugMemcg), ptrName(L, d.ugMemcg));
     push(`cpu${i} ug->nr_pages`, c.ugNr, d.ugNr);
     push(`cpu${i} rcu depth`, c.rcu, d.rcu);
+    push(`cpu${i} preemption`, c.preempt ? 'off' : 'on', d.preempt ? 'off' : 'on');
     if (c.seen !== d.seen) {
       const from = d.seen !== 0 ? ` (read from stock[cpu${d.i}].cached)` : '';
       out.push({
@@ -69,6 +70,11 @@ export function changes(L: Layout, a: State, b: State): Change[] {
     }
   });
   push('percpu_charge_mutex', a.mutex ? `cpu${a.mutex - 1}` : 'free', b.mutex ? `cpu${b.mutex - 1}` : 'free');
+  push(
+    'cgroup_mutex',
+    a.cgroupMutex ? `cpu${a.cgroupMutex - 1}` : 'free',
+    b.cgroupMutex ? `cpu${b.cgroupMutex - 1}` : 'free',
+  );
   if (a.oops !== b.oops) {
     const on = b.oopsMemcg === 0 ? '' : ` on ${ptrName(L, b.oopsMemcg)}`;
     out.push({ what: 'BUG', from: '', to: `${OOPS_NAMES[b.oops]}${on}` });

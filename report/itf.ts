@@ -17,6 +17,8 @@ export const ITF_VARS = [
   'stock',
   'cpu',
   'mutex',
+  'cgroupMutex',
+  'branch',
   'oops',
   'oopsMemcg',
 ] as const;
@@ -49,6 +51,8 @@ export function toItf(
     stock: s.stock,
     cpu: s.cpu,
     mutex: s.mutex,
+    cgroupMutex: s.cgroupMutex,
+    branch: s.branch,
     oops: s.oops,
     oopsMemcg: s.oopsMemcg,
   });

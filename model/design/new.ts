@@ -19,6 +19,7 @@ export const newDesign: Design = {
     'try_charge()': [
       shared.rootReturns,
       shared.consumeOrReturn,
+      shared.reclaimDrain,
       shared.batchCharge,
       shared.refillRest,
       shared.handToCaller,

@@ -17,9 +17,11 @@ export const oldDesign: Design = {
     'try_charge()': [
       shared.rootReturns,
       shared.consumeOrReturn,
+      shared.reclaimDrain,
       shared.batchCharge,
-      // done_restock: css_get_many(&memcg->css, batch)
-      op('css_get_many(memcg, batch)', (x) => cssGet(x, x.m, Math.max(x.L.config.batch, x.n))),
+      // done_restock: css_get_many(&memcg->css, batch); force: css_get_many(&memcg->css, nr_pages),
+      // the same as a batch of nr_pages (try-charge.ts).
+      op('css_get_many(memcg, batch)', (x) => cssGet(x, x.m, x.batch)),
       shared.refillRest,
       shared.handToCaller,
     ],

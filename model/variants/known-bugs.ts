@@ -78,7 +78,7 @@ export const K9 = defineVariant({
     d.insert(
       'try_charge()',
       { after: 'batch = max(MEMCG_CHARGE_BATCH, nr_pages); page_counter_try_charge(memcg, batch)' },
-      op('css_get_many(memcg, batch)', (x) => kernel.cssGet(x, x.m, Math.max(x.L.config.batch, x.n))),
+      op('css_get_many(memcg, batch)', (x) => kernel.cssGet(x, x.m, x.batch)),
     ),
 });
 

@@ -171,8 +171,22 @@ export function rename(s: State, r: Renaming): State {
     seen: mp(c.seen),
     flush: c.flush,
     rcu: c.rcu,
+    preempt: c.preempt,
+    root: mp(c.root),
+    drained: c.drained,
   }));
-  return { memcg, page, split, stock, cpu, mutex: s.mutex, oops: s.oops, oopsMemcg: mp(s.oopsMemcg) };
+  return {
+    memcg,
+    page,
+    split,
+    stock,
+    cpu,
+    mutex: s.mutex,
+    cgroupMutex: s.cgroupMutex,
+    branch: s.branch,
+    oops: s.oops,
+    oopsMemcg: mp(s.oopsMemcg),
+  };
 }
 
 /** The orbit of `s` under the renamings, keyed by its smallest JSON string. */

@@ -4,23 +4,28 @@
  * lists, so a step whose blocks are shared is the same code in both (each is still tested in both).
  */
 import { describe, expect, it } from 'vitest';
-import { BOTH, world } from './helpers.js';
+import { BOTH, PROG, world } from './helpers.js';
 
 /** Every step kind, with the test file that covers it. */
 const TESTED: Record<string, string> = {
   get_mem_cgroup_from_mm: 'charge.test.ts',
+  'get_mem_cgroup_from_mm: retry': 'charge.test.ts',
   try_charge: 'try-charge.test.ts',
+  'try_charge: retry': 'try-charge.test.ts',
   commit_charge: 'charge.test.ts',
   'css_put(memcg)': 'charge.test.ts',
   uncharge_page: 'uncharge.test.ts',
   uncharge_batch: 'uncharge.test.ts',
   mem_cgroup_split_huge_fixup: 'uncharge.test.ts',
   'drain_all_stock: mutex_trylock': 'drain-all-stock.test.ts',
+  'drain_all_stock: get_cpu': 'drain-all-stock.test.ts',
   'drain_all_stock: read stock->cached': 'drain-all-stock.test.ts',
   'drain_all_stock: read stock->nr_pages': 'drain-all-stock.test.ts',
+  'drain_all_stock: put_cpu': 'drain-all-stock.test.ts',
   'drain_all_stock: mutex_unlock': 'drain-all-stock.test.ts',
   'drain_local_stock (work)': 'drain-local-stock.test.ts',
   kill_css: 'lifecycle.test.ts',
+  css_killed_work_fn: 'lifecycle.test.ts',
   offline_css: 'lifecycle.test.ts',
   css_release_work_fn: 'lifecycle.test.ts',
   css_free_rwork_fn: 'lifecycle.test.ts',
@@ -37,10 +42,73 @@ const DIFFERING = [
   'uncharge_page',
 ];
 
+const DAS = [
+  'drain_all_stock: mutex_trylock',
+  'drain_all_stock: get_cpu',
+  'drain_all_stock: read stock->cached',
+  'drain_all_stock: read stock->nr_pages',
+  'drain_all_stock: put_cpu',
+  'drain_all_stock: mutex_unlock',
+];
+
+/**
+ * The step layout of every program, in PROG order, written out (issue #11): the step index is part
+ * of the action encoding, and the other tests find steps by name (helpers.ts `pc`).
+ */
+const LAYOUT: readonly [string, readonly string[]][] = [
+  [
+    'mem_cgroup_charge',
+    [
+      'get_mem_cgroup_from_mm',
+      'try_charge',
+      'commit_charge',
+      'css_put(memcg)',
+      'get_mem_cgroup_from_mm: retry',
+      ...DAS,
+      'try_charge: retry',
+    ],
+  ],
+  ['mem_cgroup_uncharge_list', ['uncharge_page', 'uncharge_batch']],
+  ['css_killed_work_fn', ['css_killed_work_fn', ...DAS, 'offline_css']],
+  ['memory_max_write', DAS],
+  ['split_huge_page', ['mem_cgroup_split_huge_fixup']],
+  ['cgroup_rmdir', ['kill_css']],
+  ['process_one_work', ['drain_local_stock (work)']],
+  ['css_release', ['css_release_work_fn']],
+  ['css_free', ['css_free_rwork_fn']],
+];
+
 describe.each(BOTH)('%s design', (d) => {
   it('every step kind has per-action tests', () => {
     const { machine } = world(d);
     expect(machine.actionKinds().sort()).toEqual(Object.keys(TESTED).sort());
+  });
+
+  it('the programs have the step layout written out here', () => {
+    const { machine } = world(d);
+    expect(machine.design.programs.map((p) => [p.name, p.steps.map((st) => st.name)])).toEqual(LAYOUT);
+    expect(LAYOUT.map(([name]) => name)).toEqual([
+      'mem_cgroup_charge', // PROG.charge 0
+      'mem_cgroup_uncharge_list', // PROG.uncharge 1
+      'css_killed_work_fn', // PROG.offline 2
+      'memory_max_write', // PROG.drainAll 3
+      'split_huge_page', // PROG.split 4
+      'cgroup_rmdir', // PROG.killCss 5
+      'process_one_work', // PROG.drainWork 6
+      'css_release', // PROG.release 7
+      'css_free', // PROG.free 8
+    ]);
+    expect(PROG).toEqual({
+      charge: 0,
+      uncharge: 1,
+      offline: 2,
+      drainAll: 3,
+      split: 4,
+      killCss: 5,
+      drainWork: 6,
+      release: 7,
+      free: 8,
+    });
   });
 });
 

@@ -53,8 +53,14 @@ export function scope(name: 'tiny' | 'small' | 'ci' | 'large'): Config {
   return info.config;
 }
 
-/** A machine for `design` on `config` and a fresh initial state (every test builds its own). */
-export function world(design: DesignName | Design, config: Config = scope('ci')): World {
+/**
+ * A machine for `design` on `config` and a fresh initial state (every test builds its own). The
+ * default is the ci bounds with try_charge's reclaim on (the ci scope turns it off for size).
+ */
+export function world(
+  design: DesignName | Design,
+  config: Config = { ...scope('ci'), reclaim: true },
+): World {
   const L = layoutOf(config);
   const d = typeof design === 'string' ? DESIGNS[design] : design;
   return { L, machine: new Machine(L, d), s: initialState(L) };
@@ -75,11 +81,38 @@ export const IDLE: Readonly<Cpu> = {
   seen: 0,
   flush: 0,
   rcu: 0,
+  preempt: 0,
+  root: 0,
+  drained: 0,
 };
 
-/** Puts CPU `cpu` at step `pc` of program `prog` with the given locals (the rest 0). */
-export function at(s: State, cpu: number, prog: number, pc: number, locals: Partial<Cpu> = {}): void {
-  s.cpu[cpu] = { ...IDLE, op: prog + 1, pc, ...locals };
+/**
+ * The index of the step named `name` in program `prog` (both designs share the programs; a variant
+ * that splits a step passes its own design). Tests name steps rather than number them; the layout
+ * itself is written out by hand in coverage.test.ts.
+ */
+export function pc(prog: number, name: string, design: Design = DESIGNS.new): number {
+  const i = design.programs[prog].steps.findIndex((st) => st.name === name);
+  if (i < 0) throw new Error(`program ${design.programs[prog].name} has no step "${name}"`);
+  return i;
+}
+
+/** Puts CPU `cpu` at step `step` (a name, or an index) of program `prog` with the given locals (the rest 0). */
+export function at(
+  s: State,
+  cpu: number,
+  prog: number,
+  step: number | string,
+  locals: Partial<Cpu> = {},
+): void {
+  s.cpu[cpu] = { ...IDLE, op: prog + 1, pc: typeof step === 'string' ? pc(prog, step) : step, ...locals };
+}
+
+/** The arguments of the enabled actions of `kind` on `cpu`, sorted (a guard's whole choice list). */
+export function argsOf(machine: Machine, s: State, kind: string, cpu?: number): number[] {
+  return matching(machine, s, { kind, cpu })
+    .map((a) => a.arg)
+    .sort((x, y) => x - y);
 }
 
 /** Sets CPU `cpu` idle (every local 0). */

@@ -4,10 +4,11 @@
  * hand-built state the edited step differs from the base design in exactly the count it names.
  */
 import { describe, expect, it } from 'vitest';
+import { TC } from '../../model/design/try-charge.js';
 import type { Design } from '../../model/design/types.js';
 import { buildVariant, DESIGNS, type VariantDef } from '../../model/variant.js';
 import { K2, K3, K4, K5, K7, K8, K9 } from '../../model/variants/known-bugs.js';
-import { A, at, copy, FRAME_THP, fire, H0, H1, IDLE, P0, PROG, ptr, ROOT, world } from './helpers.js';
+import { A, at, copy, FRAME_THP, fire, H0, H1, IDLE, P0, PROG, pc, ptr, ROOT, world } from './helpers.js';
 
 /** Op names of the blocks the variants edit, written out from the base designs. */
 const NAMES = {
@@ -20,6 +21,8 @@ const NAMES = {
     'stock->cached = NULL',
   ],
   batchCharge: 'batch = max(MEMCG_CHARGE_BATCH, nr_pages); page_counter_try_charge(memcg, batch)',
+  reclaimDrain:
+    'if (!drained && every charge failed) { drain_all_stock(mem_over_limit); drained = true; goto retry }',
 };
 
 const EDITS: readonly [VariantDef, string, readonly string[]][] = [
@@ -51,6 +54,7 @@ const EDITS: readonly [VariantDef, string, readonly string[]][] = [
     [
       'if (mem_cgroup_is_root(memcg)) return 0',
       'if (consume_stock(memcg, nr_pages)) return 0',
+      NAMES.reclaimDrain,
       NAMES.batchCharge,
       'css_get_many(memcg, batch)',
       'if (batch > nr_pages) refill_stock(memcg, batch - nr_pages)',
@@ -148,19 +152,26 @@ describe('the edited op on a hand-built state', () => {
 
   it('K5 (NEW): commit_charge sets the pointer without a css_get', () => {
     const { machine, s } = world(buildVariant(K5));
-    at(s, 0, PROG.charge, 2, { memcg: ptr(A), page: P0 + 1, tmp: 1, nr: 1 });
+    at(s, 0, PROG.charge, 'commit_charge', { memcg: ptr(A), page: P0 + 1, tmp: 1, nr: 1 });
     s.memcg[A].ref = 3;
     s.memcg[A].usage = s.memcg[ROOT].usage = 1;
     const after = fire(machine, s, { kind: 'commit_charge', cpu: 0 });
     const want = copy(s);
     want.page[P0] = ptr(A);
-    want.cpu[0] = { ...IDLE, op: PROG.charge + 1, pc: 3, memcg: ptr(A), page: P0 + 1, tmp: 1 };
+    want.cpu[0] = {
+      ...IDLE,
+      op: PROG.charge + 1,
+      pc: pc(PROG.charge, 'css_put(memcg)'),
+      memcg: ptr(A),
+      page: P0 + 1,
+      tmp: 1,
+    };
     expect(after).toEqual(want); // NEW: ref 4
   });
 
   it('K7 (OLD): uncharge_batch uncharges the counters but keeps the refs', () => {
     const { machine, s } = world(buildVariant(K7));
-    at(s, 0, PROG.uncharge, 1, { ugMemcg: ptr(A), ugNr: 2, pages: 1 << H0 });
+    at(s, 0, PROG.uncharge, 'uncharge_batch', { ugMemcg: ptr(A), ugNr: 2, pages: 1 << H0 });
     s.memcg[A].usage = s.memcg[ROOT].usage = 2;
     s.memcg[A].ref = 4;
     const after = fire(machine, s, { kind: 'uncharge_batch', cpu: 0 });
@@ -172,15 +183,28 @@ describe('the edited op on a hand-built state', () => {
 
   it('K9 (NEW): try_charge takes css_get_many(batch) on top of refill_stock’s css_get', () => {
     const { machine, s } = world(buildVariant(K9));
-    at(s, 0, PROG.charge, 1, { memcg: ptr(A), page: P0 + 1, tmp: 1 });
+    at(s, 0, PROG.charge, 'try_charge', { memcg: ptr(A), page: P0 + 1, tmp: 1 });
     s.memcg[A].ref = 3;
-    const after = fire(machine, s, { kind: 'try_charge', cpu: 0, arg: -1 });
+    const after = fire(machine, s, { kind: 'try_charge', cpu: 0, arg: TC.refillHere });
     const want = copy(s);
     want.memcg[A].usage = want.memcg[ROOT].usage = 2;
     want.memcg[A].ref = 6; // NEW: 4
     want.stock[0] = { cached: ptr(A), nr: 1, flushing: 0, work: 0 };
     want.cpu[0].nr = 1;
-    want.cpu[0].pc = 2;
+    want.cpu[0].pc = pc(PROG.charge, 'commit_charge');
+    expect(after).toEqual(want);
+  });
+
+  it('K9 (NEW): nr_pages charged with no refill: css_get_many(batch = nr_pages = 1)', () => {
+    const { machine, s } = world(buildVariant(K9));
+    at(s, 0, PROG.charge, 'try_charge', { memcg: ptr(A), page: P0 + 1, tmp: 1 });
+    s.memcg[A].ref = 3;
+    const after = fire(machine, s, { kind: 'try_charge', cpu: 0, arg: TC.exact });
+    const want = copy(s);
+    want.memcg[A].usage = want.memcg[ROOT].usage = 1;
+    want.memcg[A].ref = 4; // NEW: 3 (no refill, so no refill_stock css_get either)
+    want.cpu[0].nr = 1;
+    want.cpu[0].pc = pc(PROG.charge, 'commit_charge');
     expect(after).toEqual(want);
   });
 });

@@ -1,12 +1,15 @@
 /**
  * The css lifecycle (spec §2.0 destruction, §2.2 rows mem_cgroup_css_offline, css_released,
- * css_free): kill_css, offline_css, css_release_work_fn and css_free_rwork_fn. The same code in
- * both designs, so every test runs in each.
+ * css_free): kill_css, css_killed_work_fn (its entry, which takes cgroup_mutex; its drain_all_stock
+ * is in drain-all-stock.test.ts), offline_css, css_release_work_fn and css_free_rwork_fn. The same
+ * code in both designs, so every test runs in each. Since issue #11, cgroup_mutex is modelled: the
+ * offline holds it from its entry to offline_css, and rmdir and the release wait for it.
  */
 import { describe, expect, it } from 'vitest';
 import {
   A,
   A1,
+  argsOf,
   at,
   B,
   BOTH,
@@ -17,6 +20,7 @@ import {
   IDLE,
   P0,
   PROG,
+  pc,
   ptr,
   ROOT,
   scope,
@@ -56,12 +60,64 @@ describe.each(BOTH)('kill_css (%s)', (d) => {
     s.memcg[A1].offline = 1;
     expectEnabled(machine, s, KILL(A));
   });
+
+  it('guard: not while cgroup_mutex is held (an offline in progress)', () => {
+    const { machine, s } = world(d);
+    s.memcg[A].killed = 1;
+    at(s, 0, PROG.offline, 'drain_all_stock: mutex_trylock', { memcg: ptr(A) });
+    s.cgroupMutex = 1;
+    expectDisabled(machine, s, KILL(B));
+    s.cgroupMutex = 0;
+    expectEnabled(machine, s, KILL(B));
+  });
+});
+
+describe.each(BOTH)('css_killed_work_fn (%s)', (d) => {
+  const KILLED = (m: number, cpu = 0) => ({ kind: 'css_killed_work_fn', cpu, arg: m });
+
+  it('mutex_lock(&cgroup_mutex), css = the killed css; on to drain_all_stock’s trylock', () => {
+    const { machine, s } = world(d);
+    s.memcg[A].killed = 1; // ref 2: extra + id
+    const after = fire(machine, s, KILLED(A, 1));
+    const want = copy(s);
+    want.cgroupMutex = 2;
+    want.cpu[1] = {
+      ...IDLE,
+      op: PROG.offline + 1,
+      pc: pc(PROG.offline, 'drain_all_stock: mutex_trylock'),
+      memcg: ptr(A),
+    };
+    expect(after).toEqual(want); // no count moves yet; root_memcg is set by the trylock
+  });
+
+  it('guard: killed, not offline, not already being offlined, no online child, cgroup_mutex free', () => {
+    const { machine, s } = world(d, scope('large'));
+    expectDisabled(machine, s, KILLED(A)); // not killed
+    s.memcg[A].killed = 1;
+    expectDisabled(machine, s, KILLED(A)); // A1 still online
+    s.memcg[A1].killed = 1;
+    expectEnabled(machine, s, KILLED(A1));
+    s.memcg[A1].offline = 1;
+    expectDisabled(machine, s, KILLED(A1)); // already offline
+    expectEnabled(machine, s, KILLED(A));
+    at(s, 1, PROG.offline, 'offline_css', { memcg: ptr(A), root: ptr(A) });
+    expectDisabled(machine, s, KILLED(A)); // cpu1 is offlining A
+    expectDisabled(machine, s, KILLED(ROOT));
+    // cgroup_mutex held by another path (here a CPU mid-offline of B, say): no offline starts.
+    s.cpu[1] = { ...IDLE };
+    s.memcg[B].killed = 1;
+    expect(argsOf(machine, s, 'css_killed_work_fn', 0)).toEqual([A, B]);
+    s.cgroupMutex = 2;
+    at(s, 1, PROG.offline, 'drain_all_stock: get_cpu', { memcg: ptr(B), root: ptr(B) });
+    expectDisabled(machine, s, { kind: 'css_killed_work_fn' });
+  });
 });
 
 describe.each(BOTH)('offline_css (%s)', (d) => {
-  it('mem_cgroup_id_put (id 1 → 0: css_put), CSS_ONLINE cleared, the extra ref put; returns', () => {
+  it('mem_cgroup_id_put (id 1 → 0: css_put), CSS_ONLINE cleared, the extra ref put, cgroup_mutex unlocked; returns', () => {
     const { machine, s } = world(d);
-    at(s, 0, PROG.offline, 4, { memcg: ptr(A) });
+    at(s, 0, PROG.offline, 'offline_css', { memcg: ptr(A), root: ptr(A) });
+    s.cgroupMutex = 1;
     s.memcg[A].killed = 1;
     s.memcg[A].ref = 2; // extra + id
     const after = fire(machine, s, OFFLINE);
@@ -69,13 +125,15 @@ describe.each(BOTH)('offline_css (%s)', (d) => {
     want.memcg[A].id = 0;
     want.memcg[A].ref = 0;
     want.memcg[A].offline = 1;
+    want.cgroupMutex = 0;
     want.cpu[0] = { ...IDLE };
     expect(after).toEqual(want);
   });
 
   it('a page still charged keeps the memcg alive', () => {
     const { machine, s } = world(d, scope('large'));
-    at(s, 1, PROG.offline, 4, { memcg: ptr(A1) });
+    at(s, 1, PROG.offline, 'offline_css', { memcg: ptr(A1), root: ptr(A1) });
+    s.cgroupMutex = 2;
     s.page[P0] = ptr(A1);
     s.memcg[A1].usage = s.memcg[A].usage = s.memcg[ROOT].usage = 1;
     s.memcg[A1].killed = 1;
@@ -85,18 +143,21 @@ describe.each(BOTH)('offline_css (%s)', (d) => {
     want.memcg[A1].id = 0;
     want.memcg[A1].ref = 1;
     want.memcg[A1].offline = 1;
+    want.cgroupMutex = 0;
     want.cpu[1] = { ...IDLE };
     expect(after).toEqual(want);
   });
 
-  it('guard: only at step 4 of css_killed_work_fn', () => {
+  it('guard: only at the offline_css step of css_killed_work_fn', () => {
     const { machine, s } = world(d);
     s.memcg[A].killed = 1;
-    at(s, 0, PROG.offline, 3, { memcg: ptr(A), i: 2, rcu: 1 });
+    s.cgroupMutex = 1;
+    at(s, 0, PROG.offline, 'drain_all_stock: mutex_unlock', { memcg: ptr(A), root: ptr(A), i: 2 });
     expectDisabled(machine, s, OFFLINE);
-    s.cpu[0] = { ...IDLE, op: PROG.offline + 1, pc: 4, memcg: ptr(A) };
+    s.cpu[0].pc = pc(PROG.offline, 'offline_css');
     expectEnabled(machine, s, OFFLINE);
-    at(s, 0, PROG.drainAll, 3, { memcg: ptr(A), i: 2, rcu: 1 });
+    s.cgroupMutex = 0;
+    at(s, 0, PROG.drainAll, 'drain_all_stock: mutex_unlock', { root: ptr(A), i: 2 });
     expectDisabled(machine, s, OFFLINE);
   });
 });
@@ -105,7 +166,13 @@ describe.each(BOTH)('css_release_work_fn (%s)', (d) => {
   it('CSS_RELEASED; the grace period waits for the CPUs now inside an RCU reader', () => {
     const { machine, s } = world(d);
     Object.assign(s.memcg[A], dead);
-    at(s, 1, PROG.drainAll, 2, { memcg: ptr(B), i: 0, seen: ptr(A), rcu: 2 });
+    at(s, 1, PROG.drainAll, 'drain_all_stock: read stock->nr_pages', {
+      root: ptr(B),
+      i: 0,
+      seen: ptr(A),
+      rcu: 2,
+      preempt: 1,
+    });
     s.mutex = 2;
     const after = fire(machine, s, RELEASE(A));
     const want = copy(s);
@@ -117,7 +184,7 @@ describe.each(BOTH)('css_release_work_fn (%s)', (d) => {
   it('no reader: an empty mask', () => {
     const { machine, s } = world(d);
     Object.assign(s.memcg[B], dead);
-    at(s, 0, PROG.charge, 1, { memcg: ptr(A), page: P0 + 1, tmp: 1 }); // not inside rcu_read_lock
+    at(s, 0, PROG.charge, 'try_charge', { memcg: ptr(A), page: P0 + 1, tmp: 1 }); // not inside rcu_read_lock
     s.memcg[A].ref = 3;
     const after = fire(machine, s, RELEASE(B));
     const want = copy(s);
@@ -148,6 +215,17 @@ describe.each(BOTH)('css_release_work_fn (%s)', (d) => {
     expectDisabled(machine, s, RELEASE(A)); // already released
     s.memcg[B].ref = 0;
     expectDisabled(machine, s, RELEASE(B)); // not killed
+  });
+
+  it('guard: not while cgroup_mutex is held (an offline in progress)', () => {
+    const { machine, s } = world(d);
+    Object.assign(s.memcg[A], dead);
+    s.memcg[B].killed = 1;
+    at(s, 1, PROG.offline, 'offline_css', { memcg: ptr(B), root: ptr(B) });
+    s.cgroupMutex = 2;
+    expectDisabled(machine, s, RELEASE(A));
+    s.cgroupMutex = 0;
+    expectEnabled(machine, s, RELEASE(A));
   });
 });
 
@@ -184,5 +262,15 @@ describe.each(BOTH)('css_free_rwork_fn (%s)', (d) => {
     s.memcg[A].freed = 1;
     expectDisabled(machine, s, FREE(A));
     expectDisabled(machine, s, FREE(ROOT));
+  });
+
+  it('guard: no cgroup_mutex: the free runs while an offline holds it', () => {
+    const { machine, s } = world(d);
+    Object.assign(s.memcg[A], dead, { released: 1 });
+    s.memcg[B].killed = 1;
+    at(s, 1, PROG.offline, 'drain_all_stock: get_cpu', { memcg: ptr(B), root: ptr(B) });
+    s.cgroupMutex = 2;
+    s.mutex = 2;
+    expectEnabled(machine, s, FREE(A));
   });
 });

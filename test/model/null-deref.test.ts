@@ -40,6 +40,7 @@ function ctx(s: State): Ctx {
     n: -1,
     st: -1,
     old: -1,
+    batch: -1,
     ret: false,
     stop: false,
     jump: null,

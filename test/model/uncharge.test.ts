@@ -22,6 +22,7 @@ import {
   P0,
   P1,
   PROG,
+  pc,
   ptr,
   ROOT,
   scope,
@@ -43,7 +44,14 @@ describe('uncharge_page', () => {
     want.page[P0] = 0;
     // OLD: the page's ref is parked in the batch. NEW: css_get for ug->memcg, css_put for the page.
     want.memcg[A].ref = 3;
-    want.cpu[0] = { ...IDLE, op: PROG.uncharge + 1, pc: 1, ugMemcg: ptr(A), ugNr: 1, pages: 1 << P0 };
+    want.cpu[0] = {
+      ...IDLE,
+      op: PROG.uncharge + 1,
+      pc: pc(PROG.uncharge, 'uncharge_batch'),
+      ugMemcg: ptr(A),
+      ugNr: 1,
+      pages: 1 << P0,
+    };
     expect(after).toEqual(want);
   });
 
@@ -59,7 +67,14 @@ describe('uncharge_page', () => {
     const want = copy(s);
     want.page[H0] = 0;
     want.memcg[A].ref = refAfter;
-    want.cpu[1] = { ...IDLE, op: PROG.uncharge + 1, pc: 1, ugMemcg: ptr(A), ugNr: 2, pages: 1 << H0 };
+    want.cpu[1] = {
+      ...IDLE,
+      op: PROG.uncharge + 1,
+      pc: pc(PROG.uncharge, 'uncharge_batch'),
+      ugMemcg: ptr(A),
+      ugNr: 2,
+      pages: 1 << H0,
+    };
     expect(after).toEqual(want);
   });
 
@@ -68,7 +83,7 @@ describe('uncharge_page', () => {
     ['new', 3],
   ] as const)('%s: same memcg: joins the batch', (d, refAfter) => {
     const { machine, s } = world(d);
-    at(s, 0, PROG.uncharge, 1, { ugMemcg: ptr(A), ugNr: 1, pages: 1 << P0 });
+    at(s, 0, PROG.uncharge, 'uncharge_batch', { ugMemcg: ptr(A), ugNr: 1, pages: 1 << P0 });
     s.page[P1] = ptr(A);
     s.memcg[A].usage = s.memcg[ROOT].usage = 2;
     s.memcg[A].ref = 4; // OLD: 1 parked + 1 page; NEW: ug + page
@@ -83,7 +98,7 @@ describe('uncharge_page', () => {
 
   it.each(BOTH)('%s: a different memcg flushes the batch of the previous one', (d) => {
     const { machine, s } = world(d);
-    at(s, 0, PROG.uncharge, 1, { ugMemcg: ptr(A), ugNr: 1, pages: 1 << P0 });
+    at(s, 0, PROG.uncharge, 'uncharge_batch', { ugMemcg: ptr(A), ugNr: 1, pages: 1 << P0 });
     s.page[P1] = ptr(B);
     s.memcg[A].usage = 1;
     s.memcg[B].usage = 1;
@@ -109,7 +124,14 @@ describe('uncharge_page', () => {
     const after = fire(machine, s, UNCHARGE(P0));
     const want = copy(s);
     want.page[P0] = 0;
-    want.cpu[0] = { ...IDLE, op: PROG.uncharge + 1, pc: 1, ugMemcg: ptr(ROOT), ugNr: 1, pages: 1 << P0 };
+    want.cpu[0] = {
+      ...IDLE,
+      op: PROG.uncharge + 1,
+      pc: pc(PROG.uncharge, 'uncharge_batch'),
+      ugMemcg: ptr(ROOT),
+      ugNr: 1,
+      pages: 1 << P0,
+    };
     expect(after).toEqual(want);
   });
 
@@ -125,14 +147,14 @@ describe('uncharge_page', () => {
     s.split[FRAME_THP] = 1;
     expectEnabled(machine, s, UNCHARGE(H1));
     // A CPU in an uncharge list may take another page, or end the list.
-    at(s, 0, PROG.uncharge, 1, { ugMemcg: ptr(B), ugNr: 1, pages: 1 << H0 });
+    at(s, 0, PROG.uncharge, 'uncharge_batch', { ugMemcg: ptr(B), ugNr: 1, pages: 1 << H0 });
     s.page[H0] = 0;
     expectEnabled(machine, s, UNCHARGE(P1));
     expectEnabled(machine, s, UNCHARGE(H1));
     expectDisabled(machine, s, UNCHARGE(H0));
     expectEnabled(machine, s, BATCH);
     // A CPU busy in another path does not start one.
-    at(s, 1, PROG.charge, 1, { memcg: ptr(A), page: P0 + 1, tmp: 1 });
+    at(s, 1, PROG.charge, 'try_charge', { memcg: ptr(A), page: P0 + 1, tmp: 1 });
     expectDisabled(machine, s, { kind: 'uncharge_page', cpu: 1 });
   });
 });
@@ -143,7 +165,7 @@ describe('uncharge_batch', () => {
     ['new', 3],
   ] as const)('%s: PC -= nr_pages, the batch refs dropped, the path returns', (d, ref) => {
     const { machine, s } = world(d);
-    at(s, 0, PROG.uncharge, 1, { ugMemcg: ptr(A), ugNr: 2, pages: (1 << P0) | (1 << P1) });
+    at(s, 0, PROG.uncharge, 'uncharge_batch', { ugMemcg: ptr(A), ugNr: 2, pages: (1 << P0) | (1 << P1) });
     s.memcg[A].usage = s.memcg[ROOT].usage = 2;
     s.memcg[A].ref = ref; // OLD: 2 parked; NEW: ug->memcg
     const after = fire(machine, s, BATCH);
@@ -159,7 +181,7 @@ describe('uncharge_batch', () => {
     ['new', 3],
   ] as const)('%s: hierarchy: A1, A and root uncharged', (d, ref) => {
     const { machine, s } = world(d, scope('large'));
-    at(s, 0, PROG.uncharge, 1, { ugMemcg: ptr(A1), ugNr: 2, pages: 1 << H0 });
+    at(s, 0, PROG.uncharge, 'uncharge_batch', { ugMemcg: ptr(A1), ugNr: 2, pages: 1 << H0 });
     s.memcg[A1].usage = s.memcg[A].usage = s.memcg[ROOT].usage = 2;
     s.memcg[A1].ref = ref; // OLD: 2 parked; NEW: ug->memcg
     s.memcg[A].ref = 3; // base, id, child A1
@@ -173,7 +195,7 @@ describe('uncharge_batch', () => {
 
   it.each(BOTH)('%s: root batch: no counter, no count', (d) => {
     const { machine, s } = world(d);
-    at(s, 0, PROG.uncharge, 1, { ugMemcg: ptr(ROOT), ugNr: 1, pages: 1 << P0 });
+    at(s, 0, PROG.uncharge, 'uncharge_batch', { ugMemcg: ptr(ROOT), ugNr: 1, pages: 1 << P0 });
     const after = fire(machine, s, BATCH);
     const want = copy(s);
     want.cpu[0] = { ...IDLE };
@@ -184,7 +206,7 @@ describe('uncharge_batch', () => {
     const { machine, s } = world(d);
     s.page[P0] = ptr(A);
     expectDisabled(machine, s, BATCH);
-    at(s, 0, PROG.charge, 1, { memcg: ptr(A), page: P1 + 1, tmp: 1 });
+    at(s, 0, PROG.charge, 'try_charge', { memcg: ptr(A), page: P1 + 1, tmp: 1 });
     expectDisabled(machine, s, BATCH);
   });
 });

@@ -63,6 +63,8 @@ describe('check --itf writes ADR-015 traces', () => {
       'stock',
       'cpu',
       'mutex',
+      'cgroupMutex',
+      'branch',
       'oops',
       'oopsMemcg',
     ]);

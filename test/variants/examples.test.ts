@@ -18,6 +18,7 @@ import type { MemcgAction } from '../../model/machine.js';
 import type { State } from '../../model/state.js';
 import { buildVariant, type VariantDef, validateVariant, variantApi } from '../../model/variant.js';
 import { memcgSpec } from '../../properties/spec.js';
+import { naiveBfs } from '../checker/naive.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'dist/cli/main.js');
@@ -38,7 +39,7 @@ const EXAMPLES: readonly Example[] = [
     file: 'docs/examples/my-patch.ts',
     name: 'my-patch',
     claim: 'no_get_on_zero',
-    steps: 9,
+    steps: 10,
     lastKind: 'uncharge_page',
     lastChange: 'BUG: css_get on a zero refcount on A',
   },
@@ -127,6 +128,10 @@ describe.each(EXAMPLES)('$file', (ex) => {
     expect(r.violation!.property).toBe(ex.claim);
     expect(r.violation!.trace.steps).toHaveLength(ex.steps);
     expect(r.violation!.trace.steps.at(-1)!.action.kind).toBe(ex.lastKind);
+    // The length is the naive BFS distance to the first violating state (tiny: no symmetry).
+    const spec = memcgSpec(scopeByName('tiny')!.config, buildVariant(def));
+    const naive = naiveBfs(spec, { stopAt: (s) => spec.invariants.some((i) => !i.holds(s)) });
+    expect(naive.nodes[naive.stoppedAt!].depth).toBe(ex.steps);
     // Same exploration, same counterexample: the CLI adds nothing to the model.
     const { json } = runCli(ex.file);
     expect(r.violation!.trace.path.join('/')).toBe(json.violation!.path);
@@ -161,6 +166,14 @@ describe('what the examples edit (so the guide’s description of them stays tru
       'commit_charge',
       'commit_charge: store pointer',
       'css_put(memcg)',
+      'get_mem_cgroup_from_mm: retry',
+      'drain_all_stock: mutex_trylock',
+      'drain_all_stock: get_cpu',
+      'drain_all_stock: read stock->cached',
+      'drain_all_stock: read stock->nr_pages',
+      'drain_all_stock: put_cpu',
+      'drain_all_stock: mutex_unlock',
+      'try_charge: retry',
     ]);
   });
 });

@@ -1,0 +1,107 @@
+/**
+ * try_charge's outcomes, as the argument of its step (spec §2.2 try_charge row; mm/memcontrol.c
+ * try_charge in v5.8 and v5.9). The page counters have no limits in this model, so which outcome
+ * happens is a choice the checker explores, each one the kernel can take:
+ *
+ *   retry:  if (consume_stock(memcg, nr_pages)) return 0;            → hit(t)
+ *           page_counter_try_charge(memcg, batch) → done_restock:
+ *                 if (batch > nr_pages) refill_stock(memcg, batch - nr_pages)  → refill(t)
+ *           if (batch > nr_pages) { batch = nr_pages; goto retry; }  ┐
+ *           ... force: page_counter_charge(memcg, nr_pages)          ┘ → exact
+ *           if (!drained) { drain_all_stock(mem_over_limit); drained = true; goto retry; } → reclaim(m)
+ *
+ * The task may run on another CPU than the one its path started on (it migrated, or slept in
+ * reclaim), so consume_stock and refill_stock may use any CPU's stock whose CPU is not inside a
+ * preempt-disabled region (drain_all_stock's get_cpu ... put_cpu): `t` names that CPU. `force`
+ * and the retry with `batch = nr_pages` have the same effect in both designs (nr_pages charged, no
+ * refill; v5.8 takes css_get_many(nr_pages) in both, v5.9 none), so they are one outcome. The
+ * -ENOMEM return is not modelled (docs/model.md: it only skips the commit; out_put's css_put is the
+ * same). mem_over_limit is memcg or a non-root ancestor (root's counter has no limit).
+ */
+import { nrPagesOf } from '../geometry.js';
+import { ROOT } from '../kernel.js';
+import { memcgName } from '../names.js';
+import type { Layout, State } from '../state.js';
+
+/** The outcome encodings (the step's argument). */
+export const TC = {
+  /** root: try_charge returns at once. */
+  root: -1,
+  /** consume_stock hits on this CPU's stock. */
+  hitHere: 64,
+  /** consume_stock hits on CPU t's stock (the task runs there now). */
+  hit: (t: number) => t,
+  /** the batch charge succeeds; refill_stock(memcg, batch - nr_pages) on this CPU. */
+  refillHere: 65,
+  /** ... on CPU t's stock. */
+  refill: (t: number) => 8 + t,
+  /** nr_pages charged, no refill: batch == nr_pages, or the retry with batch = nr_pages, or force. */
+  exact: 16,
+  /** every charge failed: reclaim, then drain_all_stock(mem_over_limit = m), then retry. */
+  reclaim: (m: number) => 32 + m,
+} as const;
+
+export const isHit = (arg: number) => arg === TC.hitHere || (arg >= 0 && arg < 8);
+export const isRefill = (arg: number) => arg === TC.refillHere || (arg >= 8 && arg < 16);
+export const isReclaim = (arg: number) => arg >= 32 && arg < 64;
+/** The CPU whose stock a hit or a refill uses. */
+export const stockCpu = (arg: number, self: number) =>
+  arg === TC.hitHere || arg === TC.refillHere ? self : arg < 8 ? arg : arg - 8;
+export const overLimit = (arg: number) => arg - 32;
+
+/**
+ * consume_stock: `if (nr_pages > MEMCG_CHARGE_BATCH) return false`. In the kernel that is exactly a
+ * THP (HPAGE_PMD_NR 512 > MEMCG_CHARGE_BATCH 32); the scaled sizes keep the kernel's order
+ * (config.ts refuses a THP smaller than the batch), and a THP of as many subpages as the batch is
+ * refused here too, as the kernel's 512 is.
+ */
+export function consumeRefuses(nrPages: number, batch: number): boolean {
+  return nrPages > batch || nrPages > 1;
+}
+
+/** batch = max(MEMCG_CHARGE_BATCH, nr_pages) for the refill outcome; nr_pages otherwise. */
+export function batchFor(arg: number, nrPages: number, batch: number): number {
+  return isRefill(arg) ? Math.max(batch, nrPages) : nrPages;
+}
+
+/** CPUs the charging task can be running on: its own, and any other not inside a get_cpu region. */
+export function runnableCpus(s: State, cpu: number): number[] {
+  const out = [cpu];
+  for (let t = 0; t < s.cpu.length; t++) if (t !== cpu && !s.cpu[t].preempt) out.push(t);
+  return out;
+}
+
+/** The enabled outcomes of try_charge for the charge in flight on `cpu` (its guard). */
+export function chargeChoices(s: State, L: Layout, cpu: number): number[] {
+  const c = s.cpu[cpu];
+  const m = c.memcg - 1;
+  if (m === ROOT) return [TC.root];
+  const n = nrPagesOf(s, L, c.page - 1);
+  const targets = runnableCpus(s, cpu);
+  const out: number[] = [];
+  let miss = false;
+  for (const t of targets) {
+    const st = s.stock[t];
+    if (!consumeRefuses(n, L.config.batch) && st.cached === c.memcg && st.nr >= n)
+      out.push(t === cpu ? TC.hitHere : TC.hit(t));
+    else miss = true;
+  }
+  // Every stock the task can be on holds enough of memcg's pages: consume_stock takes them.
+  if (!miss) return out;
+  // After the reclaim drain the retry charges with batch = nr_pages (set before reclaim): no refill.
+  if (!c.drained && Math.max(L.config.batch, n) > n)
+    for (const t of targets) out.push(t === cpu ? TC.refillHere : TC.refill(t));
+  out.push(TC.exact);
+  if (!c.drained && L.config.reclaim !== false)
+    for (const a of L.ancestors[m]) if (a !== ROOT) out.push(TC.reclaim(a));
+  return out;
+}
+
+/** How an outcome prints in a step's label (nothing for the common ones on the path's own CPU). */
+export function chargeChoiceName(arg: number, L: Layout): string {
+  if (arg === TC.root || arg === TC.hitHere || arg === TC.refillHere) return '';
+  if (isHit(arg)) return `consume_stock on cpu${arg}`;
+  if (isRefill(arg)) return `refill_stock on cpu${arg - 8}`;
+  if (arg === TC.exact) return 'nr_pages charged, no refill';
+  return `reclaim, drain_all_stock(${memcgName(L, overLimit(arg))})`;
+}
