@@ -114,7 +114,9 @@ export function pageCounterUncharge(x: Ctx, m: number, n: number): void {
 /** mem_cgroup_is_descendant(memcg, root): dereferences memcg->css.cgroup. */
 export function isDescendant(x: Ctx, m: number, root: number): boolean {
   if (isNull(x, m) || isNull(x, root)) return false;
+  // cgroup_is_descendant reads both: memcg's ancestor ids and root_memcg's level and id.
   deref(x, m);
+  deref(x, root);
   return x.L.ancestors[m].includes(root);
 }
 

@@ -182,7 +182,7 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
   {
     name: 'page_charged_to_an_offline_memcg',
     meaning:
-      'a page is charged to an offline memcg (a stale lookup whose css_tryget succeeded after the offline)',
+      'a charge holds its lookup reference on an offline memcg (a stale read whose css_tryget succeeded after the offline)',
   },
   {
     name: 'refill_stock_drains_an_overflowing_stock',

@@ -6,6 +6,7 @@
 import { always, type Invariant, sometimes, type Witness } from '../checker/index.js';
 import { commonPrograms, PROG } from '../model/design/common.js';
 import { memcgName, pageName, ptrName } from '../model/names.js';
+import type { Program } from '../model/ops.js';
 import { Branch, type Layout, OOPS_NAMES, Oops, type State } from '../model/state.js';
 import { holderRefs, holders, localCharges, sumRefs } from './holders.js';
 
@@ -144,8 +145,8 @@ export function subtreeCharges(s: State, L: Layout, m: number): number {
 }
 
 /** Is CPU c at the step named `name` of its program (witnesses name steps, never numbers)? */
-function atStep(c: State['cpu'][number], name: string): boolean {
-  return c.op !== 0 && commonPrograms[c.op - 1].steps[c.pc]?.name === name;
+function atStep(programs: readonly Program[], c: State['cpu'][number], name: string): boolean {
+  return c.op !== 0 && programs[c.op - 1]?.steps[c.pc]?.name === name;
 }
 
 /** True if the only references left on m are those of an open uncharge batch. */
@@ -161,7 +162,13 @@ function onlyTheBatch(s: State, L: Layout, m: number, scheme: Scheme): boolean {
  * back a free, need a drain_all_stock besides css offline (memory.max or try_charge's reclaim),
  * since cgroup_mutex keeps offlines and releases apart.
  */
-export function witnesses(L: Layout, scheme: Scheme = 'new'): Witness<State>[] {
+export function witnesses(
+  L: Layout,
+  scheme: Scheme = 'new',
+  programs: readonly Program[] = commonPrograms,
+): Witness<State>[] {
+  // The design's own programs: a variant that splits a step shifts the step numbers after it.
+  const at = (c: State['cpu'][number], name: string) => atStep(programs, c, name);
   const thpFrames = L.config.frames.map((_, f) => f).filter((f) => L.isThp[f]);
   const twoMemcgs = L.config.memcgs.length >= 3;
   const secondDrain = L.config.drainAll || L.config.reclaim !== false;
@@ -194,19 +201,20 @@ export function witnesses(L: Layout, scheme: Scheme = 'new'): Witness<State>[] {
       ),
     ),
     sometimes('lookup_tryget_fails_and_reads_again', (s) =>
-      s.cpu.some((c) => atStep(c, 'get_mem_cgroup_from_mm: retry')),
+      s.cpu.some((c) => at(c, 'get_mem_cgroup_from_mm: retry')),
     ),
+    // A charge in flight that took its lookup reference on an offline memcg (a stale read).
     sometimes('page_charged_to_an_offline_memcg', (s) =>
-      s.page.some((pm) => pm > 1 && s.memcg[pm - 1].offline === 1),
+      s.cpu.some(
+        (c) => c.op === PROG.charge + 1 && c.tmp && c.memcg > 1 && s.memcg[c.memcg - 1].offline === 1,
+      ),
     ),
     sometimes('refill_stock_drains_an_overflowing_stock', (s) => (s.branch & Branch.refillOverflow) !== 0),
   ];
   if (secondDrain)
     all.push(
       sometimes('drain_all_stock_skipped_on_a_contended_mutex', (s) =>
-        s.cpu.some(
-          (c, i) => atStep(c, 'drain_all_stock: mutex_trylock') && s.mutex !== 0 && s.mutex !== i + 1,
-        ),
+        s.cpu.some((c, i) => at(c, 'drain_all_stock: mutex_trylock') && s.mutex !== 0 && s.mutex !== i + 1),
       ),
     );
   if (twoMemcgs) {
@@ -215,7 +223,7 @@ export function witnesses(L: Layout, scheme: Scheme = 'new'): Witness<State>[] {
       sometimes('drain_all_stock_reads_a_stock_that_changed_under_it', (s) =>
         s.cpu.some((c) => {
           const st = s.stock[c.i];
-          return atStep(c, readNr) && c.seen !== 0 && st.cached !== 0 && st.cached !== c.seen && st.nr > 0;
+          return at(c, readNr) && c.seen !== 0 && st.cached !== 0 && st.cached !== c.seen && st.nr > 0;
         }),
       ),
     );
@@ -225,10 +233,10 @@ export function witnesses(L: Layout, scheme: Scheme = 'new'): Witness<State>[] {
       // F1's shape: the memcg read is released meanwhile, and only this reader holds its free back.
       sometimes('drain_all_stock_reader_holds_back_the_free_of_a_switched_memcg', (s) =>
         s.cpu.some((c, i) => {
-          if (!atStep(c, readNr) || c.seen === 0) return false;
+          if (!at(c, readNr) || c.seen === 0) return false;
           const st = s.stock[c.i];
           const m = s.memcg[c.seen - 1];
-          return st.cached !== c.seen && st.nr > 0 && m.released === 1 && !m.freed && (m.gp & (1 << i)) !== 0;
+          return st.cached !== c.seen && st.nr > 0 && m.released === 1 && !m.freed && m.gp === 1 << i;
         }),
       ),
     );

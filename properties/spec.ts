@@ -28,7 +28,7 @@ export function memcgSpec(config: Config, design: Design, claims?: ClaimSelectio
       all.map((c) => c.name),
     );
   const claimed = all.filter((c) => selected(claims, c.name));
-  const corners = witnesses(L, design.scheme);
+  const corners = witnesses(L, design.scheme, design.programs);
   return {
     name: `memcg/${design.name}`,
     machine,

@@ -583,13 +583,17 @@ programs[PROG.killCss] = {
   steps: [
     {
       name: 'kill_css',
-      doc: 'cgroup_rmdir → cgroup_destroy_locked → kill_css, under cgroup_mutex (so not while an offline or a release holds it): CSS_DYING, css_get (extra), percpu_ref_kill (drops the base ref). Only once every child cgroup has been removed (css_has_online_children on the cgroup’s self css).',
+      doc: 'cgroup_rmdir → cgroup_destroy_locked → kill_css, under cgroup_mutex (so not while an offline or a release holds it): CSS_DYING, css_clear_dir (kernfs_remove waits for writes in flight on the cgroup’s files: no memory.max write of this memcg is in progress), css_get (extra), percpu_ref_kill (drops the base ref). Only once every child cgroup has been removed (css_has_online_children on the cgroup’s self css).',
       choices: (s, L) =>
         s.cgroupMutex !== 0
           ? []
           : indicesWhere(
               L.config.memcgs.length,
-              (m) => m !== ROOT && !s.memcg[m].killed && !hasLiveChildCgroups(s, L, m),
+              (m) =>
+                m !== ROOT &&
+                !s.memcg[m].killed &&
+                !hasLiveChildCgroups(s, L, m) &&
+                !s.cpu.some((c) => c.op === PROG.drainAll + 1 && c.root === m + 1),
             ),
       argName: memcgArg,
     },

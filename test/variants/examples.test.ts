@@ -39,7 +39,7 @@ const EXAMPLES: readonly Example[] = [
     file: 'docs/examples/my-patch.ts',
     name: 'my-patch',
     claim: 'no_get_on_zero',
-    steps: 10,
+    steps: 16,
     lastKind: 'uncharge_page',
     lastChange: 'BUG: css_get on a zero refcount on A',
   },
