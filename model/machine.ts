@@ -8,7 +8,8 @@ import type { Design } from './design/types.js';
 import { rcuReadUnlock } from './kernel.js';
 import { memcgName } from './names.js';
 import { type Ctx, END, type Program, runBlock, type Step } from './ops.js';
-import type { Layout, State } from './state.js';
+import { localsReset } from './schema.js';
+import type { Cpu, Layout, State } from './state.js';
 
 export interface MemcgAction {
   /** The step's name: the kernel function or section it runs (also its kind for coverage). */
@@ -34,11 +35,14 @@ export class Machine {
   private readonly x: MutableCtx;
   private readonly stepIndex: Map<string, number>[];
   private readonly sharedSteps: Set<string>;
+  /** Zeroes a CPU's path locals (the schema's `local` fields of the cpu group). */
+  private readonly resetLocals: (c: Cpu) => void;
 
   constructor(
     readonly L: Layout,
     readonly design: Design,
   ) {
+    this.resetLocals = localsReset(L.schema) as unknown as (c: Cpu) => void;
     this.stepIndex = design.programs.map((p) => new Map(p.steps.map((st, i) => [st.name, i])));
     const owners = new Map<string, number>();
     for (const p of design.programs)
@@ -149,8 +153,7 @@ export class Machine {
       c.rcu = 1;
       rcuReadUnlock(x as Ctx);
     }
-    c.op = c.pc = c.memcg = c.page = c.nr = c.tmp = c.ugMemcg = c.ugNr = c.pages = c.i = c.seen = c.flush = 0;
-    c.preempt = c.root = c.drained = 0;
+    this.resetLocals(c);
   }
 
   next(s: State, a: MemcgAction): State {

@@ -7,11 +7,13 @@
  * - CPUs are NOT: drain_all_stock visits CPUs in ascending order (for_each_online_cpu), so renaming
  *   CPUs would change behaviour.
  *
+ * Which bytes are pointers, and which groups a renaming reorders, is read off the state's schema.
  * The representative is exact: the permutation whose packed encoding is lexicographically
  * smallest, over all permutations of all groups. Tests check that verdicts agree with and without
  * it at small scopes, and a trace found with it replays without it.
  */
 import { layoutCodec, leafPaths } from '../checker/index.js';
+import { type Domain, type FieldKind, type Leaf, leaves } from './schema.js';
 import type { Layout, State } from './state.js';
 
 interface Perm {
@@ -78,11 +80,10 @@ interface BytePerm {
 
 /**
  * The permutation as a map on encodings: byte j of the renamed state is byte src[j] of the
- * original, with pointer values renamed. Derived from the leaf paths of the layout, so it follows
- * the state's declared shape.
+ * original, with pointer values renamed. Derived from the schema (model/schema.ts): a group indexed
+ * by memcg, page or frame is reordered, and a field of kind `memcg`, `page` or `pageMask` renamed.
  */
-function bytePerm(p: Perm, paths: readonly string[]): BytePerm {
-  const at = new Map(paths.map((path, i) => [path, i]));
+function bytePerm(p: Perm, leaves: readonly Leaf[]): BytePerm {
   const inv = (map: readonly number[]) => {
     const out: number[] = [];
     map.forEach((to, from) => {
@@ -90,45 +91,37 @@ function bytePerm(p: Perm, paths: readonly string[]): BytePerm {
     });
     return out;
   };
-  const memcgInv = inv(p.memcg);
-  const structInv = inv(p.struct);
-  const frameInv = inv(p.frame);
-  const src = new Int32Array(paths.length);
-  const kind = new Uint8Array(paths.length);
-  paths.forEach((path, j) => {
-    const mm = /^state\.memcg\[(\d+)\]\.(\w+)$/.exec(path);
-    const mp = /^state\.page\[(\d+)\]$/.exec(path);
-    const ms = /^state\.split\[(\d+)\]$/.exec(path);
-    if (mm) {
-      const m = mm;
-      src[j] = at.get(`state.memcg[${memcgInv[Number(m[1])]}].${m[2]}`)!;
-      return;
-    }
-    if (mp) {
-      const m = mp;
-      src[j] = at.get(`state.page[${structInv[Number(m[1])]}]`)!;
-      kind[j] = Kind.MemcgPtr;
-      return;
-    }
-    if (ms) {
-      const m = ms;
-      src[j] = at.get(`state.split[${frameInv[Number(m[1])]}]`)!;
-      return;
-    }
-    src[j] = j;
-    if (
-      /^state\.stock\[\d+\]\.cached$|^state\.cpu\[\d+\]\.(memcg|ugMemcg|seen|root)$|^state\.oopsMemcg$/.test(
-        path,
-      )
-    ) {
-      kind[j] = Kind.MemcgPtr;
-    } else if (/^state\.cpu\[\d+\]\.page$/.test(path)) kind[j] = Kind.StructPtr;
-    else if (/^state\.cpu\[\d+\]\.pages$/.test(path)) kind[j] = Kind.StructMask;
+  const invOf: Record<Domain, readonly number[] | undefined> = {
+    memcg: inv(p.memcg),
+    page: inv(p.struct),
+    frame: inv(p.frame),
+    cpu: undefined,
+    global: undefined,
+  };
+  const at = new Map(leaves.map((l, i) => [`${l.group.key}/${l.index}/${l.name}`, i]));
+  const src = new Int32Array(leaves.length);
+  const kind = new Uint8Array(leaves.length);
+  leaves.forEach((l, j) => {
+    const from = invOf[l.group.domain];
+    src[j] = from ? at.get(`${l.group.key}/${from[l.index]}/${l.name}`)! : j;
+    kind[j] = KIND_OF[l.field.kind];
   });
   const memcgPtr = Int32Array.from([0, ...p.memcg.map((m) => m + 1)]);
   const structPtr = Int32Array.from([0, ...p.struct.map((x) => x + 1)]);
   return { src, kind, memcgPtr, structPtr, struct: p.struct };
 }
+
+/** How a field's value is renamed: only pointers and sets of pages name a permuted thing. */
+const KIND_OF: Record<FieldKind, number> = {
+  count: Kind.Same,
+  flag: Kind.Same,
+  code: Kind.Same,
+  cpu: Kind.Same,
+  cpuMask: Kind.Same,
+  memcg: Kind.MemcgPtr,
+  page: Kind.StructPtr,
+  pageMask: Kind.StructMask,
+};
 
 function byteAt(bp: BytePerm, buf: Uint8Array, j: number): number {
   const v = buf[bp.src[j]];
@@ -171,8 +164,12 @@ export function canonicalizer(L: Layout, template: State): Canonicalizer | undef
   }
   if (perms.length <= 1) return undefined;
   const codec = layoutCodec(template);
+  const byLeaf = leaves(L.schema, L);
+  // The schema's leaf order is the codec's byte order: a state not built from the schema is refused.
   const paths = leafPaths(template);
-  const bps = perms.map((p) => bytePerm(p, paths));
+  if (paths.length !== byLeaf.length || paths.some((path, i) => path !== byLeaf[i].path))
+    throw new Error('symmetry: the state does not have the shape its schema declares (model/schema.ts)');
+  const bps = perms.map((p) => bytePerm(p, byLeaf));
   const n = codec.bytes;
   const buf = new Uint8Array(n);
   const out = new Uint8Array(n);

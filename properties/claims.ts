@@ -5,10 +5,10 @@
  */
 import { always, type Invariant, sometimes, type Witness } from '../checker/index.js';
 import { commonPrograms, PROG } from '../model/design/common.js';
-import { memcgName, pageName, ptrName } from '../model/names.js';
+import { memcgName, ptrName } from '../model/names.js';
 import type { Program } from '../model/ops.js';
 import { Branch, type Layout, OOPS_NAMES, Oops, type State } from '../model/state.js';
-import { holderRefs, holders, localCharges, sumRefs } from './holders.js';
+import { danglingPointers, holderRefs, holders, localCharges, sumRefs } from './holders.js';
 
 export type Scheme = 'old' | 'new';
 
@@ -21,26 +21,6 @@ function oopsClaim(name: string, code: number, L: Layout): Invariant<State> {
     (s) =>
       `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (refcount now ${s.memcg[s.oopsMemcg - 1]?.ref})`,
   );
-}
-
-/** Pointer fields that must never name a freed memcg (I-NOUAF, state form). */
-function danglingPointers(s: State, L: Layout, scheme: Scheme): string[] {
-  const out: string[] = [];
-  const freed = (ptr: number) => ptr !== 0 && s.memcg[ptr - 1].freed === 1;
-  s.page.forEach((pm, p) => {
-    if (freed(pm)) out.push(`page ${pageName(L, p)}->mem_cgroup = ${ptrName(L, pm)} (freed)`);
-  });
-  s.stock.forEach((st, c) => {
-    // OLD: stock->cached with nr_pages == 0 may dangle; refill_stock only compares it.
-    if (freed(st.cached) && (scheme === 'new' || st.nr > 0)) {
-      out.push(`stock[cpu${c}].cached = ${ptrName(L, st.cached)} (freed, ${st.nr} pages)`);
-    }
-  });
-  s.cpu.forEach((c, i) => {
-    if (freed(c.ugMemcg)) out.push(`cpu${i} ug->memcg = ${ptrName(L, c.ugMemcg)} (freed)`);
-    if (c.tmp && freed(c.memcg)) out.push(`cpu${i} mem_cgroup_charge memcg = ${ptrName(L, c.memcg)} (freed)`);
-  });
-  return out;
 }
 
 /** Quiescence (I-NOLEAK): nothing in flight, no work queued, stocks empty, no page charged, every killed memcg offline. */

@@ -1,10 +1,13 @@
 /**
  * Who holds a reference on a memcg, per design (spec §3.1 I-OLD-REF, §3.2 I-NEW-REF). The ledger
- * is derived from the pointers and charges in the state, never from the refcount itself.
+ * is derived from the pointers and charges in the state, never from the refcount itself, and the
+ * holders are those the state's schema declares (model/state.ts, and the fields a path adds): the
+ * memcg's own references (base, kill_css extra, ID pin, children), then each memcg pointer that
+ * holds one (NEW: one each; OLD: one per charged page).
  */
-import { nrPagesOf } from '../model/geometry.js';
-import { pageName } from '../model/names.js';
-import type { Layout, State } from '../model/state.js';
+import type { Layout } from '../model/layout.js';
+import { fieldReader, type PointerHolder, type Refs, type Schema } from '../model/schema.js';
+import type { State } from '../model/state.js';
 
 export interface Holder {
   /** base, extra, id, child, page, stock, ug, charge, lookup */
@@ -15,39 +18,70 @@ export interface Holder {
   readonly refs: number;
 }
 
+interface Compiled {
+  readonly decl: PointerHolder;
+  readonly read: (s: State, i: number) => number;
+  /** Group key and position among the groups: the ledger lists holders group by group, index by index. */
+  readonly group: string;
+  readonly order: number;
+}
+
+const compiledFor = new WeakMap<Schema, readonly Compiled[]>();
+
+/** The pointer holders with a generated reader for each field, in the ledger's order. */
+export function pointerHolders(schema: Schema): readonly Compiled[] {
+  let out = compiledFor.get(schema);
+  if (!out) {
+    const list = schema.pointerHolders.map((decl) => {
+      const { group, read } = fieldReader(schema, decl.field);
+      return { decl, read, group: group.key, order: schema.groups.indexOf(group) };
+    });
+    // Stable: within a group, in declaration order.
+    out = list
+      .map((c, k) => ({ c, k }))
+      .sort((a, b) => a.c.order - b.c.order || a.k - b.k)
+      .map(({ c }) => c);
+    compiledFor.set(schema, out);
+  }
+  return out;
+}
+
+/** The groups of pointer holders: each group's holders, and its domain's length. */
+function byGroup(L: Layout): { n: number; hs: readonly Compiled[] }[] {
+  const out: { n: number; hs: Compiled[] }[] = [];
+  let last = '';
+  for (const c of pointerHolders(L.schema)) {
+    if (c.group !== last) {
+      out.push({ n: 0, hs: [] });
+      last = c.group;
+    }
+    out[out.length - 1].hs.push(c);
+  }
+  return out;
+}
+
+function refsOf(r: Refs, pages: number): number {
+  return r === 'one' ? 1 : r === 'pages' ? pages : 0;
+}
+
+const lengthOf = (s: State, key: string) => (s as unknown as Record<string, readonly unknown[]>)[key].length;
+
 /** The holders of references on non-root memcg m under the design's scheme. */
 export function holders(s: State, L: Layout, m: number, scheme: 'old' | 'new'): Holder[] {
   const out: Holder[] = [];
-  const memcg = s.memcg[m];
+  for (const h of L.schema.ownHolders)
+    for (const e of h.list(s, L, m)) out.push({ kind: h.kind, who: e.who, refs: e.refs });
   const ptr = m + 1;
-  if (!memcg.killed) out.push({ kind: 'base', who: 'base ref (css not killed)', refs: 1 });
-  if (memcg.killed && !memcg.offline)
-    out.push({ kind: 'extra', who: 'kill_css extra ref (until offline)', refs: 1 });
-  if (memcg.id > 0) out.push({ kind: 'id', who: `memcg ID (id.ref ${memcg.id})`, refs: 1 });
-  for (const ch of L.children[m]) {
-    if (!s.memcg[ch].freed) out.push({ kind: 'child', who: `child ${L.config.memcgs[ch].name}`, refs: 1 });
+  for (const g of byGroup(L)) {
+    const n = lengthOf(s, g.hs[0].group);
+    for (let i = 0; i < n; i++) {
+      for (const c of g.hs) {
+        if (c.read(s, i) !== ptr || (c.decl.when && !c.decl.when(s, i))) continue;
+        const refs = refsOf(c.decl.refs[scheme], c.decl.pages?.(s, L, i) ?? 0);
+        if (refs > 0) out.push({ kind: c.decl.kind, who: c.decl.who(s, L, i), refs });
+      }
+    }
   }
-  s.page.forEach((pm, p) => {
-    if (pm !== ptr) return;
-    const refs = scheme === 'new' ? 1 : nrPagesOf(s, L, p);
-    out.push({ kind: 'page', who: `page ${pageName(L, p)}`, refs });
-  });
-  s.stock.forEach((st, c) => {
-    if (st.cached !== ptr) return;
-    if (scheme === 'new') out.push({ kind: 'stock', who: `stock of cpu${c} (${pages(st.nr)})`, refs: 1 });
-    else if (st.nr > 0) out.push({ kind: 'stock', who: `stock of cpu${c} (${pages(st.nr)})`, refs: st.nr });
-  });
-  s.cpu.forEach((c, i) => {
-    if (c.ugMemcg === ptr) {
-      const refs = scheme === 'new' ? 1 : c.ugNr;
-      if (refs > 0) out.push({ kind: 'ug', who: `uncharge batch of cpu${i} (${pages(c.ugNr)})`, refs });
-    }
-    if (c.memcg === ptr && c.tmp)
-      out.push({ kind: 'lookup', who: `lookup ref of cpu${i}’s mem_cgroup_charge`, refs: 1 });
-    if (scheme === 'old' && c.memcg === ptr && c.nr > 0) {
-      out.push({ kind: 'charge', who: `cpu${i}’s charge not yet committed (${pages(c.nr)})`, refs: c.nr });
-    }
-  });
   return out;
 }
 
@@ -56,31 +90,24 @@ export function holders(s: State, L: Layout, m: number, scheme: 'old' | 'new'): 
  * state, the list only when a claim fails. A test ties the two.
  */
 export function holderRefs(s: State, L: Layout, m: number, scheme: 'old' | 'new'): number {
-  const memcg = s.memcg[m];
-  const ptr = m + 1;
   let n = 0;
-  if (!memcg.killed) n++;
-  else if (!memcg.offline) n++;
-  if (memcg.id > 0) n++;
-  const kids = L.children[m];
-  for (let i = 0; i < kids.length; i++) if (!s.memcg[kids[i]].freed) n++;
-  const page = s.page;
-  for (let p = 0; p < page.length; p++) if (page[p] === ptr) n += scheme === 'new' ? 1 : nrPagesOf(s, L, p);
-  const stock = s.stock;
-  for (let c = 0; c < stock.length; c++) if (stock[c].cached === ptr) n += scheme === 'new' ? 1 : stock[c].nr;
-  const cpu = s.cpu;
-  for (let i = 0; i < cpu.length; i++) {
-    const c = cpu[i];
-    if (c.ugMemcg === ptr) n += scheme === 'new' ? 1 : c.ugNr;
-    if (c.memcg === ptr) {
-      if (c.tmp) n++;
-      if (scheme === 'old') n += c.nr;
+  const own = L.schema.ownHolders;
+  for (let k = 0; k < own.length; k++) n += own[k].refs(s, L, m);
+  const ptr = m + 1;
+  const hs = pointerHolders(L.schema);
+  for (let k = 0; k < hs.length; k++) {
+    const c = hs[k];
+    const d = c.decl;
+    const r = d.refs[scheme];
+    if (r === 'none') continue;
+    const len = lengthOf(s, c.group);
+    for (let i = 0; i < len; i++) {
+      if (c.read(s, i) !== ptr || (d.when && !d.when(s, i))) continue;
+      n += r === 'one' ? 1 : (d.pages?.(s, L, i) ?? 0);
     }
   }
   return n;
 }
-
-const pages = (n: number) => (n === 1 ? '1 page' : `${n} pages`);
 
 export function sumRefs(hs: readonly Holder[]): number {
   return hs.reduce((n, h) => n + h.refs, 0);
@@ -90,13 +117,33 @@ export function sumRefs(hs: readonly Holder[]): number {
 export function localCharges(s: State, L: Layout, m: number): number {
   const ptr = m + 1;
   let n = 0;
-  s.page.forEach((pm, p) => {
-    if (pm === ptr) n += nrPagesOf(s, L, p);
-  });
-  for (const st of s.stock) if (st.cached === ptr) n += st.nr;
-  for (const c of s.cpu) {
-    if (c.ugMemcg === ptr) n += c.ugNr;
-    if (c.memcg === ptr && c.op !== 0) n += c.nr;
+  const hs = pointerHolders(L.schema);
+  for (let k = 0; k < hs.length; k++) {
+    const c = hs[k];
+    const pages = c.decl.pages;
+    if (!pages) continue;
+    const len = lengthOf(s, c.group);
+    for (let i = 0; i < len; i++)
+      if (c.read(s, i) === ptr && (!c.decl.when || c.decl.when(s, i))) n += pages(s, L, i);
   }
   return n;
+}
+
+/** The pointer fields that name a freed memcg and must not (I-NOUAF, state form), in kernel words. */
+export function danglingPointers(s: State, L: Layout, scheme: 'old' | 'new'): string[] {
+  const out: string[] = [];
+  for (const g of byGroup(L)) {
+    const n = lengthOf(s, g.hs[0].group);
+    for (let i = 0; i < n; i++) {
+      for (const c of g.hs) {
+        const d = c.decl;
+        if (!d.dangling) continue;
+        const ptr = c.read(s, i);
+        if (ptr === 0 || s.memcg[ptr - 1].freed !== 1 || (d.when && !d.when(s, i))) continue;
+        if (d.dangling === 'holding' && refsOf(d.refs[scheme], d.pages?.(s, L, i) ?? 0) === 0) continue;
+        out.push(d.danglingText ? d.danglingText(s, L, i) : `${d.field}[${i}] (freed)`);
+      }
+    }
+  }
+  return out;
 }

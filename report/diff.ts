@@ -1,83 +1,59 @@
 /**
  * What changed between two model states, in kernel words: `css A 3->4`, `page P0->mem_cgroup
- * NULL->A`, `stock[cpu1].cached NULL->A`. The trace shows only these, never whole states.
+ * NULL->A`, `stock[cpu1].cached NULL->A`. The trace shows only these, never whole states. Which
+ * fields are shown, under which label and in which format is declared in the state's schema
+ * (model/state.ts, and the fields a path adds); fields without a `show` never appear.
  */
-import { pageName, ptrName } from '../model/names.js';
-import { type Layout, OOPS_NAMES, type State } from '../model/state.js';
+import { ptrName } from '../model/names.js';
+import { type Change, type Format, leaves } from '../model/schema.js';
+import type { Layout, State } from '../model/state.js';
 
-export interface Change {
-  /** Which thing, e.g. `css(A)` or `stock[cpu1].cached`. */
-  readonly what: string;
-  readonly from: string;
-  readonly to: string;
+export type { Change } from '../model/schema.js';
+
+function formatted(L: Layout, format: Format, v: number): string {
+  switch (format) {
+    case 'number':
+      return String(v);
+    case 'ptr':
+      return ptrName(L, v);
+    case 'yesno':
+      return v ? 'yes' : 'no';
+    case 'setclear':
+      return v ? 'set' : 'clear';
+    case 'queued':
+      return v ? 'queued' : 'idle';
+    case 'offon':
+      return v ? 'off' : 'on';
+    case 'cpuMask':
+      return cpuMask(v);
+    case 'holder':
+      return v ? `cpu${v - 1}` : 'free';
+  }
 }
 
-const MEMCG_FIELDS: Record<string, string> = {
-  ref: 'css',
-  id: 'id.ref',
-  killed: 'killed',
-  offline: 'offline',
-  released: 'released',
-  freed: 'freed',
-  gp: 'rcu-waits',
-  usage: 'page_counter',
-};
+/** A leaf's value, read by its group, index and field name. */
+function valueAt(s: State, key: string, index: number, name: string, global: boolean): number {
+  const g = (s as unknown as Record<string, unknown>)[key];
+  if (global) return g as number;
+  const at = (g as readonly unknown[])[index];
+  return name ? (at as Record<string, number>)[name] : (at as number);
+}
 
 export function changes(L: Layout, a: State, b: State): Change[] {
   const out: Change[] = [];
-  const push = (what: string, x: string | number, y: string | number) => {
-    if (x !== y) out.push({ what, from: String(x), to: String(y) });
-  };
-  a.memcg.forEach((m, i) => {
-    const name = L.config.memcgs[i].name;
-    for (const [k, label] of Object.entries(MEMCG_FIELDS)) {
-      if (i === 0 && k !== 'usage') continue;
-      const key = k as keyof typeof m;
-      if (k === 'gp') push(`${label}(${name})`, cpuMask(m.gp), cpuMask(b.memcg[i].gp));
-      else if (k === 'ref' || k === 'id' || k === 'usage') push(`${label}(${name})`, m[key], b.memcg[i][key]);
-      else push(`${label}(${name})`, m[key] ? 'yes' : 'no', b.memcg[i][key] ? 'yes' : 'no');
+  for (const leaf of leaves(L.schema, L)) {
+    const show = leaf.field.show;
+    if (!show) continue;
+    if ('change' in show) {
+      const c = show.change(L, a, b, leaf.index);
+      if (c) out.push(c);
+      continue;
     }
-  });
-  a.page.forEach((pm, p) => {
-    push(`${pageName(L, p)}->mem_cgroup`, ptrName(L, pm), ptrName(L, b.page[p]));
-  });
-  a.split.forEach((v, f) => {
-    if (L.isThp[f])
-      push(`THP ${pageName(L, L.frameFirst[f])} split`, v ? 'yes' : 'no', b.split[f] ? 'yes' : 'no');
-  });
-  a.stock.forEach((st, c) => {
-    push(`stock[cpu${c}].cached`, ptrName(L, st.cached), ptrName(L, b.stock[c].cached));
-    push(`stock[cpu${c}].nr_pages`, st.nr, b.stock[c].nr);
-    push(`stock[cpu${c}].FLUSHING`, st.flushing ? 'set' : 'clear', b.stock[c].flushing ? 'set' : 'clear');
-    push(`stock[cpu${c}].work`, st.work ? 'queued' : 'idle', b.stock[c].work ? 'queued' : 'idle');
-  });
-  a.cpu.forEach((c, i) => {
-    const d = b.cpu[i];
-    push(`cpu${i} ug->memcg`, ptrName(L, c.ugMemcg), ptrName(L, d.ugMemcg));
-    push(`cpu${i} ug->nr_pages`, c.ugNr, d.ugNr);
-    push(`cpu${i} rcu depth`, c.rcu, d.rcu);
-    push(`cpu${i} preemption`, c.preempt ? 'off' : 'on', d.preempt ? 'off' : 'on');
-    if (c.seen !== d.seen) {
-      const from = d.seen !== 0 ? ` (read from stock[cpu${d.i}].cached)` : '';
-      out.push({
-        what: `cpu${i} drain_all_stock memcg`,
-        from: ptrName(L, c.seen),
-        to: `${ptrName(L, d.seen)}${from}`,
-      });
-    }
-    if (c.tmp !== d.tmp || (d.tmp && c.memcg !== d.memcg)) {
-      push(`cpu${i} lookup ref`, c.tmp ? ptrName(L, c.memcg) : 'none', d.tmp ? ptrName(L, d.memcg) : 'none');
-    }
-  });
-  push('percpu_charge_mutex', a.mutex ? `cpu${a.mutex - 1}` : 'free', b.mutex ? `cpu${b.mutex - 1}` : 'free');
-  push(
-    'cgroup_mutex',
-    a.cgroupMutex ? `cpu${a.cgroupMutex - 1}` : 'free',
-    b.cgroupMutex ? `cpu${b.cgroupMutex - 1}` : 'free',
-  );
-  if (a.oops !== b.oops) {
-    const on = b.oopsMemcg === 0 ? '' : ` on ${ptrName(L, b.oopsMemcg)}`;
-    out.push({ what: 'BUG', from: '', to: `${OOPS_NAMES[b.oops]}${on}` });
+    if (show.hide?.(leaf.index, L)) continue;
+    const global = leaf.group.domain === 'global';
+    const x = formatted(L, show.format, valueAt(a, leaf.group.key, leaf.index, leaf.name, global));
+    const y = formatted(L, show.format, valueAt(b, leaf.group.key, leaf.index, leaf.name, global));
+    if (x !== y) out.push({ what: show.label(leaf.index, L), from: x, to: y });
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import type { CheckResult, Trace } from '../checker/index.js';
 import { formatPath } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
-import { pageName } from '../model/names.js';
+import { leaves } from '../model/schema.js';
 import { type Layout, Oops, type State } from '../model/state.js';
 import { holderRefs, holders, sumRefs } from '../properties/holders.js';
 import { changes, formatChange } from './diff.js';
@@ -12,6 +12,8 @@ export interface RunInfo {
   readonly scheme: 'old' | 'new';
   readonly scope: string;
   readonly L: Layout;
+  /** The model's flags for the Replay line (`--variant K5 --scope tiny`); else `--design` and `--scope`. */
+  readonly replayArgs?: string;
 }
 
 export function renderTrace(info: RunInfo, trace: Trace<State, MemcgAction>): string[] {
@@ -109,18 +111,15 @@ export function blame(info: RunInfo, trace: Trace<State, MemcgAction>): string |
 }
 
 /** Pointers to memcg m (index + 1 = ptr) in a state, in kernel words, that hold no reference of their own in `old`. */
+/** The memcg pointers naming `ptr` that a use-after-free blame lists (the schema's `blame` fields). */
 function pointersTo(s: State, L: RunInfo['L'], ptr: number): string[] {
   const out: string[] = [];
-  s.page.forEach((pm, p) => {
-    if (pm === ptr) out.push(`page ${pageName(L, p)}->mem_cgroup`);
-  });
-  s.stock.forEach((st, c) => {
-    if (st.cached === ptr) out.push(`stock[cpu${c}].cached`);
-  });
-  s.cpu.forEach((c, i) => {
-    if (c.seen === ptr) out.push(`cpu${i}'s drain_all_stock local memcg`);
-    if (c.ugMemcg === ptr) out.push(`cpu${i}'s ug->memcg`);
-  });
+  for (const leaf of leaves(L.schema, L)) {
+    if (!leaf.field.blame) continue;
+    const g = (s as unknown as Record<string, unknown>)[leaf.group.key] as readonly unknown[];
+    const v = leaf.name ? (g[leaf.index] as Record<string, number>)[leaf.name] : (g[leaf.index] as number);
+    if (v === ptr) out.push(leaf.field.blame(leaf.index, L));
+  }
   return out;
 }
 
@@ -181,7 +180,7 @@ export function renderResult(
     lines.push('', 'Ledger at the last step:', ...renderLedger(info, last));
     lines.push(
       '',
-      `Replay: memcg-check replay --design ${info.design} --scope ${info.scope} --path ${formatPath(v.trace.path)}`,
+      `Replay: memcg-check replay ${info.replayArgs ?? `--design ${info.design} --scope ${info.scope}`} --path ${formatPath(v.trace.path)}`,
     );
   }
   return lines.join('\n');
