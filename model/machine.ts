@@ -19,6 +19,11 @@ export interface MemcgAction {
   readonly step: number;
   /** CPU running it (-1 for events not bound to a CPU). */
   readonly cpu: number;
+  /**
+   * The CPU whose code runs the step, for reports: `cpu`, or the CPU a work item runs on (its
+   * argument: drain_local_stock on the stock's CPU); -1 for the cgroup core and RCU.
+   */
+  readonly onCpu: number;
   /** The chosen argument (page, frame, memcg, CPU), -1 if none. */
   readonly arg: number;
 }
@@ -103,11 +108,13 @@ export class Machine {
   }
 
   private push(out: MemcgAction[], s: State, prog: number, step: number, st: Step, cpu: number): void {
+    const fromArg = this.design.programs[prog].cpuFromArg === true;
     if (!st.choices) {
-      out.push({ kind: st.name, prog, step, cpu, arg: -1 });
+      out.push({ kind: st.name, prog, step, cpu, arg: -1, onCpu: fromArg ? -1 : cpu });
       return;
     }
-    for (const arg of st.choices(s, this.L, cpu)) out.push({ kind: st.name, prog, step, cpu, arg });
+    for (const arg of st.choices(s, this.L, cpu))
+      out.push({ kind: st.name, prog, step, cpu, arg, onCpu: fromArg ? arg : cpu });
   }
 
   private indexOf(prog: number, name: string): number {
