@@ -12,10 +12,10 @@
  */
 import { check } from '../checker/index.js';
 import { scopeByName } from '../model/config.js';
-import { PROG } from '../model/design/common.js';
 import type { Design } from '../model/design/types.js';
 import { chargeable } from '../model/guards.js';
 import type { Program, Step } from '../model/ops.js';
+import { PROG } from '../model/paths/order.js';
 import type { Layout, State } from '../model/state.js';
 import { DESIGNS } from '../model/variant.js';
 import { memcgSpec } from '../properties/spec.js';

@@ -33,6 +33,9 @@ export interface Ctx {
 
 export const END = '<end>';
 
+/** The running CPU's locals (a slot path's `struct` of locals). */
+export const me = (x: { readonly s: State; readonly cpu: number }) => x.s.cpu[x.cpu];
+
 export interface Op {
   /** Kernel-words name, unique within its block, e.g. `css_put(old)`. */
   readonly name: string;

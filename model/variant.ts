@@ -137,7 +137,14 @@ export class DesignEditor {
   }
 
   build(name: string, description: string): Design {
-    return { name, scheme: this.base.scheme, description, blocks: this.blocks, programs: this.programs };
+    return {
+      name,
+      scheme: this.base.scheme,
+      description,
+      blocks: this.blocks,
+      programs: this.programs,
+      schema: this.base.schema,
+    };
   }
 
   private block(name: string): Op[] {

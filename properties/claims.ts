@@ -4,7 +4,7 @@
  * Order matters only for reporting: when one state breaks several claims, the first listed is named.
  */
 import { always, type Invariant, sometimes, type Witness } from '../checker/index.js';
-import { commonPrograms, PROG } from '../model/design/common.js';
+import { newDesign } from '../model/design/new.js';
 import { memcgName, ptrName } from '../model/names.js';
 import type { Program } from '../model/ops.js';
 import { Branch, type Layout, OOPS_NAMES, Oops, type State } from '../model/state.js';
@@ -145,10 +145,11 @@ function onlyTheBatch(s: State, L: Layout, m: number, scheme: Scheme): boolean {
 export function witnesses(
   L: Layout,
   scheme: Scheme = 'new',
-  programs: readonly Program[] = commonPrograms,
+  programs: readonly Program[] = newDesign.programs,
 ): Witness<State>[] {
   // The design's own programs: a variant that splits a step shifts the step numbers after it.
   const at = (c: State['cpu'][number], name: string) => atStep(programs, c, name);
+  const inPath = (c: State['cpu'][number], name: string) => c.op !== 0 && programs[c.op - 1]?.name === name;
   const thpFrames = L.config.frames.map((_, f) => f).filter((f) => L.isThp[f]);
   const twoMemcgs = L.config.memcgs.length >= 3;
   const secondDrain = L.config.drainAll || L.config.reclaim !== false;
@@ -162,7 +163,7 @@ export function witnesses(
     ),
     sometimes('offline_with_stock_pages_pending', (s) =>
       s.cpu.some(
-        (c) => c.op === PROG.offline + 1 && s.stock.some((st) => st.cached === c.memcg && st.nr > 0),
+        (c) => inPath(c, 'css_killed_work_fn') && s.stock.some((st) => st.cached === c.memcg && st.nr > 0),
       ),
     ),
     sometimes('memcg_freed_after_offline', (s) => s.memcg.some((m) => m.freed && m.offline)),
@@ -186,7 +187,7 @@ export function witnesses(
     // A charge in flight that took its lookup reference on an offline memcg (a stale read).
     sometimes('page_charged_to_an_offline_memcg', (s) =>
       s.cpu.some(
-        (c) => c.op === PROG.charge + 1 && c.tmp && c.memcg > 1 && s.memcg[c.memcg - 1].offline === 1,
+        (c) => inPath(c, 'mem_cgroup_charge') && c.tmp && c.memcg > 1 && s.memcg[c.memcg - 1].offline === 1,
       ),
     ),
     sometimes('refill_stock_drains_an_overflowing_stock', (s) => (s.branch & Branch.refillOverflow) !== 0),

@@ -17,7 +17,7 @@ export interface MemcgSpec extends Spec<State, MemcgAction> {
 
 /** The spec of a design at a config; `claims` narrows the claims checked (witnesses stay). */
 export function memcgSpec(config: Config, design: Design, claims?: ClaimSelection): MemcgSpec {
-  const L = layoutOf(config);
+  const L = layoutOf(config, design.schema);
   const machine = new Machine(L, design);
   const init = initialState(L);
   const symmetry = canonicalizer(L, init);

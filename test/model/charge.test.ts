@@ -6,7 +6,7 @@
  * drain_all_stock steps in drain-all-stock.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { chargeArg } from '../../model/design/common.js';
+import { chargeArg } from '../../model/paths/charge.js';
 import {
   A,
   argsOf,

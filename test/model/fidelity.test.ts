@@ -14,8 +14,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, validateConfig } from '../../model/config.js';
-import { chargeArg } from '../../model/design/common.js';
-import { TC } from '../../model/design/try-charge.js';
+import { chargeArg } from '../../model/paths/charge.js';
+import { TC } from '../../model/paths/try-charge.js';
 import {
   A,
   at,

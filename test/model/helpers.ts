@@ -11,9 +11,9 @@
  */
 import { expect } from 'vitest';
 import { type Config, scopeByName } from '../../model/config.js';
-import { PROG } from '../../model/design/common.js';
 import type { Design } from '../../model/design/types.js';
 import { Machine, type MemcgAction } from '../../model/machine.js';
+import { PROG } from '../../model/paths/order.js';
 import { type Cpu, initialState, type Layout, layoutOf, type State } from '../../model/state.js';
 import { DESIGNS } from '../../model/variant.js';
 

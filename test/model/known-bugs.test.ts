@@ -4,8 +4,8 @@
  * hand-built state the edited step differs from the base design in exactly the count it names.
  */
 import { describe, expect, it } from 'vitest';
-import { TC } from '../../model/design/try-charge.js';
 import type { Design } from '../../model/design/types.js';
+import { TC } from '../../model/paths/try-charge.js';
 import { buildVariant, DESIGNS, type VariantDef } from '../../model/variant.js';
 import { K2, K3, K4, K5, K7, K8, K9 } from '../../model/variants/known-bugs.js';
 import { A, at, copy, FRAME_THP, fire, H0, H1, IDLE, P0, PROG, pc, ptr, ROOT, world } from './helpers.js';

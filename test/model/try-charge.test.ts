@@ -7,7 +7,7 @@
  * drain_all_stock(mem_over_limit)), and root's early return; then try_charge's retry after that drain.
  */
 import { describe, expect, it } from 'vitest';
-import { TC } from '../../model/design/try-charge.js';
+import { TC } from '../../model/paths/try-charge.js';
 import {
   A,
   A1,

@@ -19,9 +19,11 @@
  * same). mem_over_limit is memcg or a non-root ancestor (root's counter has no limit).
  */
 import { nrPagesOf } from '../geometry.js';
-import { ROOT } from '../kernel.js';
+import { cssGet, pageCounterCharge, ROOT } from '../kernel.js';
 import { memcgName } from '../names.js';
+import { call, me, type Op, op } from '../ops.js';
 import type { Layout, State } from '../state.js';
+import type { Ops } from './path.js';
 
 /** The outcome encodings (the step's argument). */
 export const TC = {
@@ -105,3 +107,76 @@ export function chargeChoiceName(arg: number, L: Layout): string {
   if (arg === TC.exact) return 'nr_pages charged, no refill';
   return `reclaim, drain_all_stock(${memcgName(L, overLimit(arg))})`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// try_charge() itself: the function the try_charge step and its retry call.
+
+// The outcome says which charge succeeded: the batch (then a refill), or nr_pages.
+const batchCharge = op(
+  'batch = max(MEMCG_CHARGE_BATCH, nr_pages); page_counter_try_charge(memcg, batch)',
+  (x) => {
+    x.batch = batchFor(x.arg, x.n, x.L.config.batch);
+    pageCounterCharge(x, x.m, x.batch);
+  },
+);
+const rootReturns = op('if (mem_cgroup_is_root(memcg)) return 0', (x) => {
+  if (x.m === ROOT) x.stop = true;
+});
+// A hit names the CPU whose stock consume_stock takes the pages from (the task may have
+// migrated); irqs are off on that CPU.
+const consumeOrReturn = op('if (consume_stock(memcg, nr_pages)) return 0', (x) => {
+  if (!isHit(x.arg)) return;
+  const self = x.cpu;
+  x.cpu = stockCpu(x.arg, self);
+  const hit = call(x, 'consume_stock', { m: x.m, n: x.n });
+  x.cpu = self;
+  if (hit) {
+    me(x).nr = x.n;
+    x.stop = true;
+  }
+});
+// Every charge failed (a limit): reclaim, then drain_all_stock(mem_over_limit) once, and retry.
+const reclaimDrain = op(
+  'if (!drained && every charge failed) { drain_all_stock(mem_over_limit); drained = true; goto retry }',
+  (x) => {
+    if (!isReclaim(x.arg)) return;
+    const c = me(x);
+    c.root = overLimit(x.arg) + 1;
+    c.drained = 1;
+    x.jump = 'drain_all_stock: mutex_trylock';
+    x.stop = true;
+  },
+);
+// The task may have migrated since consume_stock: the outcome names the CPU whose stock
+// refill_stock uses. refill_stock itself runs with irqs off on that CPU.
+const refillRest = op('if (batch > nr_pages) refill_stock(memcg, batch - nr_pages)', (x) => {
+  const batch = x.batch;
+  if (batch <= x.n) return;
+  const self = x.cpu;
+  x.cpu = stockCpu(x.arg, self);
+  call(x, 'refill_stock', { m: x.m, n: batch - x.n });
+  x.cpu = self;
+});
+const handToCaller = op('return 0 (nr_pages charged for the caller)', (x) => {
+  me(x).nr = x.n;
+});
+
+const tryChargeOld: readonly Op[] = [
+  rootReturns,
+  consumeOrReturn,
+  reclaimDrain,
+  batchCharge,
+  // done_restock: css_get_many(&memcg->css, batch); force: css_get_many(&memcg->css, nr_pages),
+  // the same as a batch of nr_pages (see TC.exact).
+  op('css_get_many(memcg, batch)', (x) => cssGet(x, x.m, x.batch)),
+  refillRest,
+  handToCaller,
+];
+
+/** try_charge(memcg, nr_pages): v5.8 takes a css ref per page charged; v5.9 none (css_get_many left done_restock). */
+export const tryChargeFunctions: Readonly<Record<string, Ops>> = {
+  'try_charge()': {
+    old: tryChargeOld,
+    new: [rootReturns, consumeOrReturn, reclaimDrain, batchCharge, refillRest, handToCaller],
+  },
+};

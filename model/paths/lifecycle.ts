@@ -1,0 +1,150 @@
+/**
+ * The css lifecycle (spec §2.0 lifecycle rows, §5.3 item 11): rmdir's kill_css, the offline
+ * (css_killed_work_fn → offline_css → mem_cgroup_css_offline, which drains the stocks), the
+ * release when the count reaches zero, and the free after an RCU grace period. The same in both
+ * designs. cgroup_mutex is held by css_killed_work_fn across the offline; rmdir and
+ * css_release_work_fn take it in their step.
+ */
+import { hasLiveChildCgroups, hasOnlineChildren, indicesWhere, runningOn } from '../guards.js';
+import { cssGet, cssPut, deref, idPut, memcgAt, ROOT } from '../kernel.js';
+import { memcgName } from '../names.js';
+import { me, op } from '../ops.js';
+import type { Layout } from '../state.js';
+import { drainAllStockSteps } from './drain-all-stock.js';
+import { PROG } from './order.js';
+import type { Path } from './path.js';
+
+const memcgArg = (arg: number, L: Layout) => memcgName(L, arg);
+
+export const cssKilledWorkFn: Path = {
+  name: 'css_killed_work_fn',
+  slot: true,
+  steps: [
+    {
+      name: 'css_killed_work_fn',
+      doc: 'css_killed_work_fn: mutex_lock(&cgroup_mutex) (held until the offline is done, so rmdir, css_release_work_fn and another offline wait), then offline_css → mem_cgroup_css_offline, which drains the stocks. A parent is offlined once its children are.',
+      choices: (s, L) =>
+        s.cgroupMutex !== 0
+          ? []
+          : indicesWhere(
+              L.config.memcgs.length,
+              (m) =>
+                m !== ROOT &&
+                s.memcg[m].killed &&
+                !s.memcg[m].offline &&
+                !runningOn(s, PROG.offline, m) &&
+                !hasOnlineChildren(s, L, m),
+            ),
+      argName: memcgArg,
+      ops: [
+        op('mutex_lock(&cgroup_mutex)', (x) => {
+          x.s.cgroupMutex = x.cpu + 1;
+        }),
+        op('css = the killed css; offline_css(css) → mem_cgroup_css_offline(css)', (x) => {
+          me(x).memcg = x.arg + 1;
+        }),
+      ],
+    },
+    ...drainAllStockSteps((s, _L, cpu) => [s.cpu[cpu].memcg - 1]),
+    {
+      name: 'offline_css',
+      doc: 'mem_cgroup_css_offline after drain_all_stock: mem_cgroup_id_put (the online pin); offline_css clears CSS_ONLINE; css_killed_work_fn puts the extra ref and unlocks cgroup_mutex.',
+      ops: [
+        op('mem_cgroup_id_put(memcg)', (x) => idPut(x, me(x).memcg - 1)),
+        op('css->flags &= ~CSS_ONLINE', (x) => {
+          const css = memcgAt(x, me(x).memcg - 1);
+          if (css) css.offline = 1;
+        }),
+        op('css_put(css) (the extra ref of kill_css)', (x) => cssPut(x, me(x).memcg - 1)),
+        op('mutex_unlock(&cgroup_mutex)', (x) => {
+          x.s.cgroupMutex = 0;
+        }),
+      ],
+    },
+  ],
+};
+
+export const cgroupRmdir: Path = {
+  name: 'cgroup_rmdir',
+  slot: false,
+  steps: [
+    {
+      name: 'kill_css',
+      doc: 'cgroup_rmdir → cgroup_destroy_locked → kill_css, under cgroup_mutex (so not while an offline or a release holds it): CSS_DYING, css_clear_dir (kernfs_remove waits for writes in flight on the cgroup’s files: no memory.max write of this memcg is in progress), css_get (extra), percpu_ref_kill (drops the base ref). Only once every child cgroup has been removed (css_has_online_children on the cgroup’s self css).',
+      choices: (s, L) =>
+        s.cgroupMutex !== 0
+          ? []
+          : indicesWhere(
+              L.config.memcgs.length,
+              (m) =>
+                m !== ROOT &&
+                !s.memcg[m].killed &&
+                !hasLiveChildCgroups(s, L, m) &&
+                !s.cpu.some((c) => c.op === PROG.drainAll + 1 && c.root === m + 1),
+            ),
+      argName: memcgArg,
+      ops: [
+        op('css->flags |= CSS_DYING', (x) => {
+          x.s.memcg[x.arg].killed = 1;
+        }),
+        op('css_get(css) (extra ref until ->css_offline)', (x) => cssGet(x, x.arg)),
+        op('percpu_ref_kill_and_confirm(&css->refcnt) (drops the base ref)', (x) => cssPut(x, x.arg)),
+      ],
+    },
+  ],
+};
+
+export const cssRelease: Path = {
+  name: 'css_release',
+  slot: false,
+  steps: [
+    {
+      name: 'css_release_work_fn',
+      doc: 'the refcount of a killed css reached 0: css_release_work_fn, under cgroup_mutex (so not while an offline holds it), sets CSS_RELEASED and queues the free behind an RCU grace period.',
+      choices: (s, L) =>
+        s.cgroupMutex !== 0
+          ? []
+          : indicesWhere(
+              L.config.memcgs.length,
+              (m) => m !== ROOT && s.memcg[m].killed && s.memcg[m].ref === 0 && !s.memcg[m].released,
+            ),
+      argName: memcgArg,
+      ops: [
+        op('css->flags |= CSS_RELEASED', (x) => {
+          x.s.memcg[x.arg].released = 1;
+        }),
+        op('queue_rcu_work(css_free_rwork_fn) (waits for the readers now inside rcu_read_lock)', (x) => {
+          let mask = 0;
+          x.s.cpu.forEach((c, i) => {
+            if (c.rcu) mask |= 1 << i;
+          });
+          x.s.memcg[x.arg].gp = mask;
+        }),
+      ],
+    },
+  ],
+};
+
+export const cssFree: Path = {
+  name: 'css_free',
+  slot: false,
+  steps: [
+    {
+      name: 'css_free_rwork_fn',
+      doc: 'after the grace period (no RCU reader that was inside when the free was queued): kfree(memcg), then css_put(parent). No cgroup_mutex.',
+      choices: (s, L) =>
+        indicesWhere(
+          L.config.memcgs.length,
+          (m) => m !== ROOT && s.memcg[m].released && !s.memcg[m].freed && s.memcg[m].gp === 0,
+        ),
+      argName: memcgArg,
+      ops: [
+        op('mem_cgroup_css_free: kfree(memcg)', (x) => {
+          deref(x, x.arg);
+          x.s.memcg[x.arg].freed = 1;
+        }),
+        op('css_put(css->parent)', (x) => cssPut(x, x.L.parent[x.arg])),
+      ],
+    },
+  ],
+};

@@ -1,0 +1,29 @@
+/**
+ * A kernel path as one module (model/paths/*.ts): its steps, each with its guard (`choices`) beside
+ * its effect (`ops`), the functions it calls, the ops the two designs differ in, and the state
+ * fields it adds. A design is the list of paths (order.ts) plus its reference scheme (designs.ts).
+ */
+import type { Op, Step } from '../ops.js';
+import type { SchemaPart } from '../schema.js';
+
+/** Ops the same in v5.8 and v5.9, or per design (spec §2.3 lists the differences). */
+export type Ops = readonly Op[] | { readonly old: readonly Op[]; readonly new: readonly Op[] };
+
+/** A step: one kernel critical section, run atomically, with the ops it runs. */
+export interface PathStep extends Step {
+  readonly ops: Ops;
+}
+
+export interface Path {
+  /** The kernel entry point, e.g. `mem_cgroup_charge`; its place in order.ts gives its number. */
+  readonly name: string;
+  /** A slot path occupies its CPU across steps; an event is one atomic step. */
+  readonly slot: boolean;
+  /** For an event: it runs on the CPU its argument names (a per-CPU work item). */
+  readonly cpuFromArg?: boolean;
+  readonly steps: readonly PathStep[];
+  /** Kernel functions its steps call (`call(x, 'drain_stock', ...)`), by name. */
+  readonly functions?: Readonly<Record<string, Ops>>;
+  /** State fields the path adds (its locals, a new object): appended to the schema. */
+  readonly schema?: SchemaPart;
+}
