@@ -16,7 +16,7 @@ import type { Design } from '../model/design/types.js';
 import { chargeable } from '../model/guards.js';
 import type { Program, Step } from '../model/ops.js';
 import { PROG } from '../model/paths/order.js';
-import type { Layout, State } from '../model/state.js';
+import type { Layout, ReadonlyState } from '../model/state.js';
 import { DESIGNS } from '../model/variant.js';
 import { memcgSpec } from '../properties/spec.js';
 
@@ -32,7 +32,7 @@ function withChoices(d: Design, prog: number, step: number, choices: Step['choic
 }
 
 /** The guards of the lookup before issue #11: only memcgs not killed, no whole-THP re-charge. */
-const lookupBefore = (s: State, L: Layout) => {
+const lookupBefore = (s: ReadonlyState, L: Layout) => {
   const out: number[] = [];
   for (let p = 0; p < L.structFrame.length; p++) {
     if (!chargeable(s, L, p)) continue;
@@ -49,7 +49,7 @@ const noWholeThp = (d: Design) => {
 const noCgroupMutex = (d: Design) => {
   const unguard = (prog: number) => {
     const g = d.programs[prog].steps[0].choices!;
-    return (s: State, L: Layout, c: number) => g({ ...s, cgroupMutex: 0 }, L, c);
+    return (s: ReadonlyState, L: Layout, c: number) => g({ ...s, cgroupMutex: 0 }, L, c);
   };
   let out = withChoices(d, PROG.killCss, 0, unguard(PROG.killCss));
   out = withChoices(out, PROG.release, 0, unguard(PROG.release));

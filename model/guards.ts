@@ -1,12 +1,12 @@
 /** Read-only predicates the steps' guards are built from. They never write. */
-import type { Layout, State } from './state.js';
+import type { Layout, ReadonlyState } from './state.js';
 
 /**
  * A page struct some CPU is working on: being charged (from the lookup until mem_cgroup_charge
  * returns: the page is private to the charging task until then, not yet mapped or on an LRU), or
  * already in an open uncharge list.
  */
-export function busy(s: State, p: number): boolean {
+export function busy(s: ReadonlyState, p: number): boolean {
   const cpus = s.cpu;
   for (let i = 0; i < cpus.length; i++) {
     const c = cpus[i];
@@ -15,7 +15,7 @@ export function busy(s: State, p: number): boolean {
   return false;
 }
 
-function frameBusy(s: State, L: Layout, f: number): boolean {
+function frameBusy(s: ReadonlyState, L: Layout, f: number): boolean {
   for (let k = 0; k < L.frameSize[f]; k++) if (busy(s, L.frameFirst[f] + k)) return true;
   return false;
 }
@@ -25,7 +25,7 @@ function frameBusy(s: State, L: Layout, f: number): boolean {
  * head), or a free subpage of a split THP (after the split, subpages are order-0 pages; once all of
  * them are free the frame may also come back whole, as a THP: the charge entry's choices).
  */
-export function chargeable(s: State, L: Layout, p: number): boolean {
+export function chargeable(s: ReadonlyState, L: Layout, p: number): boolean {
   const f = L.structFrame[p];
   if (L.isThp[f] && !s.split[f]) {
     if (!L.structIsHead[p] || frameBusy(s, L, f)) return false;
@@ -36,13 +36,13 @@ export function chargeable(s: State, L: Layout, p: number): boolean {
 }
 
 /** Every page struct of frame f is uncharged and no CPU works on it: the frame is free. */
-export function frameFree(s: State, L: Layout, f: number): boolean {
+export function frameFree(s: ReadonlyState, L: Layout, f: number): boolean {
   for (let k = 0; k < L.frameSize[f]; k++) if (s.page[L.frameFirst[f] + k] !== 0) return false;
   return !frameBusy(s, L, f);
 }
 
 /** A charged page that can be freed now: a small page, an unsplit THP (its head), or a split subpage. */
-export function unchargeable(s: State, L: Layout, p: number): boolean {
+export function unchargeable(s: ReadonlyState, L: Layout, p: number): boolean {
   const f = L.structFrame[p];
   if (s.page[p] === 0 || busy(s, p)) return false;
   if (L.isThp[f] && !s.split[f]) return L.structIsHead[p] && !frameBusy(s, L, f);
@@ -50,12 +50,12 @@ export function unchargeable(s: State, L: Layout, p: number): boolean {
 }
 
 /** A charged THP that mem_cgroup_split_huge_fixup can run on (frozen: nobody else works on it). */
-export function splittable(s: State, L: Layout, f: number): boolean {
+export function splittable(s: ReadonlyState, L: Layout, f: number): boolean {
   return L.isThp[f] && !s.split[f] && s.page[L.frameFirst[f]] !== 0 && !frameBusy(s, L, f);
 }
 
 /** css_has_online_children: some child css still has CSS_ONLINE (not yet offlined). */
-export function hasOnlineChildren(s: State, L: Layout, m: number): boolean {
+export function hasOnlineChildren(s: ReadonlyState, L: Layout, m: number): boolean {
   return L.children[m].some((ch) => !s.memcg[ch].offline);
 }
 
@@ -64,12 +64,12 @@ export function hasOnlineChildren(s: State, L: Layout, m: number): boolean {
  * cgroups' own (self) css, which goes offline at the child's rmdir, before its memcg css does. So
  * the parent can be removed once every child has been removed (killed), offline or not.
  */
-export function hasLiveChildCgroups(s: State, L: Layout, m: number): boolean {
+export function hasLiveChildCgroups(s: ReadonlyState, L: Layout, m: number): boolean {
   return L.children[m].some((ch) => !s.memcg[ch].killed);
 }
 
 /** CPU running program `prog` (index) on memcg m. */
-export function runningOn(s: State, prog: number, m: number): boolean {
+export function runningOn(s: ReadonlyState, prog: number, m: number): boolean {
   return s.cpu.some((c) => c.op === prog + 1 && c.memcg === m + 1);
 }
 

@@ -3,7 +3,7 @@
  * variants data. A variant addresses an op by its block and name (`drain_stock`, `css_put(old)`)
  * and removes, replaces, moves or guards it, or splits a step in two after it.
  */
-import type { Layout, State } from './state.js';
+import type { Layout, ReadonlyState, State } from './state.js';
 
 /** The frame an op runs in: the draft state plus the locals of the running block. */
 export interface Ctx {
@@ -110,7 +110,7 @@ export interface Step {
   /** The kernel function(s) the step abstracts and why it is one atomic step. */
   readonly doc: string;
   /** The enabled arguments (guard); absent means one action with no argument. */
-  readonly choices?: (s: State, L: Layout, cpu: number) => readonly number[];
+  readonly choices?: (s: ReadonlyState, L: Layout, cpu: number) => readonly number[];
   /** When at this step, the named step is enabled too (a loop the caller decides when to leave). */
   readonly orElse?: string;
   /** How to print the argument, e.g. a page or memcg name. */

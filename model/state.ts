@@ -229,6 +229,15 @@ function drainMemcgChange(L: Layout, a: State, b: State, i: number): Change | un
   };
 }
 
+type DeepReadonly<T> = T extends number
+  ? T
+  : T extends readonly (infer E)[]
+    ? readonly DeepReadonly<E>[]
+    : { readonly [K in keyof T]: DeepReadonly<T[K]> };
+
+/** The state as guards see it: they only read (effects write, in ops). */
+export type ReadonlyState = DeepReadonly<State>;
+
 const pages = (n: number) => (n === 1 ? '1 page' : `${n} pages`);
 
 /** The references a memcg holds by its own lifecycle (spec §3.1 I-OLD-REF, §3.2 I-NEW-REF). */

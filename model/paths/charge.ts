@@ -11,7 +11,7 @@ import { chargeable, frameFree, indicesWhere } from '../guards.js';
 import { cssGet, cssPut, cssTryget, nrPages, pageOk, rcuReadLock, rcuReadUnlock } from '../kernel.js';
 import { memcgName, pageName } from '../names.js';
 import { call, END, me, op } from '../ops.js';
-import type { Layout, State } from '../state.js';
+import type { Layout, ReadonlyState } from '../state.js';
 import { drainAllStockSteps } from './drain-all-stock.js';
 import type { Path } from './path.js';
 import { chargeChoiceName, chargeChoices, tryChargeFunctions } from './try-charge.js';
@@ -32,7 +32,7 @@ const argWholeThp = (arg: number) => (arg >> 8) & 1;
  * put_css_set_locked): css_tryget then succeeds while the count is above zero, and fails at zero.
  * A split THP frame with every page free may also be handed out whole again, as a THP.
  */
-function lookupChoices(s: State, L: Layout): number[] {
+function lookupChoices(s: ReadonlyState, L: Layout): number[] {
   const out: number[] = [];
   for (let p = 0; p < L.structFrame.length; p++) {
     const f = L.structFrame[p];

@@ -22,7 +22,7 @@ import { nrPagesOf } from '../geometry.js';
 import { cssGet, pageCounterCharge, ROOT } from '../kernel.js';
 import { memcgName } from '../names.js';
 import { call, me, type Op, op } from '../ops.js';
-import type { Layout, State } from '../state.js';
+import type { Layout, ReadonlyState } from '../state.js';
 import type { Ops } from './path.js';
 
 /** The outcome encodings (the step's argument). */
@@ -67,14 +67,14 @@ export function batchFor(arg: number, nrPages: number, batch: number): number {
 }
 
 /** CPUs the charging task can be running on: its own, and any other not inside a get_cpu region. */
-export function runnableCpus(s: State, cpu: number): number[] {
+export function runnableCpus(s: ReadonlyState, cpu: number): number[] {
   const out = [cpu];
   for (let t = 0; t < s.cpu.length; t++) if (t !== cpu && !s.cpu[t].preempt) out.push(t);
   return out;
 }
 
 /** The enabled outcomes of try_charge for the charge in flight on `cpu` (its guard). */
-export function chargeChoices(s: State, L: Layout, cpu: number): number[] {
+export function chargeChoices(s: ReadonlyState, L: Layout, cpu: number): number[] {
   const c = s.cpu[cpu];
   const m = c.memcg - 1;
   if (m === ROOT) return [TC.root];
