@@ -28,7 +28,7 @@ export interface Config {
   readonly drainAll: boolean;
   /**
    * try_charge's reclaim path: every charge fails, drain_all_stock(mem_over_limit) on the charging
-   * CPU, retry (model/design/try-charge.ts). On unless false: turning it off allows less than the
+   * CPU, retry (model/paths/try-charge.ts). On unless false: turning it off allows less than the
    * kernel (docs/model.md), for scopes that would not finish with it.
    */
   readonly reclaim?: boolean;

@@ -1,7 +1,7 @@
 /**
  * try_charge in each of its outcomes (spec §2.2 rows try_charge, consume_stock, refill_stock,
  * drain_stock; §2.3 rows try_charge, refill_stock, drain_stock). Since issue #11 the step's
- * argument is the outcome (model/design/try-charge.ts, `TC`): a consume_stock hit on this or
+ * argument is the outcome (model/paths/try-charge.ts, `TC`): a consume_stock hit on this or
  * another CPU's stock, a batch charge with refill_stock on this or another CPU's stock (keeping or
  * switching the cached memcg), nr_pages charged without a refill, reclaim (which jumps to
  * drain_all_stock(mem_over_limit)), and root's early return; then try_charge's retry after that drain.
