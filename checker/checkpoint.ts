@@ -23,7 +23,7 @@
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import * as zlib from 'node:zlib';
-import { CheckerError } from './errors.js';
+import { CheckerError, checkpointError } from './errors.js';
 
 export interface Snapshot {
   readonly format: 1;
@@ -80,9 +80,13 @@ interface Header extends Omit<Snapshot, SectionName> {
 /** Throws E_BAD_CHECKPOINT unless `count` states of `stateBytes` fit in one checkpoint. */
 export function checkpointFits(path: string, count: number, stateBytes: number): void {
   if (count * stateBytes > MAX_STATES_BYTES) {
-    throw new CheckerError(
-      'E_BAD_CHECKPOINT',
-      `cannot write checkpoint ${path}: ${count} states of ${stateBytes} bytes pass the ${MAX_STATES_BYTES} bytes a checkpoint holds (it is read back into one buffer); checkpoint a smaller run`,
+    throw checkpointError(
+      {
+        op: 'write',
+        file: path,
+        reason: `${count} states of ${stateBytes} bytes pass the ${MAX_STATES_BYTES} bytes a checkpoint holds (it is read back into one buffer)`,
+      },
+      'checkpoint a smaller run',
     );
   }
 }
@@ -91,10 +95,11 @@ export function checkpointFits(path: string, count: number, stateBytes: number):
 export function writeCheckpoint(path: string, snap: Snapshot): void {
   const { states, stateBytes } = snap;
   if (states.length < snap.count * stateBytes) {
-    throw new CheckerError(
-      'E_BAD_CHECKPOINT',
-      `cannot write checkpoint ${path}: its states hold ${states.length} bytes, not ${snap.count} x ${stateBytes}`,
-    );
+    throw checkpointError({
+      op: 'write',
+      file: path,
+      reason: `its states hold ${states.length} bytes, not ${snap.count} x ${stateBytes}`,
+    });
   }
   writeCheckpointRows(path, snap, (first, n) =>
     states.subarray(first * stateBytes, (first + n) * stateBytes),
@@ -110,10 +115,11 @@ export function writeCheckpointRows(
   const { count, stateBytes, states: _s, parent, via, ...rest } = snap;
   checkpointFits(path, count, stateBytes);
   if (parent.length < count || via.length < count) {
-    throw new CheckerError(
-      'E_BAD_CHECKPOINT',
-      `cannot write checkpoint ${path}: the snapshot holds fewer than ${count} parents or actions`,
-    );
+    throw checkpointError({
+      op: 'write',
+      file: path,
+      reason: `the snapshot holds fewer than ${count} parents or actions`,
+    });
   }
   const header: Header = {
     ...rest,
@@ -163,7 +169,7 @@ export function writeCheckpointRows(
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     if (created) rmSync(tmp, { force: true });
-    throw new CheckerError('E_BAD_CHECKPOINT', `cannot write checkpoint ${path}: ${(e as Error).message}`);
+    throw checkpointError({ op: 'write', file: path, reason: (e as Error).message });
   }
 }
 

@@ -14,8 +14,20 @@ export type ErrorCode =
   | 'E_BAD_CHECKPOINT'
   | 'E_WORKER';
 
+/** E_BAD_CHECKPOINT from a write or a resume: which file, and why (the message says it too). */
+export interface CheckpointFault {
+  readonly op: 'write' | 'resume';
+  readonly file: string;
+  /** What was wrong, without the advice the message ends with. */
+  readonly reason: string;
+}
+
 export class CheckerError extends Error {
   readonly code: ErrorCode;
+  /** The message without its code, for a caller that words its own message around it. */
+  readonly detail: string;
+  /** E_BAD_CHECKPOINT: set when writing a checkpoint or resuming from one failed (else reading it did). */
+  checkpoint?: CheckpointFault;
   /** E_SPEC_THROWS: the id of the stored state the spec threw from. */
   stateId?: number;
   /** E_SPEC_THROWS: a path to that state (initial index, action indices) that replays without symmetry. */
@@ -26,7 +38,17 @@ export class CheckerError extends Error {
     super(`${code}: ${message}`);
     this.name = 'CheckerError';
     this.code = code;
+    this.detail = message;
   }
+}
+
+/** E_BAD_CHECKPOINT for `fault`; `advice` ends the message (what to do next). */
+export function checkpointError(fault: CheckpointFault, advice?: string): CheckerError {
+  const what =
+    fault.op === 'write' ? `cannot write checkpoint ${fault.file}` : `cannot resume from ${fault.file}`;
+  const err = new CheckerError('E_BAD_CHECKPOINT', `${what}: ${fault.reason}${advice ? `; ${advice}` : ''}`);
+  err.checkpoint = fault;
+  return err;
 }
 
 /** E_SPEC_THROWS: the spec threw `e` in `where` (on action `a`, if given) from state `id`. */

@@ -2,7 +2,7 @@
 export { assertSpec, formatResult } from './assert.js';
 export { check, explore, exploreAsync } from './bfs.js';
 export { readCheckpoint, type Snapshot, writeCheckpoint } from './checkpoint.js';
-export { CheckerError, type ErrorCode } from './errors.js';
+export { CheckerError, type CheckpointFault, checkpointError, type ErrorCode } from './errors.js';
 export { expectVerified, expectViolation } from './expect.js';
 export { canonicalJson, JsonStore } from './json-store.js';
 export { layoutCodec, leafPaths } from './layout.js';

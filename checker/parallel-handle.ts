@@ -22,7 +22,7 @@ export class Handle {
       this.pending = undefined;
       if (!p) return;
       if (m.t === 'error') {
-        const err = new CheckerError(m.code as ErrorCode, m.message.replace(/^E_[A-Z_]+: /, ''));
+        const err = new CheckerError(m.code as ErrorCode, m.message);
         if (m.stateId !== undefined) err.stateId = m.stateId;
         if (m.where !== undefined) err.where = m.where;
         p.reject(err);

@@ -141,6 +141,7 @@ export type FromWorker =
   | {
       readonly t: 'error';
       readonly code: string;
+      /** Without the code (a CheckerError's `detail`). */
       readonly message: string;
       readonly stateId?: number;
       readonly where?: 'actions' | 'next';

@@ -82,7 +82,7 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === WORKER
       port.postMessage({
         t: 'error',
         code,
-        message: e instanceof Error ? e.message : String(e),
+        message: e instanceof CheckerError ? e.detail : e instanceof Error ? e.message : String(e),
         ...(e instanceof CheckerError && e.stateId !== undefined ? { stateId: e.stateId } : {}),
         ...(e instanceof CheckerError && e.where !== undefined ? { where: e.where } : {}),
       });

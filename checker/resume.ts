@@ -4,7 +4,7 @@
  * with a run to resume it (`runFingerprint`, `resumeMismatch`, `readCheckpointFor`).
  */
 import { readCheckpoint, type Snapshot } from './checkpoint.js';
-import { CheckerError } from './errors.js';
+import { checkpointError } from './errors.js';
 
 /** The explorer's figures at a level boundary: what a checkpoint holds besides the stored states and links. */
 export type Mark = Omit<
@@ -70,9 +70,9 @@ export function readCheckpointFor(path: string, want: ResumeIdentity): Snapshot 
   const snap = readCheckpoint(path);
   const wrong = resumeMismatch(snap, want);
   if (wrong) {
-    throw new CheckerError(
-      'E_BAD_CHECKPOINT',
-      `cannot resume from ${path}: ${wrong}; resume with the model and options it was written with, or start afresh without it`,
+    throw checkpointError(
+      { op: 'resume', file: path, reason: wrong },
+      'resume with the model and options it was written with, or start afresh without it',
     );
   }
   return snap;
