@@ -6,21 +6,15 @@
  * dangling-pointer claim and the per-step diff all read these declarations.
  */
 import type { Config } from './config.js';
-import { nrPagesOf } from './geometry.js';
 import { type Layout, layoutFor } from './layout.js';
 import { memcgName, pageName, ptrName } from './names.js';
-import {
-  type Change,
-  type Field,
-  initialValues,
-  type OwnHolder,
-  type PointerHolder,
-  recordGroup,
-  type Schema,
-  valueGroup,
-} from './schema.js';
+import { OOPS_NAMES } from './oops.js';
+import { OWN_HOLDERS, POINTER_HOLDERS } from './references.js';
+import { type Field, initialValues, recordGroup, type Schema, valueGroup } from './schema.js';
+import { drainMemcgChange, lookupRefChange } from './state-changes.js';
 
 export type { Layout } from './layout.js';
+export { Branch, OOPS_NAMES, Oops } from './oops.js';
 
 const yesNo = (label: string): Field['show'] => ({
   label: (i, L) => `${label}(${memcgName(L, i)})`,
@@ -206,29 +200,6 @@ export interface State {
   oopsMemcg: number;
 }
 
-/** The lookup's reference as one diff line: `cpu0 lookup ref none->A`. */
-function lookupRefChange(L: Layout, a: State, b: State, i: number): Change | undefined {
-  const c = a.cpu[i];
-  const d = b.cpu[i];
-  if (c.tmp === d.tmp && (!d.tmp || c.memcg === d.memcg)) return undefined;
-  const from = c.tmp ? ptrName(L, c.memcg) : 'none';
-  const to = d.tmp ? ptrName(L, d.memcg) : 'none';
-  return from === to ? undefined : { what: `cpu${i} lookup ref`, from, to };
-}
-
-/** drain_all_stock's read of stock->cached, with the stock it read. */
-function drainMemcgChange(L: Layout, a: State, b: State, i: number): Change | undefined {
-  const c = a.cpu[i];
-  const d = b.cpu[i];
-  if (c.seen === d.seen) return undefined;
-  const from = d.seen !== 0 ? ` (read from stock[cpu${d.i}].cached)` : '';
-  return {
-    what: `cpu${i} drain_all_stock memcg`,
-    from: ptrName(L, c.seen),
-    to: `${ptrName(L, d.seen)}${from}`,
-  };
-}
-
 type DeepReadonly<T> = T extends number
   ? T
   : T extends readonly (infer E)[]
@@ -237,95 +208,6 @@ type DeepReadonly<T> = T extends number
 
 /** The state as guards see it: they only read (effects write, in ops). */
 export type ReadonlyState = DeepReadonly<State>;
-
-const pages = (n: number) => (n === 1 ? '1 page' : `${n} pages`);
-
-/** The references a memcg holds by its own lifecycle (spec §3.1 I-OLD-REF, §3.2 I-NEW-REF). */
-const OWN_HOLDERS: readonly OwnHolder[] = [
-  {
-    kind: 'base',
-    list: (s, _L, m) => (s.memcg[m].killed ? [] : [{ who: 'base ref (css not killed)', refs: 1 }]),
-    refs: (s, _L, m) => (s.memcg[m].killed ? 0 : 1),
-  },
-  {
-    kind: 'extra',
-    list: (s, _L, m) =>
-      s.memcg[m].killed && !s.memcg[m].offline
-        ? [{ who: 'kill_css extra ref (until offline)', refs: 1 }]
-        : [],
-    refs: (s, _L, m) => (s.memcg[m].killed && !s.memcg[m].offline ? 1 : 0),
-  },
-  {
-    kind: 'id',
-    list: (s, _L, m) => (s.memcg[m].id > 0 ? [{ who: `memcg ID (id.ref ${s.memcg[m].id})`, refs: 1 }] : []),
-    refs: (s, _L, m) => (s.memcg[m].id > 0 ? 1 : 0),
-  },
-  {
-    kind: 'child',
-    list: (s, L, m) =>
-      L.children[m]
-        .filter((ch) => !s.memcg[ch].freed)
-        .map((ch) => ({ who: `child ${memcgName(L, ch)}`, refs: 1 })),
-    refs: (s, L, m) => {
-      const kids = L.children[m];
-      let n = 0;
-      for (let i = 0; i < kids.length; i++) if (!s.memcg[kids[i]].freed) n++;
-      return n;
-    },
-  },
-];
-
-/**
- * The memcg pointers that hold references (NEW: one each; OLD: one per charged page) and owe the
- * page counter their pages. Listed per group in the order the ledger prints them.
- */
-const POINTER_HOLDERS: readonly PointerHolder[] = [
-  {
-    kind: 'page',
-    field: 'page',
-    pages: nrPagesOf,
-    refs: { new: 'one', old: 'pages' },
-    who: (_s, L, p) => `page ${pageName(L, p)}`,
-    dangling: 'set',
-    danglingText: (s, L, p) => `page ${pageName(L, p)}->mem_cgroup = ${ptrName(L, s.page[p])} (freed)`,
-  },
-  {
-    kind: 'stock',
-    field: 'stock.cached',
-    pages: (s, _L, c) => s.stock[c].nr,
-    refs: { new: 'one', old: 'pages' },
-    who: (s, _L, c) => `stock of cpu${c} (${pages(s.stock[c].nr)})`,
-    // OLD: stock->cached with nr_pages == 0 holds nothing and may dangle; refill_stock only compares it.
-    dangling: 'holding',
-    danglingText: (s, L, c) =>
-      `stock[cpu${c}].cached = ${ptrName(L, s.stock[c].cached)} (freed, ${s.stock[c].nr} pages)`,
-  },
-  {
-    kind: 'ug',
-    field: 'cpu.ugMemcg',
-    pages: (s, _L, i) => s.cpu[i].ugNr,
-    refs: { new: 'one', old: 'pages' },
-    who: (s, _L, i) => `uncharge batch of cpu${i} (${pages(s.cpu[i].ugNr)})`,
-    dangling: 'set',
-    danglingText: (s, L, i) => `cpu${i} ug->memcg = ${ptrName(L, s.cpu[i].ugMemcg)} (freed)`,
-  },
-  {
-    kind: 'lookup',
-    field: 'cpu.memcg',
-    when: (s, i) => s.cpu[i].tmp !== 0,
-    refs: { new: 'one', old: 'one' },
-    who: (_s, _L, i) => `lookup ref of cpu${i}’s mem_cgroup_charge`,
-    dangling: 'holding',
-    danglingText: (s, L, i) => `cpu${i} mem_cgroup_charge memcg = ${ptrName(L, s.cpu[i].memcg)} (freed)`,
-  },
-  {
-    kind: 'charge',
-    field: 'cpu.memcg',
-    pages: (s, _L, i) => s.cpu[i].nr,
-    refs: { new: 'none', old: 'pages' },
-    who: (s, _L, i) => `cpu${i}’s charge not yet committed (${pages(s.cpu[i].nr)})`,
-  },
-];
 
 const MEMCG_FIELD_LIST: Readonly<Record<string, Field>> = MEMCG;
 
@@ -384,41 +266,6 @@ export const memcgSchema: Schema = {
   ownHolders: OWN_HOLDERS,
   pointerHolders: POINTER_HOLDERS,
 };
-
-/** Bugs detected at the moment they happen (a WARN, a KASAN report, a resurrected ref). */
-export const Oops = {
-  none: 0,
-  /** css_put below zero ("percpu ref <= 0 after switching to atomic"). */
-  putBelowZero: 1,
-  /** css_get on a zero count (resurrection). */
-  getOnZero: 2,
-  /** A dereference of a freed memcg outside any RCU protection (KASAN use-after-free). */
-  useAfterFree: 3,
-  /** page_counter_cancel: new < 0 ("page_counter underflow"). */
-  counterUnderflow: 4,
-  /** mem_cgroup_id_put below zero (refcount_t saturation warning). */
-  idPutBelowZero: 5,
-  /** A css get/put or any access through a NULL memcg pointer (an oops: "BUG: kernel NULL pointer dereference"). */
-  nullMemcg: 6,
-  /** compound_nr or any access through a NULL page pointer (an oops as well). */
-  nullPage: 7,
-} as const;
-
-export const OOPS_NAMES: Record<number, string> = {
-  1: 'css_put below zero',
-  2: 'css_get on a zero refcount',
-  3: 'use after free',
-  4: 'page_counter underflow',
-  5: 'mem_cgroup_id_put below zero',
-  6: 'NULL pointer dereference of a memcg',
-  7: 'NULL pointer dereference of a page',
-};
-
-/** Bits of `State.branch`: a rare branch of a kernel function, taken by the step just run. */
-export const Branch = {
-  /** refill_stock: stock->nr_pages > MEMCG_CHARGE_BATCH after the refill, so it drains the stock. */
-  refillOverflow: 1,
-} as const;
 
 export function layoutOf(config: Config, schema: Schema = memcgSchema): Layout {
   return layoutFor(config, schema);
