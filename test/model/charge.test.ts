@@ -4,6 +4,9 @@
  * lookup's retry after a css_tryget that failed on a stale read), commit_charge, and the final
  * css_put. try_charge itself, its retry and its reclaim are in try-charge.test.ts; the reclaim's
  * drain_all_stock steps in drain-all-stock.test.ts.
+ *
+ * Long because each step of the charge is checked in both designs with its expected state written
+ * out by hand, not computed.
  */
 import { describe, expect, it } from 'vitest';
 import { chargeArg } from '../../model/paths/charge.js';

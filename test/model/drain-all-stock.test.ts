@@ -8,6 +8,9 @@
  * cpu.preempt = 1), per CPU an rcu_read_lock'd read of stock->cached (depth 2) and of nr_pages, then
  * put_cpu and mutex_unlock, each its own step. root_memcg is the CPU's `root` local (the standalone
  * path no longer stores it in `memcg`).
+ *
+ * Long because the three paths that run drain_all_stock are checked step by step with hand-built
+ * states written out, and their steps read best side by side.
  */
 import { describe, expect, it } from 'vitest';
 import {

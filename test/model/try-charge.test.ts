@@ -5,6 +5,9 @@
  * another CPU's stock, a batch charge with refill_stock on this or another CPU's stock (keeping or
  * switching the cached memcg), nr_pages charged without a refill, reclaim (which jumps to
  * drain_all_stock(mem_over_limit)), and root's early return; then try_charge's retry after that drain.
+ *
+ * Long because every outcome gets its hand-built state and its expected state written out, in both
+ * designs, and reading them side by side is the point.
  */
 import { describe, expect, it } from 'vitest';
 import { TC } from '../../model/paths/try-charge.js';
