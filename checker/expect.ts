@@ -7,7 +7,7 @@
  */
 import { formatResult } from './assert.js';
 import { check } from './bfs.js';
-import type { CheckOptions, CheckResult, Spec, Violation } from './types.js';
+import type { CheckOptions, CheckResult, Spec, ViolatedResult } from './types.js';
 
 /** The spec is verified: complete run, no violation, every witness reached. Returns the result. */
 export function expectVerified<S, A>(spec: Spec<S, A>, options: CheckOptions = {}): CheckResult<S, A> {
@@ -23,15 +23,15 @@ export function expectViolation<S, A>(
   spec: Spec<S, A>,
   property: string,
   options: CheckOptions = {},
-): CheckResult<S, A> & { violation: Violation<S, A> } {
+): ViolatedResult<S, A> {
   if (!spec.invariants.some((i) => i.name === property)) {
     throw new Error(
       `${spec.name} has no invariant named "${property}"; it has ${spec.invariants.map((i) => i.name).join(', ')}`,
     );
   }
   const r = check(spec, options);
-  if (r.verdict !== 'violated' || r.violation?.property !== property) {
+  if (r.verdict !== 'violated' || r.violation.property !== property) {
     throw new Error(`expected ${spec.name} to violate ${property}\n${formatResult(r)}`);
   }
-  return r as CheckResult<S, A> & { violation: Violation<S, A> };
+  return r;
 }

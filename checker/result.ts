@@ -6,7 +6,7 @@
  */
 import { CheckerError } from './errors.js';
 import { rebuildTrace, type StoredStates } from './rebuild.js';
-import type { CheckResult, LimitKind, Spec, Stats, Trace, Violation, WitnessResult } from './types.js';
+import type { CheckResult, Limit, Spec, Stats, Trace, Violation, WitnessResult } from './types.js';
 
 const NO_PARENT = -1;
 
@@ -58,7 +58,7 @@ export interface Outcome<S> {
   readonly violation:
     | { readonly id: number; readonly property: string; readonly message: string }
     | undefined;
-  readonly limit: { readonly kind: LimitKind; readonly value: number } | undefined;
+  readonly limit: Limit | undefined;
   readonly links: Links;
   /** The stored states along the traces the run may rebuild. */
   readonly stored: StoredStates<S>;
@@ -102,9 +102,7 @@ export function finishRun<S, A>(spec: Spec<S, A>, o: Outcome<S>): CheckRun<S, A>
       : { name: w.name, reached: false },
   );
   const { distinct, transitions, ms, fired } = figures;
-  const complete = !violationOut && !limit;
-  const result: CheckResult<S, A> = {
-    verdict: violationOut ? 'violated' : limit ? 'incomplete' : 'verified',
+  const common = {
     spec: spec.name,
     stats: {
       distinct,
@@ -120,10 +118,13 @@ export function finishRun<S, A>(spec: Spec<S, A>, o: Outcome<S>): CheckRun<S, A>
     },
     witnesses,
     neverFired: (spec.actionKinds ?? []).filter((k) => !fired[k]),
-    vacuous: complete && witnesses.some((w) => !w.reached),
-    ...(violationOut ? { violation: violationOut } : {}),
-    ...(limit ? { limit } : {}),
   };
+  // A violation wins over a limit: a run stops at its first violating state.
+  const result: CheckResult<S, A> = violationOut
+    ? { verdict: 'violated', ...common, vacuous: false, violation: violationOut }
+    : limit
+      ? { verdict: 'incomplete', ...common, vacuous: false, limit }
+      : { verdict: 'verified', ...common, vacuous: witnesses.some((w) => !w.reached) };
   return {
     result,
     pathTo: (id) => pathTo(links, id),

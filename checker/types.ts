@@ -174,8 +174,7 @@ export interface Violation<S, A> {
   readonly trace: Trace<S, A>;
 }
 
-export interface CheckResult<S, A> {
-  readonly verdict: Verdict;
+interface ResultCommon<S, A> {
   readonly spec: string;
   readonly stats: Stats;
   readonly witnesses: readonly WitnessResult<S, A>[];
@@ -183,6 +182,28 @@ export interface CheckResult<S, A> {
   readonly neverFired: readonly string[];
   /** True when the run was complete and some witness was never reached. */
   readonly vacuous: boolean;
-  readonly violation?: Violation<S, A>;
-  readonly limit?: Limit;
 }
+
+/** Every reachable state was visited and every invariant holds in each. */
+export interface VerifiedResult<S, A> extends ResultCommon<S, A> {
+  readonly verdict: 'verified';
+  readonly violation?: undefined;
+  readonly limit?: undefined;
+}
+
+/** An invariant fails: `violation` holds the shortest trace to the first violating state. */
+export interface ViolatedResult<S, A> extends ResultCommon<S, A> {
+  readonly verdict: 'violated';
+  readonly violation: Violation<S, A>;
+  readonly limit?: undefined;
+}
+
+/** A limit stopped the run: `limit` says which; the figures are those so far. */
+export interface IncompleteResult<S, A> extends ResultCommon<S, A> {
+  readonly verdict: 'incomplete';
+  readonly violation?: undefined;
+  readonly limit: Limit;
+}
+
+/** A run's outcome, discriminated by `verdict`: `violation` exactly when violated, `limit` exactly when incomplete. */
+export type CheckResult<S, A> = VerifiedResult<S, A> | ViolatedResult<S, A> | IncompleteResult<S, A>;

@@ -5,7 +5,7 @@
  * Every property runs on the packed store and on the JSON store.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { type CheckOptions, check, explore, replayPath } from '../../checker/index.js';
 import { storeIndependent } from './compare.js';
 import { graphSpec } from './fixtures/graph.js';
@@ -46,9 +46,9 @@ describe.each(stores)('random graphs, %s', (_name, store) => {
           expect(r.stats.distinct).toBe(full.nodes.length);
           return;
         }
-        expect(r.verdict).toBe('violated');
-        const trace = r.violation!.trace;
-        expect(r.violation!.property).toBe('NotBad');
+        assert(r.verdict === 'violated', r.verdict);
+        const trace = r.violation.trace;
+        expect(r.violation.property).toBe('NotBad');
         // It replays to the same states, ends in a bad state, and no violating path is shorter.
         const again = replayPath(spec, trace.path);
         expect(again.initial).toBe(trace.initial);

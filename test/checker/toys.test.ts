@@ -6,7 +6,7 @@
  * reference explorer in naive.ts (itself checked against hand counts in naive.test.ts), which each
  * test also re-runs so that a changed fixture cannot drift away from its pin unnoticed.
  */
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { type CheckResult, check, formatPath, replayPath, type Spec } from '../../checker/index.js';
 import { untimed } from './compare.js';
 import { brokenMutex } from './fixtures/broken-mutex.js';
@@ -29,7 +29,8 @@ function reference<S, A>(spec: Spec<S, A>) {
 
 /** The trace's path replays with `replayPath` to the very same states and labels. */
 function expectReplays<S, A>(spec: Spec<S, A>, r: CheckResult<S, A>): void {
-  const trace = r.violation!.trace;
+  assert(r.verdict === 'violated', r.verdict);
+  const trace = r.violation.trace;
   const again = replayPath(spec, trace.path);
   expect(again.initial).toEqual(trace.initial);
   expect(again.steps.map((s) => s.state)).toEqual(trace.steps.map((s) => s.state));
@@ -95,10 +96,10 @@ describe('violated toys: the shortest counterexample', () => {
     // naive's distance to the nearest big = 4. 14 states and 72 transitions when the violation is
     // found: by hand (BFS levels in naive.test.ts) and naive with early stop.
     const r = check(dieHard);
-    expect(r.verdict).toBe('violated');
-    expect(r.violation!.property).toBe('NotSolved');
-    expect(r.violation!.message).toBe('big = 4');
-    expect(r.violation!.trace.steps.map((s) => s.label)).toEqual([
+    assert(r.verdict === 'violated', r.verdict);
+    expect(r.violation.property).toBe('NotSolved');
+    expect(r.violation.message).toBe('big = 4');
+    expect(r.violation.trace.steps.map((s) => s.label)).toEqual([
       'FillBig',
       'BigToSmall',
       'EmptySmall',
@@ -106,12 +107,12 @@ describe('violated toys: the shortest counterexample', () => {
       'FillBig',
       'BigToSmall',
     ]);
-    expect(r.violation!.trace.steps.at(-1)!.state).toEqual({ small: 3, big: 4 });
-    expect(formatPath(r.violation!.trace.path)).toBe('0/1/5/2/5/1/5');
+    expect(r.violation.trace.steps.at(-1)!.state).toEqual({ small: 3, big: 4 });
+    expect(formatPath(r.violation.trace.path)).toBe('0/1/5/2/5/1/5');
     expect(r.stats).toMatchObject({ distinct: 14, transitions: 72, depth: 6, store: 'json' });
-    expect(r.violation!.trace.steps.length).toBe(nearest(naiveBfs(dieHard), violates(dieHard)));
+    expect(r.violation.trace.steps.length).toBe(nearest(naiveBfs(dieHard), violates(dieHard)));
     const stop = naiveBfs(dieHard, { stopAt: violates(dieHard) });
-    expect(naivePath(stop, stop.stoppedAt!)).toEqual(r.violation!.trace.path);
+    expect(naivePath(stop, stop.stoppedAt!)).toEqual(r.violation.trace.path);
     expectReplays(dieHard, r);
   });
 
@@ -120,13 +121,13 @@ describe('violated toys: the shortest counterexample', () => {
     // 4 steps = naive's distance to the nearest violating state. 9 states and 12 transitions when
     // found: by hand (BFS levels in naive.test.ts) and naive with early stop.
     const r = check(brokenMutex);
-    expect(r.verdict).toBe('violated');
-    expect(r.violation!.property).toBe('MutualExclusion');
-    expect(r.violation!.trace.steps.map((s) => s.label)).toEqual(['p0 test', 'p1 test', 'p0 set', 'p1 set']);
-    expect(r.violation!.trace.steps.at(-1)!.state).toEqual({ pc: ['critical', 'critical'], flag: true });
-    expect(formatPath(r.violation!.trace.path)).toBe('0/0/1/0/1');
+    assert(r.verdict === 'violated', r.verdict);
+    expect(r.violation.property).toBe('MutualExclusion');
+    expect(r.violation.trace.steps.map((s) => s.label)).toEqual(['p0 test', 'p1 test', 'p0 set', 'p1 set']);
+    expect(r.violation.trace.steps.at(-1)!.state).toEqual({ pc: ['critical', 'critical'], flag: true });
+    expect(formatPath(r.violation.trace.path)).toBe('0/0/1/0/1');
     expect(r.stats).toMatchObject({ distinct: 9, transitions: 12, depth: 4, store: 'json' });
-    expect(r.violation!.trace.steps.length).toBe(nearest(naiveBfs(brokenMutex), violates(brokenMutex)));
+    expect(r.violation.trace.steps.length).toBe(nearest(naiveBfs(brokenMutex), violates(brokenMutex)));
     expectReplays(brokenMutex, r);
   });
 
@@ -135,20 +136,20 @@ describe('violated toys: the shortest counterexample', () => {
     // nearest violating state. 12 states and 12 transitions when found: by hand and naive with
     // early stop (naive.test.ts).
     const r = check(racyCounter);
-    expect(r.verdict).toBe('violated');
-    expect(r.violation!.property).toBe('BothDoneMeansTwo');
-    expect(r.violation!.message).toBe('both threads done but x = 1');
-    expect(r.violation!.trace.initial).toEqual({ pc: ['start', 'start'], tmp: [0, 0], x: 0 });
-    expect(r.violation!.trace.steps.map((s) => s.label)).toEqual([
+    assert(r.verdict === 'violated', r.verdict);
+    expect(r.violation.property).toBe('BothDoneMeansTwo');
+    expect(r.violation.message).toBe('both threads done but x = 1');
+    expect(r.violation.trace.initial).toEqual({ pc: ['start', 'start'], tmp: [0, 0], x: 0 });
+    expect(r.violation.trace.steps.map((s) => s.label)).toEqual([
       't0 read',
       't1 read',
       't0 write',
       't1 write',
     ]);
-    expect(r.violation!.trace.steps.map((s) => s.state.x)).toEqual([0, 0, 1, 1]);
-    expect(formatPath(r.violation!.trace.path)).toBe('0/0/1/0/0');
+    expect(r.violation.trace.steps.map((s) => s.state.x)).toEqual([0, 0, 1, 1]);
+    expect(formatPath(r.violation.trace.path)).toBe('0/0/1/0/0');
     expect(r.stats).toMatchObject({ distinct: 12, transitions: 12, depth: 4, store: 'packed' });
-    expect(r.violation!.trace.steps.length).toBe(nearest(naiveBfs(racyCounter), violates(racyCounter)));
+    expect(r.violation.trace.steps.length).toBe(nearest(naiveBfs(racyCounter), violates(racyCounter)));
     expectReplays(racyCounter, r);
   });
 

@@ -9,7 +9,7 @@
  * without `canonical` and end in a state that breaks the claim it names, with no earlier state
  * breaking any claim.
  */
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { check, replayPath } from '../../checker/index.js';
 import type { Config } from '../../model/config.js';
 import type { Design } from '../../model/design/types.js';
@@ -61,23 +61,23 @@ describe.each(CASES)('%s', (_, design, config, symmetric) => {
 
     // Symmetry off: the same state, reached by the same path, after the same work.
     const plain = check(spec, { noSymmetry: true });
-    expect(plain.verdict).toBe('violated');
-    expect(plain.violation!.property).toBe(claim);
-    expect(plain.violation!.trace.steps.length).toBe(distance);
-    expect(plain.violation!.trace.path).toEqual(pathOf(ref, ref.stoppedAt!));
-    expect(plain.violation!.trace.steps.at(-1)?.state ?? plain.violation!.trace.initial).toEqual(at.state);
+    assert(plain.verdict === 'violated', plain.verdict);
+    expect(plain.violation.property).toBe(claim);
+    expect(plain.violation.trace.steps.length).toBe(distance);
+    expect(plain.violation.trace.path).toEqual(pathOf(ref, ref.stoppedAt!));
+    expect(plain.violation.trace.steps.at(-1)?.state ?? plain.violation.trace.initial).toEqual(at.state);
     expect([plain.stats.distinct, plain.stats.transitions]).toEqual([ref.nodes.length, ref.transitions]);
 
     // Symmetry on: a shortest trace too, concrete, replaying without canonical.
     const reduced = check(spec);
-    expect(reduced.verdict).toBe('violated');
-    const trace = reduced.violation!.trace;
+    assert(reduced.verdict === 'violated', reduced.verdict);
+    const trace = reduced.violation.trace;
     expect(trace.steps.length).toBe(distance);
     const replay = replayPath({ ...spec, canonical: undefined }, trace.path);
     expect(replay.steps.map((s) => s.state)).toEqual(trace.steps.map((s) => s.state));
     const states = [replay.initial, ...replay.steps.map((s) => s.state)];
     expect(states.slice(0, -1).filter(broken)).toEqual([]);
     // The last state breaks the claim reported (the first claim in list order that fails there).
-    expect(firstBroken(spec.invariants, states.at(-1)!)).toBe(reduced.violation!.property);
+    expect(firstBroken(spec.invariants, states.at(-1)!)).toBe(reduced.violation.property);
   });
 });

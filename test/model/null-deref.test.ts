@@ -4,7 +4,7 @@
  * tried on NULL (index -1) on a hand-built state: it records the oops and changes nothing else.
  * Then the variant of the issue, `drain_stock` without its `if (!old) return`.
  */
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
 import { scopeByName } from '../../model/config.js';
 import {
@@ -110,11 +110,11 @@ it('drain_stock without if (!old) return: no_null_deref, in 2 steps (re-counted 
   const tiny = scopeByName('tiny')!.config;
   const spec = memcgSpec(tiny, buildVariant(noNullCheck));
   const r = check(spec);
-  expect(r.verdict).toBe('violated');
-  expect(r.violation!.property).toBe('no_null_deref');
-  expect(r.violation!.message).toMatch(/NULL pointer dereference of a memcg/);
+  assert(r.verdict === 'violated', r.verdict);
+  expect(r.violation.property).toBe('no_null_deref');
+  expect(r.violation.message).toMatch(/NULL pointer dereference of a memcg/);
   // The first refill of an empty stock drains it: css_put(NULL).
-  expect(r.violation!.trace.steps.map((t) => t.label)).toEqual([
+  expect(r.violation.trace.steps.map((t) => t.label)).toEqual([
     'cpu0 get_mem_cgroup_from_mm(P0, A)',
     'cpu0 try_charge',
   ]);

@@ -5,7 +5,7 @@
  * of that very trace without symmetry, where nothing is renamed: for every built-in variant and
  * for the old design, at `small`, where root/A,root/B makes A and B interchangeable.
  */
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { check, replayPath } from '../../checker/index.js';
 import { scopeByName } from '../../model/config.js';
 import { layoutOf } from '../../model/state.js';
@@ -22,8 +22,8 @@ describe.each(CASES)('%s at small, with symmetry', (name, design) => {
     const spec = memcgSpec(small, design);
     expect(spec.canonical, 'small must have symmetry for this test to mean anything').toBeDefined();
     const r = check(spec);
-    expect(r.verdict).toBe('violated');
-    const v = r.violation!;
+    assert(r.verdict === 'violated', r.verdict);
+    const v = r.violation;
     // The same path replayed without symmetry: nothing renamed.
     const replayed = replayPath(spec, v.trace.path);
     const last = replayed.steps.at(-1)?.state ?? replayed.initial;

@@ -5,7 +5,7 @@
  * the bit, and a schedule_work_on that is lost. Both are found at `tiny`, and the shortest trace
  * is the naive BFS's distance to the first violating state.
  */
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
 import { scopeByName } from '../../model/config.js';
 import { buildVariant, DESIGNS, defineVariant, op, type VariantDef } from '../../model/variant.js';
@@ -48,11 +48,11 @@ describe.each([
   it('violates flushing_has_drain_work, at the naive BFS distance', () => {
     const spec = memcgSpec(scopeByName('tiny')!.config, buildVariant(v));
     const r = check(spec);
-    expect(r.verdict).toBe('violated');
-    expect(r.violation!.property).toBe('flushing_has_drain_work');
-    expect(r.violation!.message).toMatch(/FLUSHING_CACHED_CHARGE set with no drain work/);
+    assert(r.verdict === 'violated', r.verdict);
+    expect(r.violation.property).toBe('flushing_has_drain_work');
+    expect(r.violation.message).toMatch(/FLUSHING_CACHED_CHARGE set with no drain work/);
     const naive = naiveBfs(spec, { stopAt: (s) => spec.invariants.some((i) => !i.holds(s)) });
-    expect(r.violation!.trace.steps).toHaveLength(naive.nodes[naive.stoppedAt!].depth);
+    expect(r.violation.trace.steps).toHaveLength(naive.nodes[naive.stoppedAt!].depth);
   });
 });
 

@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { assert, describe, expect, it } from 'vitest';
 import { type CheckResult, check } from '../../checker/index.js';
 import { scopeByName } from '../../model/config.js';
 import type { MemcgAction } from '../../model/machine.js';
@@ -124,18 +124,18 @@ describe.each(EXAMPLES)('$file', (ex) => {
     expect(def.name).toBe(ex.name);
     expect(def.base).toBe('new');
     const r = checkInProcess(def);
-    expect(r.verdict).toBe('violated');
-    expect(r.violation!.property).toBe(ex.claim);
-    expect(r.violation!.trace.steps).toHaveLength(ex.steps);
-    expect(r.violation!.trace.steps.at(-1)!.action.kind).toBe(ex.lastKind);
+    assert(r.verdict === 'violated', r.verdict);
+    expect(r.violation.property).toBe(ex.claim);
+    expect(r.violation.trace.steps).toHaveLength(ex.steps);
+    expect(r.violation.trace.steps.at(-1)!.action.kind).toBe(ex.lastKind);
     // The length is the naive BFS distance to the first violating state (tiny: no symmetry).
     const spec = memcgSpec(scopeByName('tiny')!.config, buildVariant(def));
     const naive = naiveBfs(spec, { stopAt: (s) => spec.invariants.some((i) => !i.holds(s)) });
     expect(naive.nodes[naive.stoppedAt!].depth).toBe(ex.steps);
     // Same exploration, same counterexample: the CLI adds nothing to the model.
     const { json } = runCli(ex.file);
-    expect(r.violation!.trace.path.join('/')).toBe(json.violation!.path);
-    expect(r.violation!.message).toBe(json.violation!.message);
+    expect(r.violation.trace.path.join('/')).toBe(json.violation!.path);
+    expect(r.violation.message).toBe(json.violation!.message);
     expect(r.stats.distinct).toBe(json.stats.distinct);
     expect(r.stats.depth).toBe(json.stats.depth);
   });
