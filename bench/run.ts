@@ -4,6 +4,8 @@
  *   node dist/bench/run.js [--full] [--json] [--no-spin] [--no-naive] [--codec bits|bytes]
  *                          [--scope NCPU/NPAGE/BATCH/LIMIT ...]
  *   node dist/bench/run.js --workers [1,2] [--full]     (bench/workers.ts; --full adds memcg new@ci)
+ *   node dist/bench/run.js --model [--against DIR] [--rounds N] [--model-scope S]
+ *                          (bench/model.ts: the memcg model timed, against another build)
  *
  * 1. Toy: the checker against the naive explorer on toy-counters (10 counters of 4 values,
  *    1,048,576 states); both must reach the closed-form counts.
@@ -25,6 +27,7 @@ import {
   scopeKey,
   spinPrinted,
 } from './memcg-pml.js';
+import { type ModelBenchOptions, renderModel, runModelBench } from './model.js';
 import { machine, type Codec as PmlCodec, type PmlReport, render, type ToyReport } from './report.js';
 import { runSpin, spinAvailable } from './spin.js';
 import { TOY_DEFAULT, toyCounters, toyExpected } from './toy-counters.js';
@@ -42,6 +45,8 @@ interface Options {
   /** `--workers [N,M]`: the workers benchmark instead (bench/workers.ts). */
   readonly workers?: readonly number[];
   readonly full: boolean;
+  /** `--model`: the memcg model benchmark instead (bench/model.ts). */
+  readonly model?: ModelBenchOptions;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -52,6 +57,10 @@ function parseArgs(argv: readonly string[]): Options {
   let spin = true;
   let naive = true;
   let workers: number[] | undefined;
+  let model = false;
+  let against: string | undefined;
+  let rounds = 3;
+  let modelScope = 'tiny';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = argv[i + 1];
@@ -63,12 +72,17 @@ function parseArgs(argv: readonly string[]): Options {
       workers = value && /^\d+(,\d+)*$/.test(value) ? argv[++i].split(',').map(Number) : [1, 2];
       if (workers.some((n) => n < 1))
         throw new Error('--workers takes counts of at least 1, e.g. --workers 1,2');
-    } else if (a === '--scope' && value) scopes.push(argv[++i]);
+    } else if (a === '--model') model = true;
+    else if (a === '--against' && value) against = argv[++i];
+    else if (a === '--rounds' && value && /^[1-9]\d*$/.test(value)) rounds = Number(argv[++i]);
+    else if (a === '--model-scope' && value) modelScope = argv[++i];
+    else if (a === '--scope' && value) scopes.push(argv[++i]);
     else if (a === '--codec' && (value === 'bits' || value === 'bytes')) codecs.push(argv[++i] as PmlCodec);
     else throw new Error(`unknown argument "${a}"; the options are listed at the top of bench/run.ts`);
   }
   return {
     ...(workers ? { workers } : {}),
+    ...(model ? { model: { scope: modelScope, rounds, ...(against ? { against } : {}) } } : {}),
     full,
     json,
     spin,
@@ -160,6 +174,17 @@ function runPml(scope: PmlScope, codecs: readonly PmlCodec[], withSpin: boolean)
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.model) {
+    const m = machine();
+    const rows = runModelBench(opts.model, progress);
+    const loadAtEnd = machine().loadAverage;
+    console.log(
+      opts.json
+        ? JSON.stringify({ machine: m, loadAtEnd, model: rows }, null, 2)
+        : `load average (1 min) at start ${m.loadAverage}, at end ${loadAtEnd}\n${renderModel(opts.model, rows)}`,
+    );
+    return;
+  }
   if (opts.workers) {
     const m = machine();
     const rows = await runWorkers(workerCases(opts.full), opts.workers, progress);
