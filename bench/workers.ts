@@ -15,7 +15,7 @@ import {
   type Spec,
   type WorkerSource,
 } from '../checker/index.js';
-import { memcgSpecFromFlags } from '../cli/worker-spec.js';
+import { type ModelRef, specOf, workerSourceOf } from '../properties/model-ref.js';
 import { memcgPml, parseScope } from './memcg-pml.js';
 
 export interface WorkersCase {
@@ -41,11 +41,11 @@ const here = (file: string) => new URL(file, import.meta.url).href;
 export function workerCases(full: boolean): WorkersCase[] {
   const pml = { ...parseScope('4/5/2/5'), codec: 'bytes' as const };
   const memcg = (scope: string): WorkersCase => {
-    const flags = { design: 'new', scope };
+    const ref: ModelRef = { design: { kind: 'design', name: 'new' }, scope };
     return {
       name: `memcg new@${scope}`,
-      spec: async () => (await memcgSpecFromFlags(flags)) as unknown as Spec<unknown, unknown>,
-      source: { module: here('../cli/worker-spec.js'), exportName: 'memcgSpecFromFlags', arg: flags },
+      spec: async () => (await specOf(ref)) as unknown as Spec<unknown, unknown>,
+      source: workerSourceOf(ref),
     };
   };
   return [

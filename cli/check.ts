@@ -3,7 +3,6 @@ import { existsSync, statSync } from 'node:fs';
 import { CheckerError, type CheckOptions, type CheckResult } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
 import { type Layout, layoutOf, type State } from '../model/state.js';
-import { type MemcgSpec, memcgSpec } from '../properties/spec.js';
 import { htmlReport } from '../report/html.js';
 import { toItf } from '../report/itf.js';
 import { resultJson } from '../report/json.js';
@@ -11,19 +10,12 @@ import { type JUnitCase, junitXml } from '../report/junit.js';
 import { markdownSummary } from '../report/markdown.js';
 import { renderResult } from '../report/text.js';
 import { onInterrupt } from './interrupt.js';
-import {
-  checkOptions,
-  type Flags,
-  format,
-  parse,
-  type Resolved,
-  resolveModel,
-  workerCount,
-} from './options.js';
+import { modelRef, type OpenModel, openModel } from './model.js';
+import { checkOptions, format, parse, workerCount } from './options.js';
 import { checkOutputs, emit, useColor, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
+import { runModel } from './run.js';
 import { EXIT, UsageError } from './usage.js';
-import { runModel } from './worker-spec.js';
 
 const ALLOWED = [
   'design',
@@ -80,36 +72,33 @@ async function checkRun(argv: string[], signal: AbortSignal): Promise<number> {
   const view = flags.view ?? 'steps';
   if (view !== 'steps' && view !== 'timeline')
     throw new UsageError(`--view must be steps or timeline, got "${view}"`);
-  const model = await resolveModel(flags);
+  const model = await openModel(await modelRef(flags));
+  const { spec } = model;
   const options = checkOptions(flags);
-  const spec = memcgSpec(model.config, model.design, model.claims);
   const progress = progressReporter(flags.quiet === true);
-  const r = await runCheck(spec, flags, workerCount(flags), model.modelArgs, {
+  const r = await runCheck(model, workerCount(flags), {
     ...options,
     signal,
     ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
   });
   progress.done();
   const info = {
-    design: model.design.name,
-    scheme: model.design.scheme,
-    scope: model.scopeName,
-    L: layoutOf(model.config),
-    config: model.config,
+    design: spec.design.name,
+    scheme: spec.design.scheme,
+    scope: model.scope,
+    L: layoutOf(spec.config),
+    config: spec.config,
     ...(model.variant ? { variant: model.variant.name } : {}),
     // The claims this run checks, when --claims or --skip-claims narrowed them.
-    ...(model.claims ? { claims: spec.invariants.map((c) => c.name) } : {}),
+    ...(model.ref.claims ? { claims: spec.invariants.map((c) => c.name) } : {}),
   };
   // A run a limit stopped left a checkpoint (the last level boundary): say how to go on from it.
   const resume =
     r.verdict === 'incomplete' && flags.checkpoint !== undefined
-      ? `\nResume: memcg-check check ${model.modelArgs}${flags['no-symmetry'] ? ' --no-symmetry' : ''} --resume ${flags.checkpoint}`
+      ? `\nResume: memcg-check check ${model.args}${flags['no-symmetry'] ? ' --no-symmetry' : ''} --resume ${flags.checkpoint}`
       : '';
   const textReport = (v: 'steps' | 'timeline') =>
-    renderResult({ ...info, design: model.designLabel }, r, v).replace(
-      /Replay: memcg-check replay .*/,
-      `Replay: memcg-check replay ${model.modelArgs} --path ${r.violation?.trace.path.join('/')}`,
-    ) + resume;
+    renderResult({ ...info, design: model.designLabel, replayArgs: model.args }, r, v) + resume;
   const text = fmt === 'json' ? JSON.stringify(resultJson(info, options, r)) : textReport(view);
   const expected = model.variant?.expect;
   const unchecked =
@@ -131,12 +120,15 @@ async function checkRun(argv: string[], signal: AbortSignal): Promise<number> {
         }`
       : '';
   emit(text + note, flags.out, fmt === 'text' && useColor());
-  if (flags.html !== undefined) writeWhole(flags.html, htmlReport(resultJson(info, options, r)), 'html');
-  const title = `memcg-check check: design ${model.designLabel}, scope ${model.scopeName}`;
+  if (flags.html !== undefined) {
+    const runsOn = r.violation?.trace.steps.map((st) => st.action.onCpu) ?? [];
+    writeWhole(flags.html, htmlReport(resultJson(info, options, r), runsOn), 'html');
+  }
+  const title = `memcg-check check: design ${model.designLabel}, scope ${model.scope}`;
   if (flags.junit !== undefined)
     writeWhole(
       flags.junit,
-      junitXml(title, junitCases(model, spec, r, textReport('steps')), r.stats.ms / 1000),
+      junitXml(title, junitCases(model, r, textReport('steps')), r.stats.ms / 1000),
       'junit',
     );
   if (flags.markdown !== undefined)
@@ -145,10 +137,10 @@ async function checkRun(argv: string[], signal: AbortSignal): Promise<number> {
     if (!r.violation)
       throw new UsageError(`--itf: the run was ${r.verdict}; there is no counterexample to write`);
     const itf = toItf(r.violation.trace, {
-      design: model.design.name,
+      design: spec.design.name,
       ...(model.variant ? { variant: model.variant.name } : {}),
-      scope: model.scopeName,
-      config: model.config,
+      scope: model.scope,
+      config: spec.config,
       property: r.violation.property,
       message: r.violation.message,
       ...(info.claims ? { claims: info.claims } : {}),
@@ -176,23 +168,17 @@ function checkResumePath(file: string | undefined): void {
 }
 
 /** The checker's checkpoint errors name the file; here they name the flag too (exit 2). */
-async function runCheck(
-  spec: MemcgSpec,
-  flags: Flags,
-  workers: number,
-  modelArgs: string,
-  options: CheckOptions,
-): Promise<Result> {
+async function runCheck(model: OpenModel, workers: number, options: CheckOptions): Promise<Result> {
   try {
-    return await runModel(spec, flags, options, workers, modelArgs);
+    return await runModel(model, options, workers);
   } catch (e) {
     if (!(e instanceof CheckerError) || e.code !== 'E_BAD_CHECKPOINT') throw e;
-    const text = e.message.replace(/^E_BAD_CHECKPOINT: /, '');
-    if (text.startsWith('cannot write checkpoint')) throw new UsageError(`--checkpoint: ${text}`);
+    const fault = e.checkpoint;
+    if (fault?.op === 'write') throw new UsageError(`--checkpoint: ${e.detail}`);
     throw new UsageError(
-      text.startsWith('cannot resume')
-        ? `--resume: ${text.replace(/resume with the model and options it was written with/, 'resume with the model flags (and --no-symmetry or not) it was written with')}`
-        : `--resume: ${text}; give a checkpoint file that --checkpoint wrote, or run without --resume`,
+      fault?.op === 'resume'
+        ? `--resume: cannot resume from ${fault.file}: ${fault.reason}; resume with the model flags (and --no-symmetry or not) it was written with, or start afresh without it`
+        : `--resume: ${e.detail}; give a checkpoint file that --checkpoint wrote, or run without --resume`,
     );
   }
 }
@@ -214,8 +200,9 @@ const limitText = (l: NonNullable<Result['limit']>) =>
  * fails; a claim or witness that a stopped run (a violation, a limit) could not judge is skipped;
  * a witness a complete run never reached fails (the claims may hold vacuously).
  */
-function junitCases(model: Resolved, spec: MemcgSpec, r: Result, report: string): JUnitCase[] {
-  const cls = `memcg-check.${model.variant?.name ?? model.design.name}.${model.scopeName}`;
+function junitCases(model: OpenModel, r: Result, report: string): JUnitCase[] {
+  const { spec } = model;
+  const cls = `memcg-check.${model.variant?.name ?? spec.design.name}.${model.scope}`;
   const unjudged = r.violation
     ? 'not checked to completion: the run stopped at the first violation'
     : r.limit
@@ -254,7 +241,7 @@ function junitCases(model: Resolved, spec: MemcgSpec, r: Result, report: string)
 }
 
 /** `--markdown`: the gate table with one row (expected: the variant's expectation, else verified), and the diagram of a violation. */
-function checkMarkdown(title: string, model: Resolved, L: Layout, r: Result): string {
+function checkMarkdown(title: string, model: OpenModel, L: Layout, r: Result): string {
   const expect = model.variant?.expect ?? 'verified';
   const want = expect === 'verified' ? 'verified' : `violated: ${expect.violated}`;
   const got = r.violation
@@ -275,7 +262,7 @@ function checkMarkdown(title: string, model: Resolved, L: Layout, r: Result): st
     title,
     [
       {
-        gate: `${model.variant?.name ?? model.design.name} at ${model.scopeName}`,
+        gate: `${model.variant?.name ?? model.spec.design.name} at ${model.scope}`,
         expected: want,
         got,
         states: r.stats.distinct,

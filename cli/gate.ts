@@ -4,107 +4,15 @@
  * never fired or a witness never reached (on gates that expect `verified`: a run that stops at a
  * violation has not explored enough to judge coverage).
  */
-import type { Trace } from '../checker/index.js';
-import type { MemcgAction } from '../model/machine.js';
-import { type Layout, layoutOf, type State } from '../model/state.js';
 import type { ClaimSelection } from '../properties/claim-info.js';
-import { memcgSpec } from '../properties/spec.js';
 import { junitXml } from '../report/junit.js';
 import { markdownSummary } from '../report/markdown.js';
-import { renderResult } from '../report/text.js';
+import { type GateOutcome, runGate, texts } from './gate-run.js';
 import { onInterrupt } from './interrupt.js';
 import { type Gate, PINS, readManifest } from './manifest.js';
-import { claimSelection, parse, resolveModel, workerCount } from './options.js';
+import { claimSelection, parse, workerCount } from './options.js';
 import { checkOutPath, checkOutputs, writeWhole } from './output.js';
-import { progressReporter } from './progress.js';
 import { EXIT, UsageError } from './usage.js';
-import { runModel } from './worker-spec.js';
-
-export interface GateOutcome {
-  readonly gate: Gate;
-  readonly got: string;
-  readonly pinned: Partial<Record<(typeof PINS)[number], number>>;
-  readonly problems: string[];
-  readonly ms: number;
-  /** The text report of the run (with its counterexample, if any). */
-  readonly report: string;
-  readonly violation?: { L: Layout; trace: Trace<State, MemcgAction>; claim: string; message: string };
-  /** Set when a signal stopped the gate's run (SIGINT, SIGTERM): it was not checked to completion. */
-  readonly interrupted?: string;
-}
-
-export async function runGate(
-  gate: Gate,
-  quiet: boolean,
-  workers = 1,
-  signal?: AbortSignal,
-): Promise<GateOutcome> {
-  const flags = {
-    ...(gate.variant ? { variant: gate.variant } : { design: gate.design }),
-    scope: gate.scope,
-    ...(gate.claims ? { claims: gate.claims.join(',') } : {}),
-    ...(gate.skipClaims ? { 'skip-claims': gate.skipClaims.join(',') } : {}),
-  };
-  const model = await resolveModel(flags);
-  const progress = progressReporter(quiet);
-  const r = await runModel(
-    memcgSpec(model.config, model.design, model.claims),
-    flags,
-    { ...(signal ? { signal } : {}), ...(progress.onProgress ? { onProgress: progress.onProgress } : {}) },
-    workers,
-    model.modelArgs,
-  );
-  progress.done();
-  const interrupted = r.limit?.kind === 'interrupted' ? (r.limit.reason ?? 'a signal') : undefined;
-  const got = r.verdict === 'violated' ? `violated: ${r.violation!.property}` : r.verdict;
-  const want = gate.expect === 'verified' ? 'verified' : `violated: ${gate.expect.violated}`;
-  const problems: string[] = [];
-  if (got !== want) problems.push(`expected ${want}, got ${got}`);
-  const pinned = {
-    distinct: r.stats.distinct,
-    transitions: r.stats.transitions,
-    depth: r.stats.depth,
-    ...(r.violation ? { traceLength: r.violation.trace.steps.length } : {}),
-  };
-  for (const k of PINS) {
-    const want = gate[k];
-    const have = pinned[k as keyof typeof pinned];
-    if (want !== undefined && want !== have)
-      problems.push(`${k} drifted: pinned ${want}, got ${have ?? 'none'}`);
-  }
-  if (gate.expect === 'verified' && r.verdict === 'verified') {
-    if (r.neverFired.length) problems.push(`actions never fired: ${r.neverFired.join(', ')}`);
-    const unreached = r.witnesses.filter((w) => !w.reached).map((w) => w.name);
-    if (unreached.length) problems.push(`witnesses never reached: ${unreached.join(', ')}`);
-  }
-  // Stopped by a signal: not judged (its counts are partial), only reported as not checked.
-  if (interrupted)
-    problems.splice(0, problems.length, `interrupted by ${interrupted}: not checked to completion`);
-  const L = layoutOf(model.config);
-  const report = renderResult(
-    { design: model.designLabel, scheme: model.design.scheme, scope: model.scopeName, L },
-    r,
-  );
-  return {
-    gate,
-    got,
-    pinned,
-    problems,
-    ms: r.stats.ms,
-    report,
-    ...(interrupted ? { interrupted } : {}),
-    ...(r.violation
-      ? {
-          violation: {
-            L,
-            trace: r.violation.trace,
-            claim: r.violation.property,
-            message: r.violation.message,
-          },
-        }
-      : {}),
-  };
-}
 
 /**
  * --claims / --skip-claims on `gate` narrow every gate's own selection (claims: both lists must
@@ -211,7 +119,7 @@ async function gateRun(argv: string[], signal: AbortSignal): Promise<number> {
   );
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   for (const o of outcomes)
-    for (const p of o.problems) lines.push(`${o.interrupted ? 'STOPPED' : 'FAIL'} ${o.gate.name}: ${p}`);
+    for (const p of o.problems) lines.push(`${o.interrupted ? 'STOPPED' : 'FAIL'} ${o.gate.name}: ${p.text}`);
   const stoppedAt = `interrupted by ${interrupted} after ${completed.length} of ${gates.length} gates`;
 
   if (flags.update && interrupted) {
@@ -225,7 +133,7 @@ async function gateRun(argv: string[], signal: AbortSignal): Promise<number> {
     for (const o of outcomes) {
       const g = rawGates.find((x) => x.name === o.gate.name)!;
       // A gate whose verdict is wrong keeps its pins: --update re-pins counts, it never accepts a verdict.
-      if (o.problems.some((p) => p.startsWith('expected'))) continue;
+      if (o.problems.some((p) => p.kind === 'verdict')) continue;
       for (const k of PINS) {
         const v = o.pinned[k];
         if (v === undefined) continue;
@@ -240,7 +148,7 @@ async function gateRun(argv: string[], signal: AbortSignal): Promise<number> {
     );
     process.stdout.write(`${lines.join('\n')}\n`);
     const verdictProblems = outcomes.filter((o) =>
-      o.problems.some((p) => p.startsWith('expected') || p.includes('never')),
+      o.problems.some((p) => p.kind === 'verdict' || p.kind === 'coverage'),
     );
     return verdictProblems.length ? EXIT.violated : EXIT.verified;
   }
@@ -274,9 +182,9 @@ function writeReports(
           classname: `memcg-check.${o.gate.variant ?? o.gate.design}.${o.gate.scope}`,
           seconds: o.ms / 1000,
           ...(o.interrupted
-            ? { skipped: o.problems.join('; ') }
+            ? { skipped: texts(o.problems).join('; ') }
             : o.problems.length
-              ? { failure: { message: o.problems.join('; '), detail: o.report } }
+              ? { failure: { message: texts(o.problems).join('; '), detail: o.report } }
               : {}),
         })),
       ),
@@ -296,7 +204,7 @@ function writeReports(
           depth: o.pinned.depth ?? 0,
           seconds: o.ms / 1000,
           ok: o.problems.length === 0,
-          problems: o.problems,
+          problems: texts(o.problems),
           ...(o.violation ? { trace: o.violation } : {}),
         })),
       ),

@@ -5,7 +5,9 @@ import { layoutOf } from '../model/state.js';
 import { DESIGNS } from '../model/variant.js';
 import { CLAIMS, WITNESSES } from '../properties/claim-info.js';
 import { invariants, witnesses } from '../properties/claims.js';
-import { BOUND_FLAGS, BUILTIN_VARIANTS, format, parse, resolveModel } from './options.js';
+import { BUILTIN_VARIANTS, configOf } from '../properties/model-ref.js';
+import { BOUND_FLAGS, boundsOf } from './model.js';
+import { format, parse } from './options.js';
 import { UsageError } from './usage.js';
 
 const WHAT = ['designs', 'variants', 'scopes', 'claims', 'witnesses', 'ops'] as const;
@@ -67,9 +69,7 @@ export function listing(config?: Config): Record<What, unknown> {
 export async function listCommand(argv: string[]): Promise<number> {
   const { flags, positionals } = parse(argv, ['format', ...BOUND_FLAGS]);
   // --scope (or bounds): the witnesses that scope has.
-  const config = BOUND_FLAGS.some((k) => flags[k] !== undefined)
-    ? (await resolveModel(flags)).config
-    : undefined;
+  const config = BOUND_FLAGS.some((k) => flags[k] !== undefined) ? configOf(boundsOf(flags)) : undefined;
   const fmt = format(flags);
   const what = positionals[0];
   if (positionals.length > 1) throw new UsageError(`list takes at most one of: ${WHAT.join(', ')}`);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { SCOPES } from '../model/config.js';
 import { ClaimSelectionError, validateSelection } from '../properties/claim-info.js';
-import { BUILTIN_VARIANTS } from './options.js';
+import { BUILTIN_VARIANTS } from '../properties/model-ref.js';
 import { UsageError } from './usage.js';
 
 export type GateExpect = 'verified' | { readonly violated: string };

@@ -1,21 +1,7 @@
-/** Command-line parsing (node:util parseArgs) and resolution of design, variant and scope. */
+/** Command-line parsing (node:util parseArgs) and the options of a run; the model's flags: cli/model.ts. */
 import { parseArgs } from 'node:util';
 import type { CheckOptions } from '../checker/index.js';
-import {
-  type Config,
-  ConfigError,
-  DEFAULT_SCOPE,
-  parseFrames,
-  parseMemcgs,
-  SCOPES,
-  scopeByName,
-  validateConfig,
-} from '../model/config.js';
-import type { Design } from '../model/design/types.js';
-import { buildVariant, DESIGNS, type VariantDef, VariantError } from '../model/variant.js';
-import { KNOWN_BUGS } from '../model/variants/known-bugs.js';
 import { type ClaimSelection, ClaimSelectionError, validateSelection } from '../properties/claim-info.js';
-import { loadVariantFile } from './load-variant.js';
 import { UsageError } from './usage.js';
 
 export const OPTION_SPEC = {
@@ -116,23 +102,14 @@ function parseArgsMessage(e: Error): string {
   return first.replace(/\. To specify.*$/, '').replace(/\.$/, '');
 }
 
-function count(flag: string, v: string | undefined, min: number): number | undefined {
+/** A whole-number flag's value (`undefined` when the flag is left out); exit 2 below `min`. */
+export function count(flag: string, v: string, min: number): number;
+export function count(flag: string, v: string | undefined, min: number): number | undefined;
+export function count(flag: string, v: string | undefined, min: number): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v) || Number(v) < min)
     throw new UsageError(`--${flag} must be a whole number >= ${min}, got "${v}"`);
   return Number(v);
-}
-
-export interface Resolved {
-  readonly design: Design;
-  readonly designLabel: string;
-  readonly variant?: VariantDef;
-  readonly scopeName: string;
-  readonly config: Config;
-  /** The claims checked (--claims, --skip-claims); undefined: all of them. */
-  readonly claims?: ClaimSelection;
-  /** The flags that reproduce this model, for replay lines. */
-  readonly modelArgs: string;
 }
 
 /** --claims A,B / --skip-claims C: names checked against the claims' table (exit 2 on an unknown one). */
@@ -156,95 +133,6 @@ export function claimSelection(flags: Flags): ClaimSelection | undefined {
     throw e;
   }
   return sel;
-}
-
-export const BUILTIN_VARIANTS: readonly VariantDef[] = KNOWN_BUGS;
-
-/** The flags that set a scope's bounds. */
-export const BOUND_FLAGS = ['scope', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all', 'reclaim'] as const;
-/** The flags that say which model and claims a run checks (what a worker or a replay rebuilds). */
-export const MODEL_FLAGS = ['design', 'variant', ...BOUND_FLAGS, 'claims', 'skip-claims'] as const;
-
-export async function resolveModel(flags: Flags): Promise<Resolved> {
-  const scopeName = flags.scope ?? DEFAULT_SCOPE;
-  const scope = scopeByName(scopeName);
-  if (!scope)
-    throw new UsageError(`unknown scope "${scopeName}"; scopes are: ${SCOPES.map((s) => s.name).join(', ')}`);
-  let config: Config = scope.config;
-  const args: string[] = [];
-  try {
-    if (flags.cpus !== undefined) config = { ...config, cpus: count('cpus', flags.cpus, 1)! };
-    if (flags.memcgs !== undefined) config = { ...config, memcgs: parseMemcgs(flags.memcgs) };
-    if (flags.pages !== undefined) config = { ...config, frames: parseFrames(flags.pages) };
-    if (flags.batch !== undefined) config = { ...config, batch: count('batch', flags.batch, 1)! };
-    if (flags['drain-all'] !== undefined) {
-      if (flags['drain-all'] !== 'on' && flags['drain-all'] !== 'off') {
-        throw new UsageError(`--drain-all must be on or off, got "${flags['drain-all']}"`);
-      }
-      config = { ...config, drainAll: flags['drain-all'] === 'on' };
-    }
-    if (flags.reclaim !== undefined) {
-      if (flags.reclaim !== 'on' && flags.reclaim !== 'off') {
-        throw new UsageError(`--reclaim must be on or off, got "${flags.reclaim}"`);
-      }
-      config = { ...config, reclaim: flags.reclaim === 'on' };
-    }
-    validateConfig(config);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.message);
-    throw e;
-  }
-  for (const k of ['cpus', 'memcgs', 'pages', 'batch', 'drain-all', 'reclaim'] as const) {
-    if (flags[k] !== undefined) args.push(`--${k} ${flags[k]}`);
-  }
-  const custom = args.length > 0;
-  let design: Design;
-  let variant: VariantDef | undefined;
-  if (flags.variant !== undefined) {
-    variant = await findVariant(flags.variant);
-    if (flags.design !== undefined && flags.design !== variant.base) {
-      throw new UsageError(
-        `variant ${variant.name} starts from design "${variant.base}", not "${flags.design}"; drop --design`,
-      );
-    }
-    try {
-      design = buildVariant(variant);
-    } catch (e) {
-      if (e instanceof VariantError) throw new UsageError(e.message);
-      throw e;
-    }
-  } else {
-    const name = flags.design ?? 'new';
-    if (name !== 'old' && name !== 'new')
-      throw new UsageError(`unknown design "${name}"; designs are: old, new`);
-    design = DESIGNS[name];
-  }
-  const claims = claimSelection(flags);
-  const modelArgs = [
-    flags.variant !== undefined ? `--variant ${flags.variant}` : `--design ${design.name}`,
-    `--scope ${scopeName}`,
-    ...args,
-    ...(flags.claims !== undefined ? [`--claims ${flags.claims}`] : []),
-    ...(flags['skip-claims'] !== undefined ? [`--skip-claims ${flags['skip-claims']}`] : []),
-  ].join(' ');
-  return {
-    ...(claims ? { claims } : {}),
-    design,
-    designLabel: variant ? `${variant.name} (variant of ${variant.base})` : design.name,
-    ...(variant ? { variant } : {}),
-    scopeName: custom ? `${scopeName}+custom` : scopeName,
-    config,
-    modelArgs,
-  };
-}
-
-async function findVariant(nameOrFile: string): Promise<VariantDef> {
-  const builtin = BUILTIN_VARIANTS.find((v) => v.name === nameOrFile);
-  if (builtin) return builtin;
-  if (/\.(ts|js|mjs)$/.test(nameOrFile) || nameOrFile.includes('/')) return loadVariantFile(nameOrFile);
-  throw new UsageError(
-    `unknown variant "${nameOrFile}"; built-in variants are: ${BUILTIN_VARIANTS.map((v) => v.name).join(', ')}; or give a file path ending in .ts or .js`,
-  );
 }
 
 export function checkOptions(flags: Flags): CheckOptions {

@@ -14,11 +14,21 @@ import type { Config } from '../model/config.js';
 import { validateConfig } from '../model/config.js';
 import type { MemcgAction } from '../model/machine.js';
 import { layoutOf, type State } from '../model/state.js';
-import { memcgSpec } from '../properties/spec.js';
+import type { ModelRef } from '../properties/model-ref.js';
 import { changes, formatChange } from '../report/diff.js';
 import { fromItf } from '../report/itf.js';
 import { renderLedger, renderTrace } from '../report/text.js';
-import { BOUND_FLAGS, type Flags, MODEL_FLAGS, parse, type Resolved, resolveModel } from './options.js';
+import {
+  BOUND_FLAGS,
+  boundsOf,
+  designRefOf,
+  MODEL_FLAGS,
+  modelRef,
+  type OpenModel,
+  openModel,
+  variantRef,
+} from './model.js';
+import { claimSelection, type Flags, parse } from './options.js';
 import { UsageError } from './usage.js';
 
 interface Saved {
@@ -101,8 +111,8 @@ export async function replayCommand(argv: string[]): Promise<number> {
     throw new UsageError('give either --path or a file, not both');
   if (positionals.length > 0) return replayFile(positionals[0], flags);
 
-  const model = await resolveModel(flags);
-  const spec = memcgSpec(model.config, model.design, model.claims);
+  const model = await openModel(await modelRef(flags));
+  const { spec } = model;
   let t: Trace<State, MemcgAction>;
   try {
     t = replayPath(spec, parsePath(flags.path!));
@@ -110,37 +120,16 @@ export async function replayCommand(argv: string[]): Promise<number> {
     if (e instanceof CheckerError) throw new UsageError(`the path does not replay: ${e.message}`);
     throw e;
   }
-  return show(model, spec, t, `Replay of ${flags.path}`);
+  return show(model, model.scope, t, `Replay of ${flags.path}`);
 }
 
 async function replayFile(file: string, flags: Flags): Promise<number> {
   const saved = readSaved(file);
-  // The file names its model; --design or --variant replays it against another one instead.
-  const chosen = flags.design !== undefined || flags.variant !== undefined;
-  const fromFile: Flags = chosen
-    ? {}
-    : saved.variant
-      ? { variant: saved.variant }
-      : saved.design
-        ? { design: saved.design }
-        : {};
-  // The claims the saved run checked, unless the flags choose others.
-  const claimsFromFile: Flags =
-    saved.claims && flags.claims === undefined && flags['skip-claims'] === undefined
-      ? { claims: saved.claims.join(',') }
-      : {};
-  const resolved = await resolveModel({ ...fromFile, ...claimsFromFile, ...flags });
-  const model = saved.scope && flags.scope === undefined ? { ...resolved, scopeName: saved.scope } : resolved;
-  let config = model.config;
-  if (saved.config && !BOUND_FLAGS.some((k) => flags[k] !== undefined)) {
-    try {
-      validateConfig(saved.config);
-    } catch (e) {
-      throw new UsageError(`replay: ${file}: its config is not valid: ${(e as Error).message}`);
-    }
-    config = saved.config;
-  }
-  const spec = memcgSpec(config, model.design, model.claims);
+  const model = await openModel(await savedRef(file, saved, flags));
+  const { spec } = model;
+  const config = spec.config;
+  // The scope as the saved run named it (`tiny+custom` too), unless --scope chooses another.
+  const scope = saved.scope !== undefined && flags.scope === undefined ? saved.scope : model.scope;
   const L = layoutOf(config);
   if (!same(spec.initial()[0], saved.states[0])) {
     const diff = changes(L, spec.initial()[0], saved.states[0]).map(formatChange);
@@ -179,31 +168,43 @@ async function replayFile(file: string, flags: Flags): Promise<number> {
     path.push(j);
     steps.push({ action: enabled[j], label: spec.label(enabled[j]), state: s });
   }
-  return show(
-    { ...model, config },
-    spec,
-    { initial: spec.initial()[0], steps, path },
-    `Replay of ${file} (reproduces)`,
-  );
+  return show(model, scope, { initial: spec.initial()[0], steps, path }, `Replay of ${file} (reproduces)`);
 }
 
-function show(
-  model: Resolved,
-  spec: ReturnType<typeof memcgSpec>,
-  t: Trace<State, MemcgAction>,
-  title: string,
-): number {
-  const info = {
-    design: model.design.name,
-    scheme: model.design.scheme,
-    scope: model.scopeName,
-    L: layoutOf(model.config),
-  };
+/**
+ * The model a saved run replays against: the one it names (design or built-in variant, bounds,
+ * claims), each part of which the flags may choose instead.
+ */
+async function savedRef(file: string, saved: Saved, flags: Flags): Promise<ModelRef> {
+  // The file names its model; --design or --variant replays it against another one instead.
+  const design =
+    flags.design !== undefined || flags.variant !== undefined || (!saved.variant && !saved.design)
+      ? await designRefOf(flags)
+      : saved.variant
+        ? (await variantRef(saved.variant)).ref
+        : await designRefOf({ design: saved.design });
+  // Its bounds (its whole config), unless the flags give bounds.
+  let bounds = boundsOf(flags);
+  if (saved.config && !BOUND_FLAGS.some((k) => flags[k] !== undefined)) {
+    try {
+      validateConfig(saved.config);
+    } catch (e) {
+      throw new UsageError(`replay: ${file}: its config is not valid: ${(e as Error).message}`);
+    }
+    bounds = { ...bounds, bounds: saved.config };
+  }
+  // The claims the saved run checked, unless the flags choose others.
+  const chosen = claimSelection(flags);
+  const claims = chosen ?? (saved.claims ? { only: saved.claims } : undefined);
+  return { design, ...bounds, ...(claims ? { claims } : {}) };
+}
+
+function show(model: OpenModel, scope: string, t: Trace<State, MemcgAction>, title: string): number {
+  const { spec } = model;
+  const info = { design: spec.design.name, scheme: spec.design.scheme, scope, L: layoutOf(spec.config) };
   const last = t.steps.length ? t.steps[t.steps.length - 1].state : t.initial;
   const broken = spec.invariants.filter((inv) => !inv.holds(last));
-  const lines = [
-    `${title} on design ${model.designLabel}, scope ${model.scopeName}: ${t.steps.length} steps`,
-  ];
+  const lines = [`${title} on design ${model.designLabel}, scope ${scope}: ${t.steps.length} steps`];
   lines.push(...renderTrace(info, t), '', 'Ledger at the last step:', ...renderLedger(info, last), '');
   if (broken.length === 0) lines.push('Every claim holds in the last state.');
   for (const inv of broken)

@@ -6,9 +6,12 @@
  * swim lanes and one SVG plot per memcg. The page script only follows the current step (slider,
  * prev/next, arrow keys, a click on a lane cell): label, changes, ledger, highlights, plot markers.
  * Step 0 is the initial state. Lanes: one per CPU, and one for events without a CPU; a work item
- * (cpu -1, label "cpuN ...") runs on CPU N and sits in its lane, marked as work, as in the Mermaid
- * diagram of report/markdown.ts. Stable ids and data-testid attributes are for test/html.
+ * (cpu -1, run on CPU N: its action's `onCpu`, given as `runsOn`) sits in lane N, marked as work,
+ * as in the Mermaid diagram of report/markdown.ts. Stable ids and data-testid attributes are for
+ * test/html.
  */
+
+import { withoutCpu } from './text.js';
 
 interface Holder {
   readonly kind: string;
@@ -47,10 +50,11 @@ const idOf = (memcg: string) => memcg.replace(/[^A-Za-z0-9_-]/g, '_');
 const mismatch = (r: LedgerRow) => !r.freed && r.ref !== r.holders;
 const fmt = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : '?');
 
-export function htmlReport(result: Record<string, unknown>): string {
+/** `runsOn`: the CPU each step of the counterexample runs on (MemcgAction.onCpu), -1 for none. */
+export function htmlReport(result: Record<string, unknown>, runsOn: readonly number[]): string {
   const v = result.violation as Violation | undefined;
   const data = JSON.stringify(result).replace(/</g, '\\u003c');
-  const body = [header(result, v), v ? traceView(result, v) : '', witnesses(result)].join('\n');
+  const body = [header(result, v), v ? traceView(result, v, runsOn) : '', witnesses(result)].join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>memcg-check: ${esc(result.verdict)} (${esc(result.design)}, ${esc(result.scope)})</title>
@@ -103,14 +107,13 @@ function witnesses(r: Record<string, unknown>): string {
 <table><tbody>${rows}</tbody></table>${nf}</section>`;
 }
 
-/** The lane of a step: its CPU, the CPU named by a work item's label, or the last lane (no CPU). */
-function laneOf(step: Pick<Step, 'cpu' | 'label'>, cpus: number): { lane: number; work: boolean } {
+/** The lane of a step: its CPU, the CPU a work item runs on, or the last lane (no CPU). */
+function laneOf(step: Pick<Step, 'cpu'>, on: number, cpus: number): { lane: number; work: boolean } {
   if (step.cpu >= 0) return { lane: step.cpu, work: false };
-  const m = /^cpu(\d+) /.exec(step.label);
-  return m && Number(m[1]) < cpus ? { lane: Number(m[1]), work: true } : { lane: cpus, work: false };
+  return on >= 0 && on < cpus ? { lane: on, work: true } : { lane: cpus, work: false };
 }
 
-function traceView(r: Record<string, unknown>, v: Violation): string {
+function traceView(r: Record<string, unknown>, v: Violation, runsOn: readonly number[]): string {
   const n = v.trace.length;
   return `<section id="trace"><h2>Trace</h2>
 <div class="controls"><button type="button" id="prev" title="previous step (left arrow)">&#9664; prev</button>
@@ -119,21 +122,21 @@ function traceView(r: Record<string, unknown>, v: Violation): string {
 <span id="step-counter"></span></div>
 <div class="current"><h3 id="step-label"></h3><ul id="step-changes"></ul>
 <p id="step-violation" class="violation-note" hidden>&#10007; ${esc(v.property)} violated here: ${esc(v.message)}</p></div>
-<div class="grid"><div>${lanes(r, v)}</div>
+<div class="grid"><div>${lanes(r, v, runsOn)}</div>
 <div><h3>Ledger</h3><table id="ledger"><thead><tr><th>memcg</th><th>css refcount</th><th>holders</th><th>status</th><th>held by</th></tr></thead><tbody></tbody></table>
 <h3>Refcount and holders over the steps</h3><p class="legend"><span class="key ref"></span> css refcount <span class="key holders"></span> holders <span class="key bad"></span> mismatch</p>
 <div id="plots">${v.initialLedger.map((row) => plot(v, row.memcg)).join('\n')}</div></div></div></section>`;
 }
 
-function lanes(r: Record<string, unknown>, v: Violation): string {
+function lanes(r: Record<string, unknown>, v: Violation, runsOn: readonly number[]): string {
   const cpus = Number(r.cpus ?? (r.config as { cpus?: number } | undefined)?.cpus ?? 1);
   const head = [...Array.from({ length: cpus }, (_, c) => `cpu${c}`), 'no CPU'];
-  const rows = v.trace.map((st) => {
-    const { lane, work } = laneOf(st, cpus);
+  const rows = v.trace.map((st, i) => {
+    const { lane, work } = laneOf(st, runsOn[i] ?? -1, cpus);
     const bad = st.ledger.some(mismatch) ? ' mismatch' : '';
     const cells = head.map((_, l) => {
       if (l !== lane) return '<td></td>';
-      const text = lane < cpus ? st.label.replace(/^cpu\d+ /, '') : st.label;
+      const text = lane < cpus ? withoutCpu(st.label, lane) : st.label;
       const title = [st.label, ...st.changes].join('\n');
       return `<td><button type="button" class="cell${work ? ' work' : ''}" data-testid="lane-cell-${st.step}" data-step="${st.step}" data-lane="${l}" title="${esc(title)}">${work ? '<span class="tag">work</span> ' : ''}${esc(text)}</button></td>`;
     });

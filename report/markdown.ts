@@ -3,6 +3,7 @@ import type { Trace } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
 import type { Layout, State } from '../model/state.js';
 import { changes, formatChange } from './diff.js';
+import { withoutCpu } from './text.js';
 
 export interface MarkdownRow {
   readonly gate: string;
@@ -31,13 +32,14 @@ export function mermaidSequence(L: Layout, trace: Trace<State, MemcgAction>, cla
   lines.push('  participant kernel as work items & cgroup core');
   let prev = trace.initial;
   trace.steps.forEach((st, i) => {
-    const who =
-      st.action.cpu >= 0 ? `cpu${st.action.cpu}` : (/^cpu(\d+) /.exec(st.label)?.[0].trim() ?? 'kernel');
+    const on = st.action.onCpu;
+    const who = on >= 0 ? `cpu${on}` : 'kernel';
     const what = changes(L, prev, st.state).map(formatChange).join(', ');
-    const text = `${i + 1}. ${st.label.replace(/^cpu\d+ /, '')}${what ? `: ${what}` : ''}`.replace(
-      /[;#]/g,
-      ' ',
-    );
+    const text =
+      `${i + 1}. ${on >= 0 ? withoutCpu(st.label, on) : st.label}${what ? `: ${what}` : ''}`.replace(
+        /[;#]/g,
+        ' ',
+      );
     lines.push(`  Note over ${who}: ${text}`);
     prev = st.state;
   });

@@ -42,15 +42,20 @@ export function renderTimeline(info: RunInfo, trace: Trace<State, MemcgAction>):
   const lines = [`  ${' '.repeat(width)}  ${cols.map(pad).join(' ')}  changes`];
   let prev = trace.initial;
   trace.steps.forEach((st, i) => {
-    const m = /^cpu(\d+) (.*)$/.exec(st.label);
-    const col = m ? Number(m[1]) : cpus;
-    const text = m ? m[2] : st.label;
+    const col = st.action.onCpu >= 0 ? st.action.onCpu : cpus;
+    const text = col < cpus ? withoutCpu(st.label, col) : st.label;
     const cells = cols.map((_, c) => (c === col ? pad(text) : pad(c < cpus ? '│' : '')));
     const diff = changes(info.L, prev, st.state).map(formatChange).join('  ');
     lines.push(`  ${String(i + 1).padStart(width)}  ${cells.join(' ')}  ${diff}`);
     prev = st.state;
   });
   return lines;
+}
+
+/** A label without the `cpuN ` it starts with when it runs on CPU N (the lane says the CPU). */
+export function withoutCpu(label: string, cpu: number): string {
+  const prefix = `cpu${cpu} `;
+  return label.startsWith(prefix) ? label.slice(prefix.length) : label;
 }
 
 /** The holders of every non-root, unfreed memcg in `s`, with the count they should add up to. */

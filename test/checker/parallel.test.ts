@@ -18,7 +18,7 @@ import {
   type Spec,
   type WorkerSource,
 } from '../../checker/index.js';
-import { memcgSpecFromFlags } from '../../cli/worker-spec.js';
+import { type ModelRef, specOf } from '../../properties/model-ref.js';
 import { storeIndependent } from './compare.js';
 import { type Graph, graphSpec } from './fixtures/graph.js';
 import { graphArb } from './fixtures/graph-arb.js';
@@ -99,16 +99,20 @@ it('random graphs: agrees with the one-worker explorer at 2 and 3 workers', asyn
 }, 120_000);
 
 describe('memcg model', () => {
-  const source = (flags: Record<string, string>): WorkerSource => ({
-    module: new URL('../../dist/cli/worker-spec.js', import.meta.url).href,
-    exportName: 'memcgSpecFromFlags',
-    arg: flags,
+  const source = (ref: ModelRef): WorkerSource => ({
+    module: new URL('../../dist/properties/model-ref.js', import.meta.url).href,
+    exportName: 'specOf',
+    arg: ref,
   });
-  it.each([[{ design: 'new', scope: 'tiny', pages: '1' }], [{ design: 'old', scope: 'small', pages: '1' }]])(
+  const onePage = [{ kind: 'small', subpages: 1 }] as const;
+  it.each<ModelRef>([
+    { design: { kind: 'design', name: 'new' }, scope: 'tiny', bounds: { frames: onePage } },
+    { design: { kind: 'design', name: 'old' }, scope: 'small', bounds: { frames: onePage } },
+  ])(
     '%o: agrees at 2 workers, counterexample included',
-    async (flags) => {
-      const spec = await memcgSpecFromFlags(flags);
-      await agree(spec, source(flags), 2);
+    async (ref) => {
+      const spec = await specOf(ref);
+      await agree(spec, source(ref), 2);
     },
     120_000,
   );
