@@ -45,11 +45,9 @@ describe('check --checkpoint, then --resume', () => {
     ]);
     expect(first.code, first.stderr).toBe(3);
     expect(first.stdout).toContain('stopped by --max-states (3000)');
-    expect(first.stdout).toMatch(
-      new RegExp(
-        `\\nResume: memcg-check check --design new --scope tiny --resume ${f.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n$`,
-      ),
-    );
+    expect(
+      first.stdout.endsWith(`\nResume: memcg-check check --design new --scope tiny --resume ${f}\n`),
+    ).toBe(true);
     expect(existsSync(f)).toBe(true);
     const resumed = json(`--scope tiny --design new --max-states 30000 --resume ${f}`, 3);
     const whole = json('--scope tiny --design new --max-states 30000', 3);

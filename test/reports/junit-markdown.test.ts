@@ -23,15 +23,15 @@ interface Case {
 }
 
 /**
- * Claims and witnesses as `list claims --scope tiny` prints them (a source independent of the
+ * Claims and witnesses as `list --scope tiny --format json` gives them (a source independent of the
  * report code; some witnesses exist only at scopes with two memcgs, so the scope of the runs).
  */
 function listedClaims(): { claims: string[]; witnesses: string[] } {
-  const out = cli(['list', 'claims', '--scope', 'tiny']).stdout;
-  const [claims, witnesses] = out
-    .split(/^Witnesses.*$/m)
-    .map((part) => [...part.matchAll(/^ {2}(\w+)(?: \[\w+\]|: .*)$/gm)].map((m) => m[1]));
-  return { claims, witnesses };
+  const listed = JSON.parse(cli(['list', '--scope', 'tiny', '--format', 'json']).stdout) as {
+    claims: { name: string }[];
+    witnesses: { name: string }[];
+  };
+  return { claims: listed.claims.map((c) => c.name), witnesses: listed.witnesses.map((w) => w.name) };
 }
 
 /** Parses a JUnit file, checks its structure and counts, and returns its cases. */

@@ -10,31 +10,36 @@ import { KNOWN_BUGS, saveTrace } from './helpers.js';
 
 const tmp = scratch('replay-saved');
 
-/** Runs a replay; returns its step count and the claims it names as violated in the last state. */
-function replay(args: readonly string[]): { steps: number; broken: string[] } {
+/**
+ * Runs a replay that must reproduce: its first line names what it replays, the design, the scope
+ * and the step count; returns the rest of its report (the steps, the ledger, the claims broken).
+ */
+function replay(args: readonly string[], title: string): string {
   const r = cli(['replay', ...args]);
   expectNoStackTrace(r);
   expect(r.code, r.stdout + r.stderr).toBe(1);
   expect(r.stdout).not.toContain('DIVERGES');
-  const head = /^Replay of (\S+)(?: \(reproduces\))? on design \S+ .*: (\d+) steps$/m.exec(r.stdout);
-  expect(head, r.stdout).not.toBeNull();
-  const broken = [...r.stdout.matchAll(/^Violated in the last state: (\w+):/gm)].map((m) => m[1]);
-  return { steps: Number(head![2]), broken };
+  const [first, ...rest] = r.stdout.split('\n');
+  expect(first).toBe(title);
+  return rest.join('\n');
 }
 
 describe('saved traces replay', () => {
   it.each(KNOWN_BUGS)('%s: replay of the JSON, of the ITF file and of --path name the same claim', (v) => {
     const saved = saveTrace(v, tmp.dir);
-    const claim = saved.result.violation.property;
-    const steps = saved.result.violation.trace.length;
-    const fromJson = replay([saved.json]);
-    const fromItf = replay([saved.itf]);
-    const fromPath = replay(['--variant', v, '--scope', 'tiny', '--path', saved.result.violation.path]);
-    for (const got of [fromJson, fromItf, fromPath]) {
-      expect(got.steps).toBe(steps);
-      expect(got.broken[0]).toBe(claim);
-    }
-    expect(fromItf.broken).toEqual(fromJson.broken);
-    expect(fromPath.broken).toEqual(fromJson.broken);
+    const { property, path, trace } = saved.result.violation;
+    const base = String(saved.result.scheme);
+    const model = `on design ${v} (variant of ${base}), scope tiny: ${trace.length} steps`;
+    const fromJson = replay([saved.json], `Replay of ${saved.json} (reproduces) ${model}`);
+    const fromItf = replay([saved.itf], `Replay of ${saved.itf} (reproduces) ${model}`);
+    const fromPath = replay(
+      ['--variant', v, '--scope', 'tiny', '--path', path],
+      `Replay of ${path} ${model}`,
+    );
+    // The run's claim is the first one the last state breaks.
+    const ledger = fromJson.indexOf('\nLedger at the last step:');
+    expect(fromJson.slice(ledger)).toContain(`\n\nViolated in the last state: ${property}: `);
+    expect(fromItf).toBe(fromJson);
+    expect(fromPath).toBe(fromJson);
   });
 });
