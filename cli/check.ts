@@ -8,11 +8,11 @@ import { toItf } from '../report/itf.js';
 import { resultJson } from '../report/json.js';
 import { type JUnitCase, junitXml } from '../report/junit.js';
 import { markdownSummary } from '../report/markdown.js';
-import { renderResult } from '../report/text.js';
+import { type Marker, renderResult } from '../report/text.js';
 import { onInterrupt } from './interrupt.js';
 import { modelRef, type OpenModel, openModel } from './model.js';
 import { checkOptions, format, parse, workerCount } from './options.js';
-import { checkOutputs, emit, useColor, writeWhole } from './output.js';
+import { checkOutputs, colorMarker, emit, useColor, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
 import { runModel } from './run.js';
 import { EXIT, UsageError } from './usage.js';
@@ -97,8 +97,8 @@ async function checkRun(argv: string[], signal: AbortSignal): Promise<number> {
     r.verdict === 'incomplete' && flags.checkpoint !== undefined
       ? `\nResume: memcg-check check ${model.args}${flags['no-symmetry'] ? ' --no-symmetry' : ''} --resume ${flags.checkpoint}`
       : '';
-  const textReport = (v: 'steps' | 'timeline') =>
-    renderResult({ ...info, design: model.designLabel, replayArgs: model.args }, r, v) + resume;
+  const textReport = (v: 'steps' | 'timeline', mark?: Marker) =>
+    renderResult({ ...info, design: model.designLabel, replayArgs: model.args }, r, v, mark) + resume;
   const text = fmt === 'json' ? JSON.stringify(resultJson(info, options, r)) : textReport(view);
   const expected = model.variant?.expect;
   const unchecked =
@@ -119,7 +119,11 @@ async function checkRun(argv: string[], signal: AbortSignal): Promise<number> {
               : 'NOT what this run gave.'
         }`
       : '';
-  emit(text + note, flags.out, fmt === 'text' && useColor());
+  emit(
+    text + note,
+    flags.out,
+    fmt === 'text' && useColor() ? textReport(view, colorMarker) + note : undefined,
+  );
   if (flags.html !== undefined) {
     const runsOn = r.violation?.trace.steps.map((st) => st.action.onCpu) ?? [];
     writeWhole(flags.html, htmlReport(resultJson(info, options, r), runsOn), 'html');

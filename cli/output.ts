@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { styleText } from 'node:util';
+import type { Mark, Marker } from '../report/text.js';
 import { UsageError } from './usage.js';
 
 /**
@@ -91,20 +92,22 @@ export function useColor(): boolean {
   return process.stdout.isTTY === true && !process.env.NO_COLOR;
 }
 
-/** Highlights a text report's key words; the report itself stays plain (files never get colour). */
-export function colorize(text: string): string {
-  return text
-    .replace(/: (VERIFIED)\b/, (_m, w) => `: ${styleText(['bold', 'green'], w)}`)
-    .replace(/: (VIOLATED|VACUOUS)\b/, (_m, w) => `: ${styleText(['bold', 'red'], w)}`)
-    .replace(/: (INCOMPLETE)\b/, (_m, w) => `: ${styleText(['bold', 'yellow'], w)}`)
-    .replace(/^(Violated: .*)$/m, (m) => styleText(['bold', 'red'], m))
-    .replace(/^(Blame: .*)$/m, (m) => styleText('yellow', m))
-    .replace(/BUG: [^\n]*/g, (m) => styleText(['bold', 'red'], m))
-    .replace(/MISMATCH \([+-]?\d+\)/g, (m) => styleText(['bold', 'red'], m));
-}
+const COLORS: Record<Mark, Parameters<typeof styleText>[0]> = {
+  verified: ['bold', 'green'],
+  violated: ['bold', 'red'],
+  incomplete: ['bold', 'yellow'],
+  vacuous: ['bold', 'red'],
+  claim: ['bold', 'red'],
+  blame: 'yellow',
+  bug: ['bold', 'red'],
+  mismatch: ['bold', 'red'],
+};
 
-export function emit(text: string, out: string | undefined, color = false): void {
-  const shown = color ? colorize(text) : text;
+/** The text report's key words in colour, for a terminal (files never get colour). */
+export const colorMarker: Marker = (mark, text) => styleText(COLORS[mark], text);
+
+/** Prints `shown` (the report, perhaps coloured) and writes `text` (plain) to `out`. */
+export function emit(text: string, out: string | undefined, shown = text): void {
   process.stdout.write(shown.endsWith('\n') ? shown : `${shown}\n`);
   if (out !== undefined) writeWhole(out, text, 'out');
 }

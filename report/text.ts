@@ -16,12 +16,33 @@ export interface RunInfo {
   readonly replayArgs?: string;
 }
 
-export function renderTrace(info: RunInfo, trace: Trace<State, MemcgAction>): string[] {
+/**
+ * The report's key words, by what they are: the verdict, a vacuous run, the violated claim, the
+ * blame, a BUG change and a ledger MISMATCH. A Marker wraps each (cli/output.ts colours them on a
+ * terminal); the default leaves the text plain.
+ */
+export type Mark =
+  | 'verified'
+  | 'violated'
+  | 'incomplete'
+  | 'vacuous'
+  | 'claim'
+  | 'blame'
+  | 'bug'
+  | 'mismatch';
+export type Marker = (mark: Mark, text: string) => string;
+const plain: Marker = (_mark, text) => text;
+
+/** A step's changes in words, a BUG marked. */
+const changeWords = (info: RunInfo, a: State, b: State, mark: Marker) =>
+  changes(info.L, a, b).map((c) => (c.what === 'BUG' ? mark('bug', formatChange(c)) : formatChange(c)));
+
+export function renderTrace(info: RunInfo, trace: Trace<State, MemcgAction>, mark: Marker = plain): string[] {
   const lines: string[] = [];
   let prev = trace.initial;
   const width = String(trace.steps.length).length;
   trace.steps.forEach((step, i) => {
-    const diff = changes(info.L, prev, step.state).map(formatChange);
+    const diff = changeWords(info, prev, step.state, mark);
     const n = String(i + 1).padStart(width);
     lines.push(`  ${n}  ${step.label.padEnd(44)} ${diff.join('  ') || '(no change)'}`);
     prev = step.state;
@@ -33,7 +54,11 @@ export function renderTrace(info: RunInfo, trace: Trace<State, MemcgAction>): st
  * The per-CPU timeline: a column per CPU and one for events that run on no CPU of their own
  * (rmdir, release, free), each step in the column of the CPU that ran it, then what changed.
  */
-export function renderTimeline(info: RunInfo, trace: Trace<State, MemcgAction>): string[] {
+export function renderTimeline(
+  info: RunInfo,
+  trace: Trace<State, MemcgAction>,
+  mark: Marker = plain,
+): string[] {
   const cpus = info.L.config.cpus;
   const W = 34;
   const cols = [...Array.from({ length: cpus }, (_, c) => `cpu${c}`), 'cgroup core / rcu'];
@@ -45,7 +70,7 @@ export function renderTimeline(info: RunInfo, trace: Trace<State, MemcgAction>):
     const col = st.action.onCpu >= 0 ? st.action.onCpu : cpus;
     const text = col < cpus ? withoutCpu(st.label, col) : st.label;
     const cells = cols.map((_, c) => (c === col ? pad(text) : pad(c < cpus ? '│' : '')));
-    const diff = changes(info.L, prev, st.state).map(formatChange).join('  ');
+    const diff = changeWords(info, prev, st.state, mark).join('  ');
     lines.push(`  ${String(i + 1).padStart(width)}  ${cells.join(' ')}  ${diff}`);
     prev = st.state;
   });
@@ -59,7 +84,7 @@ export function withoutCpu(label: string, cpu: number): string {
 }
 
 /** The holders of every non-root, unfreed memcg in `s`, with the count they should add up to. */
-export function renderLedger(info: RunInfo, s: State): string[] {
+export function renderLedger(info: RunInfo, s: State, mark: Marker = plain): string[] {
   const lines: string[] = [];
   for (let m = 1; m < s.memcg.length; m++) {
     if (s.memcg[m].freed) {
@@ -68,11 +93,11 @@ export function renderLedger(info: RunInfo, s: State): string[] {
     }
     const hs = holders(s, info.L, m, info.scheme);
     const sum = sumRefs(hs);
-    const mark =
+    const status =
       sum === s.memcg[m].ref
         ? 'ok'
-        : `MISMATCH (${s.memcg[m].ref - sum > 0 ? '+' : ''}${s.memcg[m].ref - sum})`;
-    lines.push(`  ${info.L.config.memcgs[m].name}: css refcount ${s.memcg[m].ref}, holders ${sum} ${mark}`);
+        : mark('mismatch', `MISMATCH (${s.memcg[m].ref - sum > 0 ? '+' : ''}${s.memcg[m].ref - sum})`);
+    lines.push(`  ${info.L.config.memcgs[m].name}: css refcount ${s.memcg[m].ref}, holders ${sum} ${status}`);
     for (const h of hs) lines.push(`      ${h.refs > 1 ? `${h.refs}x ` : ''}${h.who}`);
   }
   return lines;
@@ -156,10 +181,11 @@ export function renderResult(
   info: RunInfo,
   r: CheckResult<State, MemcgAction>,
   view: 'steps' | 'timeline' = 'steps',
+  mark: Marker = plain,
 ): string {
   const s = r.stats;
   const lines = [
-    `memcg-check: design ${info.design}, scope ${info.scope}: ${r.verdict.toUpperCase()}${r.vacuous ? ' (VACUOUS: a witness was never reached)' : ''}`,
+    `memcg-check: design ${info.design}, scope ${info.scope}: ${mark(r.verdict, r.verdict.toUpperCase())}${r.vacuous ? ` (${mark('vacuous', 'VACUOUS')}: a witness was never reached)` : ''}`,
     `  ${s.distinct.toLocaleString('en-US')} distinct states, ${s.transitions.toLocaleString('en-US')} transitions, depth ${s.depth}, ${(s.ms / 1000).toFixed(1)} s (${s.statesPerSecond.toLocaleString('en-US')} states/s, ${s.bytesPerState} bytes/state)`,
   ];
   if (r.limit) lines.push(`  ${limitLine(r.limit)}: the state space was not exhausted`);
@@ -174,15 +200,17 @@ export function renderResult(
     const last = v.trace.steps.length ? v.trace.steps[v.trace.steps.length - 1].state : v.trace.initial;
     lines.push(
       '',
-      `Violated: ${v.property}`,
+      mark('claim', `Violated: ${v.property}`),
       `  ${v.message}`,
       '',
       `Shortest counterexample (${v.trace.steps.length} steps):`,
     );
-    lines.push(...(view === 'timeline' ? renderTimeline(info, v.trace) : renderTrace(info, v.trace)));
+    lines.push(
+      ...(view === 'timeline' ? renderTimeline(info, v.trace, mark) : renderTrace(info, v.trace, mark)),
+    );
     const b = blame(info, v.trace);
-    if (b) lines.push('', `Blame: ${b}`);
-    lines.push('', 'Ledger at the last step:', ...renderLedger(info, last));
+    if (b) lines.push('', mark('blame', `Blame: ${b}`));
+    lines.push('', 'Ledger at the last step:', ...renderLedger(info, last, mark));
     lines.push(
       '',
       `Replay: memcg-check replay ${info.replayArgs ?? `--design ${info.design} --scope ${info.scope}`} --path ${formatPath(v.trace.path)}`,
