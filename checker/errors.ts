@@ -22,18 +22,25 @@ export interface CheckpointFault {
   readonly reason: string;
 }
 
+/**
+ * Where a spec's code threw: `initial()`, `actions`, `next` (or `apply`, its fast path),
+ * `canonical` (or `canonicalBytes`), the codec's `encode` or `decode`, or a claim's `holds` or
+ * `explain`.
+ */
+export type ThrowSite = 'initial' | 'actions' | 'next' | 'canonical' | 'encode' | 'decode' | 'claim';
+
 export class CheckerError extends Error {
   readonly code: ErrorCode;
   /** The message without its code, for a caller that words its own message around it. */
   readonly detail: string;
   /** E_BAD_CHECKPOINT: set when writing a checkpoint or resuming from one failed (else reading it did). */
   checkpoint?: CheckpointFault;
-  /** E_SPEC_THROWS: the id of the stored state the spec threw from. */
+  /** A spec's exception (and E_TOO_MANY_ACTIONS): the id of the stored state it threw from. */
   stateId?: number;
-  /** E_SPEC_THROWS: a path to that state (initial index, action indices) that replays without symmetry. */
+  /** With `stateId`: a path to that state (initial index, action indices) that replays without symmetry. */
   path?: readonly number[];
-  /** E_SPEC_THROWS: in which of the spec's functions it threw. */
-  where?: 'actions' | 'next';
+  /** A spec's exception (E_SPEC_THROWS, or a CheckerError of the spec's own, e.g. its codec's): in which of its functions. */
+  where?: ThrowSite;
   constructor(code: ErrorCode, message: string) {
     super(`${code}: ${message}`);
     this.name = 'CheckerError';
@@ -51,21 +58,44 @@ export function checkpointError(fault: CheckpointFault, advice?: string): Checke
   return err;
 }
 
-/** E_SPEC_THROWS: the spec threw `e` in `where` (on action `a`, if given) from state `id`. */
+/**
+ * The spec threw `e` in `where` (on action `a`, if given) while the explorer expanded stored state
+ * `id`: the same error at any worker count. A CheckerError keeps its code (a layout codec's value
+ * out of range stays E_CODEC_MISMATCH); anything else is E_SPEC_THROWS. Either way the message
+ * names the spec, the function, the action and the state, and `stateId` and `where` say them too.
+ */
 export function specThrew<S, A>(
   spec: Spec<S, A>,
-  where: 'actions' | 'next',
+  where: ThrowSite,
   id: number,
   a: A | undefined,
   e: unknown,
 ): CheckerError {
   const what = a === undefined ? '' : ` on action ${spec.label(a)}`;
-  const msg = e instanceof Error ? e.message : String(e);
-  const err = new CheckerError(
-    'E_SPEC_THROWS',
-    `spec "${spec.name}" threw in ${where}${what} from state #${id}: ${msg}`,
-  );
+  const err = thrown(spec, where, `${what} from state #${id}`, e);
   err.stateId = id;
+  return err;
+}
+
+/**
+ * As `specThrew`, for an exception outside the expansion of a stored state: `place` says where
+ * (e.g. "on initial state 2", "on a new state"); no `stateId`.
+ */
+export function specThrewAt<S, A>(
+  spec: Spec<S, A>,
+  where: ThrowSite,
+  place: string,
+  e: unknown,
+): CheckerError {
+  return thrown(spec, where, ` ${place}`, e);
+}
+
+function thrown<S, A>(spec: Spec<S, A>, where: ThrowSite, place: string, e: unknown): CheckerError {
+  const msg = e instanceof CheckerError ? e.detail : e instanceof Error ? e.message : String(e);
+  const err = new CheckerError(
+    e instanceof CheckerError ? e.code : 'E_SPEC_THROWS',
+    `spec "${spec.name}" threw in ${where}${place}: ${msg}`,
+  );
   err.where = where;
   return err;
 }

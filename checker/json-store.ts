@@ -3,6 +3,7 @@
  * by their canonical JSON (`canonicalJson`: object keys sorted), so a hit is exact.
  */
 
+import { getHeapStatistics } from 'node:v8';
 import type { StateStore } from './store.js';
 
 /**
@@ -63,4 +64,12 @@ export function canonicalJson(v: unknown): string {
     }
     return value;
   });
+}
+
+let heapCheckCounter = 0;
+/** The JSON store lives in the JS heap: true when the heap is nearly full (looked at every 4096 calls). */
+export function heapNearlyFull(): boolean {
+  if ((++heapCheckCounter & 4095) !== 0) return false;
+  const h = getHeapStatistics();
+  return h.used_heap_size > h.heap_size_limit * 0.8;
 }

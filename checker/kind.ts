@@ -27,3 +27,53 @@ export function orderedFired(
   });
   return Object.fromEntries(entries);
 }
+
+/**
+ * Transitions fired per action kind, as both explorers count them. `count` is on the hot path:
+ * consecutive actions often share a kind, so the counter is looked up only when the kind changes.
+ */
+export class FireCounts {
+  private readonly cells = new Map<string, { n: number }>();
+  private lastKind: string | undefined;
+  private lastCell: { n: number } | undefined;
+
+  count(kind: string): void {
+    let cell = this.lastCell;
+    if (kind !== this.lastKind || cell === undefined) {
+      cell = this.cells.get(kind);
+      if (cell === undefined) {
+        cell = { n: 0 };
+        this.cells.set(kind, cell);
+      }
+      this.lastKind = kind;
+      this.lastCell = cell;
+    }
+    cell.n++;
+  }
+
+  /** Adds counts given as a record (a worker's, a checkpoint's). */
+  add(counts: Readonly<Record<string, number>>): void {
+    for (const [k, n] of Object.entries(counts)) {
+      const cell = this.cells.get(k);
+      if (cell) cell.n += n;
+      else this.cells.set(k, { n });
+    }
+  }
+
+  /** The counts in the fixed order of `orderedFired`. */
+  record(actionKinds?: readonly string[]): Record<string, number> {
+    return orderedFired(
+      [...this.cells].map(([k, cell]) => [k, cell.n] as const),
+      actionKinds,
+    );
+  }
+
+  /** The counts so far (in a fixed order), and zero from now on. */
+  take(): Record<string, number> {
+    const out = this.record();
+    this.cells.clear();
+    this.lastKind = undefined;
+    this.lastCell = undefined;
+    return out;
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * The options both explorers share, checked the same way (numbers non-negative, paths non-empty),
- * and the default memory ceiling of a run.
+ * with their defaults in one place (`settings`), and the default memory ceiling of a run.
  */
 import { totalmem } from 'node:os';
 import { CheckerError } from './errors.js';
@@ -8,7 +8,14 @@ import type { CheckOptions, Limit } from './types.js';
 
 /** Option values the explorers share: numbers non-negative, paths non-empty. */
 export function validateOptions(o: CheckOptions): void {
-  for (const key of ['maxStates', 'maxDepth', 'timeoutMs', 'maxMemoryBytes', 'checkpointEveryMs'] as const) {
+  for (const key of [
+    'maxStates',
+    'maxDepth',
+    'timeoutMs',
+    'maxMemoryBytes',
+    'checkpointEveryMs',
+    'progressEveryMs',
+  ] as const) {
     const v = o[key];
     if (v !== undefined && !(typeof v === 'number' && v >= 0 && !Number.isNaN(v))) {
       throw new CheckerError('E_BAD_OPTION', `option ${key} must be a non-negative number, got ${String(v)}`);
@@ -27,6 +34,29 @@ export function validateOptions(o: CheckOptions): void {
       throw new CheckerError('E_BAD_OPTION', `option ${key} must be a file name, got ${JSON.stringify(v)}`);
     }
   }
+}
+
+/** The options' values with their defaults, as both explorers run with them. */
+export interface Settings {
+  readonly maxStates: number;
+  readonly maxDepth: number;
+  readonly timeoutMs: number;
+  readonly maxMemory: number;
+  readonly progressEveryMs: number;
+  readonly checkpointEveryMs: number;
+}
+
+/** Checks the options (E_BAD_OPTION) and fills in the defaults: no limits but memory, progress every second, checkpoints every minute. */
+export function settings(o: CheckOptions): Settings {
+  validateOptions(o);
+  return {
+    maxStates: o.maxStates ?? Number.POSITIVE_INFINITY,
+    maxDepth: o.maxDepth ?? Number.POSITIVE_INFINITY,
+    timeoutMs: o.timeoutMs ?? Number.POSITIVE_INFINITY,
+    maxMemory: o.maxMemoryBytes ?? defaultMemoryCeiling(),
+    progressEveryMs: o.progressEveryMs ?? 1000,
+    checkpointEveryMs: o.checkpointEveryMs ?? 60_000,
+  };
 }
 
 /** The limit of a run whose `signal` was aborted after `ms` milliseconds of exploration. */

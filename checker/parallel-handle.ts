@@ -4,7 +4,7 @@
  * answered by one message of the expected kind, or failed with a CheckerError.
  */
 import { Worker } from 'node:worker_threads';
-import { CheckerError, type ErrorCode } from './errors.js';
+import { CheckerError } from './errors.js';
 import { type FromWorker, type ToWorker, WORKER_ROLE } from './parallel-protocol.js';
 
 export type Msg<T extends FromWorker['t']> = Extract<FromWorker, { t: T }>;
@@ -22,7 +22,11 @@ export class Handle {
       this.pending = undefined;
       if (!p) return;
       if (m.t === 'error') {
-        const err = new CheckerError(m.code as ErrorCode, m.message);
+        if (m.code === undefined) {
+          p.reject(new Error(`worker ${index}: ${m.message}`));
+          return;
+        }
+        const err = new CheckerError(m.code, m.message);
         if (m.stateId !== undefined) err.stateId = m.stateId;
         if (m.where !== undefined) err.where = m.where;
         p.reject(err);

@@ -4,6 +4,7 @@
  * parent links) goes through SharedArrayBuffers that the messages hand over.
  */
 
+import type { ErrorCode, ThrowSite } from './errors.js';
 import type { SharedParts } from './shared-table.js';
 
 /** Where a worker finds the spec: `(await import(module))[exportName](arg)` must build the same spec. */
@@ -140,11 +141,12 @@ export type FromWorker =
   | { readonly t: 'loaded'; readonly owned: number; readonly parts: SharedParts }
   | {
       readonly t: 'error';
-      readonly code: string;
-      /** Without the code (a CheckerError's `detail`). */
+      /** A CheckerError's code; none for an internal error (a bug of the explorer's own). */
+      readonly code?: ErrorCode;
+      /** Without the code (a CheckerError's `detail`); an internal error's stack. */
       readonly message: string;
       readonly stateId?: number;
-      readonly where?: 'actions' | 'next';
+      readonly where?: ThrowSite;
     };
 
 /** `workerData.role` of an explorer worker. */

@@ -78,14 +78,27 @@ if (parentPort && (workerData as { role?: string } | undefined)?.role === WORKER
       }
       if (reply) port.postMessage(reply);
     } catch (e) {
-      const code = e instanceof CheckerError ? e.code : 'E_SPEC_THROWS';
-      port.postMessage({
-        t: 'error',
-        code,
-        message: e instanceof CheckerError ? e.detail : e instanceof Error ? e.message : String(e),
-        ...(e instanceof CheckerError && e.stateId !== undefined ? { stateId: e.stateId } : {}),
-        ...(e instanceof CheckerError && e.where !== undefined ? { where: e.where } : {}),
-      });
+      // A spec's exception is a CheckerError already (checker/expand.ts, claims.ts); a failure to
+      // build the spec is E_WORKER; anything else is the explorer's own bug and stays a plain
+      // Error, as it is at one worker.
+      const err =
+        m.t === 'init' && !(e instanceof CheckerError)
+          ? new CheckerError(
+              'E_WORKER',
+              `worker source ${m.source.module} (${m.source.exportName}) failed: ${e instanceof Error ? e.message : String(e)}`,
+            )
+          : e;
+      port.postMessage(
+        err instanceof CheckerError
+          ? {
+              t: 'error',
+              code: err.code,
+              message: err.detail,
+              ...(err.stateId !== undefined ? { stateId: err.stateId } : {}),
+              ...(err.where !== undefined ? { where: err.where } : {}),
+            }
+          : { t: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) },
+      );
     }
   });
 }

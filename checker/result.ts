@@ -2,13 +2,12 @@
  * A run's outcome, assembled the same way by both explorers (checker/bfs.ts, checker/parallel.ts):
  * the `CheckResult` (verdict, figures, witnesses, kinds that never fired, vacuity, the violation and
  * its trace, the limit that stopped the run) and the `CheckRun` around it, whose paths and traces
- * follow the stored parent links back to an initial state.
+ * follow the stored parent links (checker/links.ts) back to an initial state.
  */
 import { CheckerError } from './errors.js';
+import { idsTo, type Links, pathTo } from './links.js';
 import { rebuildTrace, type StoredStates } from './rebuild.js';
 import type { CheckResult, Limit, Spec, Stats, Trace, Violation, WitnessResult } from './types.js';
-
-const NO_PARENT = -1;
 
 export interface CheckRun<S, A> {
   readonly result: CheckResult<S, A>;
@@ -16,35 +15,6 @@ export interface CheckRun<S, A> {
   pathTo(id: number): number[];
   /** The shortest trace to the first state found that satisfies witness `name`. */
   witnessTrace(name: string): Trace<S, A> | undefined;
-}
-
-/** Per stored id: its parent's id (-1 for an initial state) and the index of the action that reached it. */
-export interface Links {
-  readonly parent: Int32Array;
-  readonly via: Uint16Array;
-  /** Per initial state's id: its index among `spec.initial()`. */
-  readonly initialSource: readonly number[];
-}
-
-/** The stored ids from the initial state to `id`, in order. */
-export function idsTo(links: Links, id: number): number[] {
-  const { parent } = links;
-  const ids: number[] = [];
-  for (let cur = id; cur !== NO_PARENT; cur = parent[cur]) ids.push(cur);
-  return ids.reverse();
-}
-
-/** The path (initial index, then action indices) to stored state `id`. */
-export function pathTo(links: Links, id: number): number[] {
-  const { parent, via, initialSource } = links;
-  const path: number[] = [];
-  let cur = id;
-  while (parent[cur] !== NO_PARENT) {
-    path.push(via[cur]);
-    cur = parent[cur];
-  }
-  path.push(initialSource[cur]);
-  return path.reverse();
 }
 
 /** How a run ended, as its explorer counted it. */

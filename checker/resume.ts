@@ -3,8 +3,10 @@
  * figures (`Mark`), which both explorers keep and write, and the identity a checkpoint must share
  * with a run to resume it (`runFingerprint`, `resumeMismatch`, `readCheckpointFor`).
  */
+import { resolve as resolvePath } from 'node:path';
 import { readCheckpoint, type Snapshot } from './checkpoint.js';
 import { checkpointError } from './errors.js';
+import type { Spec } from './types.js';
 
 /** The explorer's figures at a level boundary: what a checkpoint holds besides the stored states and links. */
 export type Mark = Omit<
@@ -81,4 +83,97 @@ export function readCheckpointFor(path: string, want: ResumeIdentity): Snapshot 
 function splitFingerprint(fp: string): { model: string; symmetry: string } {
   const m = /^(.*)\|bytes=\d+\|symmetry=(on|off)$/s.exec(fp);
   return m ? { model: m[1], symmetry: m[2] } : { model: fp, symmetry: '?' };
+}
+
+/**
+ * The checkpoint to resume `spec` from (`options.resume`), checked against this run's identity;
+ * undefined without `resume`.
+ */
+export function resumeSnapshot(
+  spec: Spec<unknown, unknown>,
+  resume: string | undefined,
+  symmetry: boolean,
+): Snapshot | undefined {
+  if (resume === undefined) return undefined;
+  const bytes = spec.codec!.bytes;
+  return readCheckpointFor(resume, {
+    spec: spec.name,
+    fingerprint: runFingerprint(spec.fingerprint, bytes, symmetry),
+    stateBytes: bytes,
+    witnesses: spec.witnesses?.length ?? 0,
+  });
+}
+
+/** A checkpoint of `spec` at level boundary `m`, but its three arrays (states, parents, actions). */
+export function snapshotAt(
+  spec: Spec<unknown, unknown>,
+  symmetry: boolean,
+  m: Mark,
+  initialSource: readonly number[],
+): Omit<Snapshot, 'states' | 'parent' | 'via'> {
+  const bytes = spec.codec!.bytes;
+  return {
+    format: 1,
+    spec: spec.name,
+    fingerprint: runFingerprint(spec.fingerprint, bytes, symmetry),
+    stateBytes: bytes,
+    ...m,
+    initialSource: initialSource.slice(0, m.count),
+  };
+}
+
+/** A snapshot's level boundary, its witness marks copied into `found` and `depths`. */
+export function snapshotMark(r: Snapshot, found: number[], depths: number[]): Mark {
+  for (let i = 0; i < found.length; i++) {
+    found[i] = r.witnessFound[i];
+    depths[i] = r.witnessDepth[i];
+  }
+  const { count, frontierStart, level, depth, transitions, fired, witnessFound, witnessDepth, elapsedMs } = r;
+  return { count, frontierStart, level, depth, transitions, fired, witnessFound, witnessDepth, elapsedMs };
+}
+
+/**
+ * When an explorer writes its checkpoint, the same at any worker count: `mark` is the last level
+ * boundary reached before any limit, `written` the one the file holds. A boundary is written once
+ * `every` ms have passed since the last write (or the start); a run a limit stops writes `mark`,
+ * never the half-expanded level; a run that ends verified or violated writes nothing more.
+ */
+export class Marks {
+  mark: Mark | undefined;
+  private written: Mark | undefined;
+  private lastWrite: number;
+
+  constructor(
+    /** The checkpoint file; undefined: no checkpoints. */
+    readonly path: string | undefined,
+    private readonly every: number,
+    started: number,
+  ) {
+    this.lastWrite = started;
+  }
+
+  /** Resumed from checkpoint `resume` at boundary `m`: if that is this run's file, it holds `m` already. */
+  resumed(m: Mark, resume: string): void {
+    this.mark = m;
+    if (this.path !== undefined && resolvePath(this.path) === resolvePath(resume)) this.written = m;
+  }
+
+  /** A level boundary reached (before any limit); true if it is time to write it. */
+  boundary(m: Mark): boolean {
+    this.mark = m;
+    return performance.now() - this.lastWrite >= this.every;
+  }
+
+  /** `m` is in the file now. */
+  wrote(m: Mark): void {
+    this.written = m;
+    this.lastWrite = performance.now();
+  }
+
+  /** The boundary to write as the run ends, if any. */
+  final(limited: boolean, violated: boolean): Mark | undefined {
+    return this.path !== undefined && limited && !violated && this.mark && this.mark !== this.written
+      ? this.mark
+      : undefined;
+  }
 }

@@ -156,6 +156,23 @@ export class PackedStore<S> implements StateStore<S> {
     return this.codec.decode(this.u8, id * this.stride * 4);
   }
 
+  /**
+   * The arena as bytes: state `id` is encoded at `rowAt(id)`. The array is replaced when the store
+   * grows (the old one keeps the rows it had), so take it again after an insert.
+   */
+  get arena(): Uint8Array {
+    return this.u8;
+  }
+
+  /** Bytes per row: the encoding, padded to whole 32-bit words (the padding is zero). */
+  get rowSize(): number {
+    return this.stride * 4;
+  }
+
+  rowAt(id: number): number {
+    return id * this.stride * 4;
+  }
+
   get loadInto(): ((id: number, into: S) => void) | undefined {
     const decodeInto = this.codec.decodeInto;
     if (!decodeInto) return undefined;
