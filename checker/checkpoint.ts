@@ -17,13 +17,14 @@
  *
  * Sections are written and read in pieces of at most 64 MiB, never as JSON; their checksums are
  * computed on the way out (hence a trailer). The file is written to PATH.tmp, synced, then renamed:
- * PATH holds the previous checkpoint or the new one, never half of one. Which checkpoint may resume
- * which run, and the figures the explorers keep for one: checker/resume.ts.
+ * PATH holds the previous checkpoint or the new one, never half of one. Reading one back and
+ * checking it: checker/checkpoint-read.ts. Which checkpoint may resume which run, and the figures
+ * the explorers keep for one: checker/resume.ts.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { endianness } from 'node:os';
 import * as zlib from 'node:zlib';
-import { CheckerError, checkpointError } from './errors.js';
+import { checkpointError } from './errors.js';
 
 export interface Snapshot {
   readonly format: 1;
@@ -61,18 +62,18 @@ export interface Snapshot {
  */
 export type RowSource = (first: number, n: number) => Uint8Array;
 
-const MAGIC = Uint8Array.from([0x89, 0x43, 0x4b, 0x50, 0x54, 0x0d, 0x0a, 0x1a]);
-const END = Uint8Array.from([0x43, 0x4b, 0x50, 0x45]);
-const PREFIX = MAGIC.length + 8;
-const TRAILER = 3 * 4 + END.length;
+export const MAGIC = Uint8Array.from([0x89, 0x43, 0x4b, 0x50, 0x54, 0x0d, 0x0a, 0x1a]);
+export const END = Uint8Array.from([0x43, 0x4b, 0x50, 0x45]);
+export const PREFIX = MAGIC.length + 8;
+export const TRAILER = 3 * 4 + END.length;
 /** Bytes per read or write call: well below the 2 GiB a single call may move. */
-const CHUNK = 64 * 2 ** 20;
-const SECTIONS = ['states', 'parent', 'via'] as const;
+export const CHUNK = 64 * 2 ** 20;
+export const SECTIONS = ['states', 'parent', 'via'] as const;
 /** The states section is read back into one Uint8Array, which holds fewer than 2^32 bytes here. */
 const MAX_STATES_BYTES = 2 ** 32 - 1;
-type SectionName = (typeof SECTIONS)[number];
+export type SectionName = (typeof SECTIONS)[number];
 
-interface Header extends Omit<Snapshot, SectionName> {
+export interface Header extends Omit<Snapshot, SectionName> {
   readonly endianness: 'LE' | 'BE';
   readonly sections: readonly { readonly name: SectionName; readonly bytes: number }[];
 }
@@ -173,138 +174,7 @@ export function writeCheckpointRows(
   }
 }
 
-/** Reads a checkpoint; anything missing, truncated, corrupt or of another format is E_BAD_CHECKPOINT. */
-export function readCheckpoint(path: string): Snapshot {
-  const bad = (what: string) => new CheckerError('E_BAD_CHECKPOINT', `checkpoint ${path} ${what}`);
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (e) {
-    throw bad(`cannot be read: ${(e as Error).message}`);
-  }
-  try {
-    const size = fstatSync(fd).size;
-    if (size < PREFIX) throw bad(`is not a checkpoint: ${size} bytes, too short for one`);
-    const prefix = Buffer.alloc(PREFIX);
-    readAll(fd, prefix, 0);
-    if (!MAGIC.every((b, i) => prefix[i] === b)) {
-      throw bad('is not a checkpoint (it does not start with the checkpoint magic bytes)');
-    }
-    const headerLength = prefix.readUInt32LE(MAGIC.length);
-    if (PREFIX + headerLength > size) throw bad(`is truncated: ${size} bytes, its header alone needs more`);
-    const json = Buffer.alloc(headerLength);
-    readAll(fd, json, PREFIX);
-    if (crc(json) !== prefix.readUInt32LE(MAGIC.length + 4))
-      throw bad('is corrupt: its header checksum fails');
-    let header: Header;
-    try {
-      header = JSON.parse(json.toString('utf8')) as Header;
-    } catch {
-      throw bad('is corrupt: its header is not JSON');
-    }
-    checkHeader(header, bad);
-    const expected = PREFIX + headerLength + header.sections.reduce((n, s) => n + s.bytes, 0) + TRAILER;
-    if (size !== expected) {
-      throw bad(
-        size < expected
-          ? `is truncated: ${size} bytes, expected ${expected}`
-          : `has ${size - expected} bytes of trailing garbage`,
-      );
-    }
-    const trailer = Buffer.alloc(TRAILER);
-    readAll(fd, trailer, size - TRAILER);
-    if (!END.every((b, i) => trailer[12 + i] === b)) throw bad('is corrupt: its end mark is missing');
-    const { count, stateBytes } = header;
-    const arrays = {
-      states: new Uint8Array(count * stateBytes),
-      parent: new Int32Array(count),
-      via: new Uint16Array(count),
-    };
-    let at = PREFIX + headerLength;
-    for (let i = 0; i < SECTIONS.length; i++) {
-      const name = SECTIONS[i];
-      const bytes = bytesOf(arrays[name]);
-      readAll(fd, bytes, at);
-      at += bytes.length;
-      if (crc(bytes) !== trailer.readUInt32LE(4 * i)) {
-        throw bad(`is corrupt: the checksum of its ${name} section fails`);
-      }
-    }
-    const { endianness: _e, sections: _s, ...fields } = header;
-    const snap: Snapshot = { ...fields, ...arrays };
-    checkLinks(snap, bad);
-    return snap;
-  } catch (e) {
-    if (e instanceof CheckerError) throw e;
-    throw bad(`cannot be read: ${(e as Error).message}`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function checkHeader(h: Header, bad: (what: string) => CheckerError): void {
-  const whole = (v: unknown, min = 0) => Number.isSafeInteger(v) && (v as number) >= min;
-  if (h === null || typeof h !== 'object') throw bad('is corrupt: its header is not an object');
-  if (h.format !== 1) throw bad(`has format ${String(h.format)}; this version reads format 1`);
-  if (h.endianness !== endianness()) {
-    throw bad(`was written on a ${h.endianness} machine; this one is ${endianness()}`);
-  }
-  const fields: [string, boolean][] = [
-    ['spec', typeof h.spec === 'string'],
-    ['fingerprint', typeof h.fingerprint === 'string'],
-    ['stateBytes', whole(h.stateBytes, 1)],
-    ['count', whole(h.count)],
-    ['frontierStart', whole(h.frontierStart) && h.frontierStart <= h.count],
-    ['level', whole(h.level)],
-    ['depth', whole(h.depth)],
-    ['transitions', whole(h.transitions)],
-    ['elapsedMs', typeof h.elapsedMs === 'number' && h.elapsedMs >= 0],
-    [
-      'fired',
-      h.fired !== null && typeof h.fired === 'object' && Object.values(h.fired).every((n) => whole(n)),
-    ],
-    [
-      'witnessFound',
-      Array.isArray(h.witnessFound) && h.witnessFound.every((id) => whole(id, -1) && id < h.count),
-    ],
-    [
-      'witnessDepth',
-      Array.isArray(h.witnessDepth) &&
-        h.witnessDepth.length === h.witnessFound?.length &&
-        h.witnessDepth.every((d) => whole(d, -1)),
-    ],
-    [
-      'initialSource',
-      Array.isArray(h.initialSource) &&
-        h.initialSource.length <= h.count &&
-        h.initialSource.every((i) => whole(i)),
-    ],
-  ];
-  const wrong = fields.find(([, ok]) => !ok);
-  if (wrong) throw bad(`is corrupt: its header field ${wrong[0]} is missing or out of range`);
-  const sizes: Record<SectionName, number> = {
-    states: h.count * h.stateBytes,
-    parent: h.count * 4,
-    via: h.count * 2,
-  };
-  const table: Header['sections'] = h.sections;
-  const ok =
-    Array.isArray(table) &&
-    table.length === SECTIONS.length &&
-    SECTIONS.every((name, i) => table[i]?.name === name && table[i].bytes === sizes[name]);
-  if (!ok) throw bad('is corrupt: its section table does not match its state count');
-}
-
-/** Every parent is an earlier state (BFS stores a state after its parent), or none for an initial state. */
-function checkLinks(snap: Snapshot, bad: (what: string) => CheckerError): void {
-  const { parent, count } = snap;
-  for (let id = 0; id < count; id++) {
-    const p = parent[id];
-    if (p < -1 || p >= id) throw bad(`is corrupt: state ${id} has parent ${p}`);
-  }
-}
-
-function bytesOf(a: Uint8Array | Int32Array | Uint16Array): Uint8Array {
+export function bytesOf(a: Uint8Array | Int32Array | Uint16Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
@@ -314,16 +184,8 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   }
 }
 
-function readAll(fd: number, into: Uint8Array, position: number): void {
-  for (let at = 0; at < into.length; ) {
-    const n = readSync(fd, into, at, Math.min(CHUNK, into.length - at), position + at);
-    if (n === 0) throw new Error('unexpected end of file');
-    at += n;
-  }
-}
-
 /** CRC-32 (zlib's, native, from Node 20.15); a table-driven fallback for older Node 20 releases. */
-const crc: (bytes: Uint8Array, c?: number) => number =
+export const crc: (bytes: Uint8Array, c?: number) => number =
   typeof (zlib as { crc32?: unknown }).crc32 === 'function'
     ? (bytes, c = 0) => {
         for (let at = 0; at < bytes.length; at += CHUNK) c = zlib.crc32(bytes.subarray(at, at + CHUNK), c);

@@ -1,7 +1,8 @@
 /** The checker's public entry. Generic: it knows nothing about memcg. */
 export { assertSpec, formatResult } from './assert.js';
 export { check, explore, exploreAsync } from './bfs.js';
-export { readCheckpoint, type Snapshot, writeCheckpoint } from './checkpoint.js';
+export { type Snapshot, writeCheckpoint } from './checkpoint.js';
+export { readCheckpoint } from './checkpoint-read.js';
 export { CheckerError, type CheckpointFault, checkpointError, type ErrorCode } from './errors.js';
 export { expectVerified, expectViolation } from './expect.js';
 export { canonicalJson, JsonStore } from './json-store.js';

@@ -4,7 +4,8 @@
  * with a run to resume it (`runFingerprint`, `resumeMismatch`, `readCheckpointFor`).
  */
 import { resolve as resolvePath } from 'node:path';
-import { readCheckpoint, type Snapshot } from './checkpoint.js';
+import type { Snapshot } from './checkpoint.js';
+import { readCheckpoint } from './checkpoint-read.js';
 import { checkpointError } from './errors.js';
 import type { Spec } from './types.js';
 

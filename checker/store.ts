@@ -2,6 +2,10 @@
  * Exact stores of visited states: the `StateStore` interface and `PackedStore`, its typed-array
  * implementation. A state gets a dense id in insertion order (so BFS order is id order).
  * Fingerprints only index the table; a hit is confirmed by comparing the whole encoding.
+ *
+ * Long because `PackedStore` is one class whose probe, insert, growth, accounting and checkpoint
+ * import all work on the same private arena, table and recent-hit cache: split, the hot probe
+ * path would go through an indirection.
  */
 
 import { hashWords } from './hash.js';
