@@ -76,7 +76,15 @@ export function scopeLabel(ref: Pick<ModelRef, 'scope' | 'bounds'>): string {
 
 /** The variant a reference names, if any (a user's is evaluated from its module text). */
 export async function variantOf(d: DesignRef): Promise<VariantDef | undefined> {
-  if (d.kind === 'design') return undefined;
+  return d.kind === 'design' ? undefined : variantDef(d);
+}
+
+/** The design a reference names: a built-in one, or a variant applied to its base. */
+export async function designOf(d: DesignRef): Promise<Design> {
+  return d.kind === 'design' ? DESIGNS[d.name] : buildVariant(await variantDef(d));
+}
+
+async function variantDef(d: Exclude<DesignRef, { kind: 'design' }>): Promise<VariantDef> {
   if (d.kind === 'variant-file') return variantFromModule(d.module);
   const v = BUILTIN_VARIANTS.find((b) => b.name === d.name);
   if (!v)
@@ -84,14 +92,6 @@ export async function variantOf(d: DesignRef): Promise<VariantDef | undefined> {
       `unknown built-in variant "${d.name}"; built-ins are: ${BUILTIN_VARIANTS.map((b) => b.name).join(', ')}`,
     );
   return v;
-}
-
-/** The design a reference names: a built-in one, or a variant applied to its base. */
-export async function designOf(d: DesignRef): Promise<Design> {
-  const v = await variantOf(d);
-  if (v) return buildVariant(v);
-  if (d.kind !== 'design') throw new Error('unreachable: a variant reference without a variant');
-  return DESIGNS[d.name];
 }
 
 /**
