@@ -66,14 +66,20 @@ describe('progress', () => {
     return out;
   };
 
-  it.each([
-    ['TwoPhase(5), verified', twoPhase(5) as never, fixture('twophase', 'twoPhase', 5)],
-    ['racy counter, violated', racyCounter as never, fixture('racy-counter', 'racyCounter')],
-  ])('%s: the same reports at 1 worker and at 1 and 2 parallel workers', async (_n, spec, source) => {
-    const [seq, ...par] = await runs(spec, source, {});
-    expect(seq.seen.length).toBeGreaterThan(0);
-    for (const p of par) expect(p.seen.map(counts)).toEqual(seq.seen.map(counts));
-  });
+  const tp5 = fixture('twophase', 'twoPhase', 5);
+  it.each<[string, Spec<never, never>, WorkerSource, CheckOptions]>([
+    ['TwoPhase(5), verified', twoPhase(5) as never, tp5, {}],
+    ['TwoPhase(5), stopped by maxStates inside a level', twoPhase(5) as never, tp5, { maxStates: 4000 }],
+    ['TwoPhase(5), cut by maxDepth', twoPhase(5) as never, tp5, { maxDepth: 9 }],
+    ['racy counter, violated', racyCounter as never, fixture('racy-counter', 'racyCounter'), {}],
+  ])(
+    '%s: the same reports at 1 worker and at 1 and 2 parallel workers',
+    async (_n, spec, source, options) => {
+      const [seq, ...par] = await runs(spec, source, options);
+      expect(seq.seen.length).toBeGreaterThan(0);
+      for (const p of par) expect(p.seen.map(counts)).toEqual(seq.seen.map(counts));
+    },
+  );
 
   it('after a resume: the same reports, each counting the time before the checkpoint', async () => {
     const spec = twoPhase(5);
