@@ -75,7 +75,7 @@ export async function exploreParallel<S, A>(
   const marks = new Marks(options.checkpoint, checkpointEveryMs, started);
   const signal = options.signal;
   const pool = new Pool(W, signal);
-  const t = new Tally(spec.witnesses?.length ?? 0, maxStates);
+  const tally = new Tally(spec.witnesses?.length ?? 0, maxStates);
   try {
     const readies = await pool.all(
       (index) => ({
@@ -103,7 +103,7 @@ export async function exploreParallel<S, A>(
     let workerBytes = 0;
     let frontierStart = 0;
     let level = 0;
-    const markNow = (): Mark => t.mark(frontierStart, level, clock.elapsed(), spec.actionKinds);
+    const markNow = (): Mark => tally.mark(frontierStart, level, clock.elapsed(), spec.actionKinds);
     if (resumed && resumed.count > 0) {
       const r = resumed;
       const states = new SharedArrayBuffer(Math.max(4, r.count * codec.bytes));
@@ -120,22 +120,22 @@ export async function exploreParallel<S, A>(
       r.initialSource.forEach((i, g) => {
         pool.initialSource[g] = i;
       });
-      marks.resumed(t.restore(r), options.resume!);
+      marks.resumed(tally.restore(r), options.resume!);
       frontierStart = r.frontierStart;
       level = r.level;
     } else {
       // Level 0: the initial states.
       const initialReports = await pool.all(
-        () => ({ t: 'initial', witnessesLeft: t.witnessesLeft() }),
+        () => ({ t: 'initial', witnessesLeft: tally.witnessesLeft() }),
         'inserted',
       );
       tables = initialReports.map((r) => r.parts);
-      await finishLevel(pool, t, initialReports, 0, undefined);
+      await finishLevel(pool, tally, initialReports, 0, undefined);
       // The first boundary; if a limit stopped the run already, a checkpoint of no state (as at one worker).
       if (options.checkpoint !== undefined)
-        marks.mark = t.limit ? emptyMark(t.witnessFound.length, clock.priorMs) : markNow();
+        marks.mark = tally.limit ? emptyMark(tally.witnessFound.length, clock.priorMs) : markNow();
     }
-    let frontierEnd = t.count;
+    let frontierEnd = tally.count;
 
     const save = async (m: Mark) => {
       checkpointFits(options.checkpoint!, m.count, codec.bytes);
@@ -147,7 +147,7 @@ export async function exploreParallel<S, A>(
     };
 
     let pastDepth = false;
-    levels: while (!t.stop && frontierStart < frontierEnd) {
+    levels: while (!tally.stop && frontierStart < frontierEnd) {
       const storeNew = level + 1 <= maxDepth;
       const levelFired = new FireCounts();
       let levelTransitions = 0;
@@ -155,7 +155,7 @@ export async function exploreParallel<S, A>(
       // Rounds end at multiples of roundSize (or at the level's end): the progress points.
       for (let g0 = frontierStart, g1 = 0; g0 < frontierEnd; g0 = g1) {
         if (signal?.aborted) {
-          t.limit = interruptedLimit(signal, clock.elapsed());
+          tally.limit = interruptedLimit(signal, clock.elapsed());
           break levels;
         }
         g1 = Math.min(frontierEnd, (Math.floor(g0 / roundSize) + 1) * roundSize);
@@ -177,7 +177,7 @@ export async function exploreParallel<S, A>(
         );
         if (timer) clearTimeout(timer);
         if (expanded.some((e) => e.aborted) || clock.sinceStart() > timeoutMs) {
-          t.limit = signal?.aborted
+          tally.limit = signal?.aborted
             ? interruptedLimit(signal, clock.elapsed())
             : { kind: 'timeout', value: timeoutMs };
           break levels;
@@ -191,7 +191,7 @@ export async function exploreParallel<S, A>(
             t: 'insert',
             inboxes: expanded.map((e) => e.outboxes[d]),
             store: storeNew,
-            witnessesLeft: t.witnessesLeft(),
+            witnessesLeft: tally.witnessesLeft(),
           }),
           'inserted',
         );
@@ -200,41 +200,41 @@ export async function exploreParallel<S, A>(
         workerBytes = reports.reduce((n, r) => n + r.bytes, 0);
         const held = reports.reduce((n, r) => n + r.newInLevel, 0);
         if (reports.some((r) => r.full) || workerBytes + pool.bytes() > maxMemory) {
-          t.limit = { kind: 'memory', value: maxMemory };
+          tally.limit = { kind: 'memory', value: maxMemory };
           break levels;
         }
         // Keys of later rounds come after this round's: a violation or a state past maxStates
         // found here is the level's first, and the one-worker explorer stops inside this round.
-        if (reports.some((r) => r.violation) || t.count + held > maxStates) break;
+        if (reports.some((r) => r.violation) || tally.count + held > maxStates) break;
         const now = performance.now();
         clock.progress(
           now,
-          t.count + held,
-          t.transitions + levelTransitions,
+          tally.count + held,
+          tally.transitions + levelTransitions,
           frontierEnd - g1 + held,
-          held > 0 ? level + 1 : t.depth,
+          held > 0 ? level + 1 : tally.depth,
         );
       }
-      await finishLevel(pool, t, reports, level + 1, frontierStart);
-      if (t.stop) break;
-      t.transitions += levelTransitions;
-      t.fired.add(levelFired.take());
+      await finishLevel(pool, tally, reports, level + 1, frontierStart);
+      if (tally.stop) break;
+      tally.transitions += levelTransitions;
+      tally.fired.add(levelFired.take());
       frontierStart = frontierEnd;
-      frontierEnd = t.count;
+      frontierEnd = tally.count;
       level++;
       if (options.checkpoint !== undefined && !pastDepth && marks.boundary(markNow()))
         await save(marks.mark!);
     }
-    if (pastDepth && !t.stop) t.limit ??= { kind: 'maxDepth', value: maxDepth };
-    const last = marks.final(t.limit !== undefined, t.stop?.kind === 'violation');
+    if (pastDepth && !tally.stop) tally.limit ??= { kind: 'maxDepth', value: maxDepth };
+    const last = marks.final(tally.limit !== undefined, tally.stop?.kind === 'violation');
     if (last) await save(last);
 
     const links = pool.links();
     // Fetch the stored rows along every trace the result may need, before the workers go.
     const wanted = new Set<number>();
-    const stop = t.stop;
+    const stop = tally.stop;
     if (stop?.kind === 'violation') for (const g of idsTo(links, stop.gid)) wanted.add(g);
-    for (const g of t.witnessFound) if (g >= 0) for (const id of idsTo(links, g)) wanted.add(id);
+    for (const g of tally.witnessFound) if (g >= 0) for (const id of idsTo(links, g)) wanted.add(id);
     const rows = await pool.rows([...wanted], codec.bytes);
     const enc = new Uint8Array(rowSize);
     const stored = {
@@ -249,22 +249,22 @@ export async function exploreParallel<S, A>(
     const storeBytes = workerBytes + pool.bytes();
     return finishRun(spec, {
       figures: {
-        distinct: t.count,
-        transitions: t.transitions,
-        depth: t.depth,
+        distinct: tally.count,
+        transitions: tally.transitions,
+        depth: tally.depth,
         ms: clock.elapsed(),
-        fired: t.fired.record(spec.actionKinds),
-        bytesPerState: Math.round((storeBytes / Math.max(1, t.count)) * 10) / 10,
+        fired: tally.fired.record(spec.actionKinds),
+        bytesPerState: Math.round((storeBytes / Math.max(1, tally.count)) * 10) / 10,
         storeBytes,
         store: 'packed',
       },
-      witnessFound: t.witnessFound,
-      witnessDepth: t.witnessDepth,
+      witnessFound: tally.witnessFound,
+      witnessDepth: tally.witnessDepth,
       violation:
         stop?.kind === 'violation'
           ? { id: stop.gid, property: stop.property!, message: stop.message! }
           : undefined,
-      limit: t.limit,
+      limit: tally.limit,
       links,
       stored,
       canonical,
