@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { CheckerError, type CheckOptions, type CheckResult } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
-import { type Layout, layoutOf, type State } from '../model/state.js';
+import type { Layout, State } from '../model/state.js';
 import { htmlReport } from '../report/html.js';
 import { toItf } from '../report/itf.js';
 import { resultJson } from '../report/json.js';
@@ -86,7 +86,7 @@ async function checkRun(argv: string[], signal: AbortSignal): Promise<number> {
     design: spec.design.name,
     scheme: spec.design.scheme,
     scope: model.scope,
-    L: layoutOf(spec.config),
+    L: spec.machine.L,
     config: spec.config,
     ...(model.variant ? { variant: model.variant.name } : {}),
     // The claims this run checks, when --claims or --skip-claims narrowed them.

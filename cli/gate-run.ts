@@ -4,7 +4,7 @@
  */
 import type { Trace } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
-import { type Layout, layoutOf, type State } from '../model/state.js';
+import type { Layout, State } from '../model/state.js';
 import type { ModelRef } from '../properties/model-ref.js';
 import { renderResult } from '../report/text.js';
 import { type Gate, PINS } from './manifest.js';
@@ -78,7 +78,7 @@ export async function runGate(
       kind: 'interrupted',
       text: `interrupted by ${interrupted}: not checked to completion`,
     });
-  const L = layoutOf(model.spec.config);
+  const L = model.spec.machine.L;
   const report = renderResult(
     {
       design: model.designLabel,

@@ -13,7 +13,7 @@ import { CheckerError, parsePath, replayPath, type Trace } from '../checker/inde
 import type { Config } from '../model/config.js';
 import { validateConfig } from '../model/config.js';
 import type { MemcgAction } from '../model/machine.js';
-import { layoutOf, type State } from '../model/state.js';
+import type { State } from '../model/state.js';
 import type { ModelRef } from '../properties/model-ref.js';
 import { changes, formatChange } from '../report/diff.js';
 import { fromItf } from '../report/itf.js';
@@ -127,10 +127,9 @@ async function replayFile(file: string, flags: Flags): Promise<number> {
   const saved = readSaved(file);
   const model = await openModel(await savedRef(file, saved, flags));
   const { spec } = model;
-  const config = spec.config;
   // The scope as the saved run named it (`tiny+custom` too), unless --scope chooses another.
   const scope = saved.scope !== undefined && flags.scope === undefined ? saved.scope : model.scope;
-  const L = layoutOf(config);
+  const L = spec.machine.L;
   if (!same(spec.initial()[0], saved.states[0])) {
     const diff = changes(L, spec.initial()[0], saved.states[0]).map(formatChange);
     process.stdout.write(
@@ -201,7 +200,7 @@ async function savedRef(file: string, saved: Saved, flags: Flags): Promise<Model
 
 function show(model: OpenModel, scope: string, t: Trace<State, MemcgAction>, title: string): number {
   const { spec } = model;
-  const info = { design: spec.design.name, scheme: spec.design.scheme, scope, L: layoutOf(spec.config) };
+  const info = { design: spec.design.name, scheme: spec.design.scheme, scope, L: spec.machine.L };
   const last = t.steps.length ? t.steps[t.steps.length - 1].state : t.initial;
   const broken = spec.invariants.filter((inv) => !inv.holds(last));
   const lines = [`${title} on design ${model.designLabel}, scope ${scope}: ${t.steps.length} steps`];
