@@ -230,6 +230,7 @@ function* exploration<S, A>(
           if (nid >= 0 && examine(t ?? x.stored(packed!.arena, packed!.rowAt(nid)), nid, level + 1))
             break outer;
         }
+        // Every 256th id (PROGRESS_STRIDE in progress.ts): the clock, progress, an abort, a pause.
         if ((head & 255) === 0) {
           const now = performance.now();
           if (clock.sinceStart(now) > timeoutMs) {

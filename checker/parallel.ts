@@ -23,7 +23,7 @@ import { finishLevel, Tally } from './parallel-level.js';
 import { Pool } from './parallel-pool.js';
 import type { InsertReport, WorkerSource } from './parallel-protocol.js';
 import { identity } from './parallel-source.js';
-import { RunClock } from './progress.js';
+import { PROGRESS_STRIDE, RunClock } from './progress.js';
 import { type CheckRun, finishRun } from './result.js';
 import { emptyMark, type Mark, Marks, resumeSnapshot, snapshotAt } from './resume.js';
 import type { SharedParts } from './shared-table.js';
@@ -152,13 +152,18 @@ export async function exploreParallel<S, A>(
       const levelFired = new FireCounts();
       let levelTransitions = 0;
       let reports: readonly InsertReport[] = [];
-      // Rounds end at multiples of roundSize (or at the level's end): the progress points.
+      // A round of up to roundSize ids ends at the last progress point of the one-worker explorer
+      // in it (a multiple of 256 ids), or at the level's end: as many rounds as without the cut,
+      // but for the level's last round, cut only when short (then one more round, a cheap one).
+      // So with roundSize 256 the reports are the one-worker explorer's, point for point.
       for (let g0 = frontierStart, g1 = 0; g0 < frontierEnd; g0 = g1) {
         if (signal?.aborted) {
           tally.limit = interruptedLimit(signal, clock.elapsed());
           break levels;
         }
-        g1 = Math.min(frontierEnd, (Math.floor(g0 / roundSize) + 1) * roundSize);
+        g1 = Math.min(frontierEnd, g0 + roundSize);
+        const point = g1 - (g1 % PROGRESS_STRIDE);
+        if (point > g0 && point < g1 && (g1 < frontierEnd || g1 - g0 <= PROGRESS_STRIDE)) g1 = point;
         const timer = Number.isFinite(timeoutMs)
           ? setTimeout(pool.stopRound, Math.max(0, timeoutMs - clock.sinceStart()))
           : undefined;

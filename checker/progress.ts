@@ -6,6 +6,12 @@
  */
 import type { Progress } from './types.js';
 
+/**
+ * The one-worker explorer reports (and reads the clock) after every 256th state id it expands, and
+ * at each level's end; a parallel round ends at one of those points, so its reports are a subset.
+ */
+export const PROGRESS_STRIDE = 256;
+
 export class RunClock {
   private lastReport: number;
 

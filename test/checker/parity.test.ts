@@ -67,6 +67,24 @@ describe('progress', () => {
   };
 
   const tp5 = fixture('twophase', 'twoPhase', 5);
+  it('at the default roundSize: fewer reports, each one of the one-worker reports, in order', async () => {
+    const one = recorder();
+    explore(twoPhase(5), one.options);
+    const two = recorder();
+    await exploreParallel(twoPhase(5), { ...two.options, workers: 2, workerSource: tp5 });
+    const all = one.seen.map((p) => counts(p).join());
+    let at = 0;
+    for (const p of two.seen) {
+      at = all.indexOf(counts(p).join(), at) + 1;
+      expect(
+        at,
+        `report ${counts(p)} is not one of the one-worker reports after the previous one`,
+      ).toBeGreaterThan(0);
+    }
+    expect(two.seen.length).toBeGreaterThan(1);
+    expect(two.seen.at(-1)).toMatchObject({ distinct: 8832, queue: 0 });
+  });
+
   it.each<[string, Spec<never, never>, WorkerSource, CheckOptions]>([
     ['TwoPhase(5), verified', twoPhase(5) as never, tp5, {}],
     ['TwoPhase(5), stopped by maxStates inside a level', twoPhase(5) as never, tp5, { maxStates: 4000 }],
