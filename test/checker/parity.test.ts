@@ -204,3 +204,11 @@ describe('a spec whose codec or canonical form throws: the same error at 1 and 2
     expect(await thrownAt(2, arg, { noSymmetry: true })).toEqual(one);
   });
 });
+
+it('a spec without initial states: E_SPEC_NO_INITIAL at 1 and 2 workers (it was E_SPEC_THROWS at 2, from a worker)', async () => {
+  const arg = { fault: 'codec-range' as const, noInitial: true };
+  const one = await thrownAt(0, arg);
+  expect(one.code).toBe('E_SPEC_NO_INITIAL');
+  expect(await thrownAt(1, arg)).toEqual(one);
+  expect(await thrownAt(2, arg)).toEqual(one);
+});
