@@ -8,7 +8,14 @@ import { newDesign } from '../model/design/new.js';
 import { memcgName, ptrName } from '../model/names.js';
 import type { Program } from '../model/ops.js';
 import { Branch, type Layout, OOPS_NAMES, Oops, type State } from '../model/state.js';
-import { danglingPointers, holderRefs, holders, localCharges, sumRefs } from './holders.js';
+import {
+  danglingPointers,
+  hasDanglingPointer,
+  holderRefs,
+  holders,
+  localCharges,
+  sumRefs,
+} from './holders.js';
 
 export type Scheme = 'old' | 'new';
 
@@ -45,6 +52,21 @@ function nullClaim(): Invariant<State> {
 
 export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
   const ms = nonRoot(L);
+  // page_counter_hierarchy on every state: each memcg's own charges once, then each subtree's sum
+  // (the same figures as subtreeCharges, which the message uses).
+  const n = L.config.memcgs.length;
+  const subtree = L.config.memcgs.map((_, m) => ms.filter((d) => L.ancestors[d].includes(m)));
+  const local = new Int32Array(n);
+  const countersMatch = (s: State) => {
+    for (let d = 1; d < n; d++) local[d] = localCharges(s, L, d);
+    for (let m = 0; m < n; m++) {
+      const ds = subtree[m];
+      let sum = 0;
+      for (let k = 0; k < ds.length; k++) sum += local[ds[k]];
+      if (s.memcg[m].usage !== sum) return false;
+    }
+    return true;
+  };
   return [
     oopsClaim('no_use_after_free', Oops.useAfterFree, L),
     nullClaim(),
@@ -54,7 +76,7 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
     oopsClaim('page_counter_nonneg', Oops.counterUnderflow, L),
     always<State>(
       'no_dangling_pointer',
-      (s) => danglingPointers(s, L, scheme).length === 0,
+      (s) => !hasDanglingPointer(s, L, scheme),
       (s) => `pointers to a freed memcg: ${danglingPointers(s, L, scheme).join('; ')}`,
     ),
     always<State>(
@@ -76,7 +98,7 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
     ),
     always<State>(
       'page_counter_hierarchy',
-      (s) => L.config.memcgs.every((_, m) => s.memcg[m].usage === subtreeCharges(s, L, m)),
+      (s) => countersMatch(s),
       (s) => {
         const m = L.config.memcgs.findIndex((_, i) => s.memcg[i].usage !== subtreeCharges(s, L, i));
         return `${memcgName(L, m)}: page_counter ${s.memcg[m].usage}, charges in its subtree ${subtreeCharges(s, L, m)}`;

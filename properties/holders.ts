@@ -6,7 +6,7 @@
  * holds one (NEW: one each; OLD: one per charged page).
  */
 import type { Layout } from '../model/layout.js';
-import { fieldReader, type PointerHolder, type Refs, type Schema } from '../model/schema.js';
+import { domainSize, fieldReader, type PointerHolder, type Refs, type Schema } from '../model/schema.js';
 import type { State } from '../model/state.js';
 
 export interface Holder {
@@ -66,6 +66,92 @@ function refsOf(r: Refs, pages: number): number {
 
 const lengthOf = (s: State, key: string) => (s as unknown as Record<string, readonly unknown[]>)[key].length;
 
+/** The hot parts of the ledger, generated per layout from the schema's holders (straight-line loops). */
+interface Ledger {
+  readonly refs: {
+    readonly old: (s: State, m: number) => number;
+    readonly new: (s: State, m: number) => number;
+  };
+  readonly charges: (s: State, m: number) => number;
+  readonly dangling: { readonly old: (s: State) => boolean; readonly new: (s: State) => boolean };
+}
+
+const ledgers = new WeakMap<Layout, Ledger>();
+
+function ledgerOf(L: Layout): Ledger {
+  let out = ledgers.get(L);
+  if (!out) {
+    out = compileLedger(L);
+    ledgers.set(L, out);
+  }
+  return out;
+}
+
+/**
+ * Generates the ledger's functions: one loop per pointer holder over its group's entries (a fixed
+ * count at these bounds), the field read inline, `when` and `pages` called only where declared.
+ */
+function compileLedger(L: Layout): Ledger {
+  const hs = pointerHolders(L.schema);
+  const own = L.schema.ownHolders.map((h) => h.refs);
+  const when = hs.map((c) => c.decl.when);
+  const pages = hs.map((c) => c.decl.pages);
+  const sizeOf = (key: string) => domainSize(L, L.schema.groups.find((g) => g.key === key)!.domain);
+  const field = (k: number) => {
+    const [key, name] = hs[k].decl.field.split('.');
+    return { key, access: name ? `a[i].${name}` : 'a[i]' };
+  };
+  const loop = (k: number, body: string) => {
+    const { key, access } = field(k);
+    const n = sizeOf(key);
+    const cond = when[k] ? ` && W[${k}](s, i)` : '';
+    return `{ const a = s.${key}; for (let i = 0; i < ${n}; i++) { const v = ${access}; if (v === ptr${cond}) ${body} } }`;
+  };
+  const refsBody = (scheme: 'old' | 'new') => {
+    const lines = ['const ptr = m + 1;', 'let n = 0;', ...own.map((_, k) => `n += O[${k}](s, L, m);`)];
+    hs.forEach((c, k) => {
+      const r = c.decl.refs[scheme];
+      if (r === 'one') lines.push(loop(k, 'n++;'));
+      else if (r === 'pages' && pages[k]) lines.push(loop(k, `n += P[${k}](s, L, i);`));
+    });
+    lines.push('return n;');
+    return lines.join('\n');
+  };
+  const chargesBody = () => {
+    const lines = ['const ptr = m + 1;', 'let n = 0;'];
+    hs.forEach((_, k) => {
+      if (pages[k]) lines.push(loop(k, `n += P[${k}](s, L, i);`));
+    });
+    lines.push('return n;');
+    return lines.join('\n');
+  };
+  const danglingBody = (scheme: 'old' | 'new') => {
+    const lines: string[] = [];
+    hs.forEach((c, k) => {
+      const d = c.decl.dangling;
+      if (!d) return;
+      const r = c.decl.refs[scheme];
+      if (d === 'holding' && (r === 'none' || (r === 'pages' && !pages[k]))) return;
+      const { key, access } = field(k);
+      const n = sizeOf(key);
+      const holding = d === 'holding' && r === 'pages' ? ` && P[${k}](s, L, i) > 0` : '';
+      const cond = when[k] ? ` && W[${k}](s, i)` : '';
+      lines.push(
+        `{ const a = s.${key}; for (let i = 0; i < ${n}; i++) { const v = ${access}; if (v !== 0 && s.memcg[v - 1].freed === 1${cond}${holding}) return true; } }`,
+      );
+    });
+    lines.push('return false;');
+    return lines.join('\n');
+  };
+  const make = <F>(args: string, body: string): F =>
+    new Function('L', 'O', 'W', 'P', `return function (${args}) {\n${body}\n};`)(L, own, when, pages) as F;
+  return {
+    refs: { old: make('s, m', refsBody('old')), new: make('s, m', refsBody('new')) },
+    charges: make('s, m', chargesBody()),
+    dangling: { old: make('s', danglingBody('old')), new: make('s', danglingBody('new')) },
+  };
+}
+
 /** The holders of references on non-root memcg m under the design's scheme. */
 export function holders(s: State, L: Layout, m: number, scheme: 'old' | 'new'): Holder[] {
   const out: Holder[] = [];
@@ -90,23 +176,7 @@ export function holders(s: State, L: Layout, m: number, scheme: 'old' | 'new'): 
  * state, the list only when a claim fails. A test ties the two.
  */
 export function holderRefs(s: State, L: Layout, m: number, scheme: 'old' | 'new'): number {
-  let n = 0;
-  const own = L.schema.ownHolders;
-  for (let k = 0; k < own.length; k++) n += own[k].refs(s, L, m);
-  const ptr = m + 1;
-  const hs = pointerHolders(L.schema);
-  for (let k = 0; k < hs.length; k++) {
-    const c = hs[k];
-    const d = c.decl;
-    const r = d.refs[scheme];
-    if (r === 'none') continue;
-    const len = lengthOf(s, c.group);
-    for (let i = 0; i < len; i++) {
-      if (c.read(s, i) !== ptr || (d.when && !d.when(s, i))) continue;
-      n += r === 'one' ? 1 : (d.pages?.(s, L, i) ?? 0);
-    }
-  }
-  return n;
+  return ledgerOf(L).refs[scheme](s, m);
 }
 
 export function sumRefs(hs: readonly Holder[]): number {
@@ -115,18 +185,12 @@ export function sumRefs(hs: readonly Holder[]): number {
 
 /** Pages charged to memcg m itself (not descendants): what its page counter owes to m. */
 export function localCharges(s: State, L: Layout, m: number): number {
-  const ptr = m + 1;
-  let n = 0;
-  const hs = pointerHolders(L.schema);
-  for (let k = 0; k < hs.length; k++) {
-    const c = hs[k];
-    const pages = c.decl.pages;
-    if (!pages) continue;
-    const len = lengthOf(s, c.group);
-    for (let i = 0; i < len; i++)
-      if (c.read(s, i) === ptr && (!c.decl.when || c.decl.when(s, i))) n += pages(s, L, i);
-  }
-  return n;
+  return ledgerOf(L).charges(s, m);
+}
+
+/** Some pointer field names a freed memcg and must not (the claim's test; the text below says which). */
+export function hasDanglingPointer(s: State, L: Layout, scheme: 'old' | 'new'): boolean {
+  return ledgerOf(L).dangling[scheme](s);
 }
 
 /** The pointer fields that name a freed memcg and must not (I-NOUAF, state form), in kernel words. */

@@ -12,9 +12,17 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
 import type { Config } from '../../model/config.js';
+import { nrPagesOf } from '../../model/geometry.js';
 import { layoutOf, type State } from '../../model/state.js';
 import { DESIGNS } from '../../model/variant.js';
-import { holderRefs, holders, sumRefs } from '../../properties/holders.js';
+import {
+  danglingPointers,
+  hasDanglingPointer,
+  holderRefs,
+  holders,
+  localCharges,
+  sumRefs,
+} from '../../properties/holders.js';
 import { memcgSpec } from '../../properties/spec.js';
 import { naiveBfs, stableKey } from '../checker/naive.js';
 import { type BfsResult, cfg, firstBroken, kindOf, minDepth, plainBfs } from './reference.js';
@@ -78,7 +86,7 @@ describe.each(CASES)('%s, design %s: checker (no symmetry) = reference BFS', (_,
     expect(r.witnesses).toEqual(want);
   });
 
-  it('every reachable state: codec round trip, and holderRefs = sumRefs(holders) for both schemes', () => {
+  it('every reachable state: codec round trip, and holderRefs = sumRefs(holders) for both schemes, the dangling test = its list, localCharges = the pages written out', () => {
     const L = layoutOf(config);
     const codec = spec.codec!;
     const buf = new Uint8Array(codec.bytes);
@@ -96,7 +104,26 @@ describe.each(CASES)('%s, design %s: checker (no symmetry) = reference BFS', (_,
           const fast = holderRefs(state, L, m, scheme);
           const listed = sumRefs(holders(state, L, m, scheme));
           if (fast !== listed) bad.push(`${scheme} m${m}: ${fast} vs ${listed} in ${JSON.stringify(state)}`);
+          // The claim's fast test against the explained list, also with m marked freed (so that
+          // the pointers naming it dangle).
+          const freed = { ...state, memcg: state.memcg.map((x, i) => (i === m ? { ...x, freed: 1 } : x)) };
+          for (const t of [state, freed]) {
+            if (hasDanglingPointer(t, L, scheme) !== danglingPointers(t, L, scheme).length > 0)
+              bad.push(`dangling ${scheme} m${m}: ${JSON.stringify(t)}`);
+          }
         }
+        // Pages charged to m itself, written out here from the state's fields (not the schema).
+        const c = state.cpu;
+        let want = 0;
+        state.page.forEach((pm, p) => {
+          if (pm === m + 1) want += nrPagesOf(state, L, p);
+        });
+        for (const st of state.stock) if (st.cached === m + 1) want += st.nr;
+        for (const x of c) {
+          if (x.ugMemcg === m + 1) want += x.ugNr;
+          if (x.memcg === m + 1 && x.op !== 0) want += x.nr;
+        }
+        if (localCharges(state, L, m) !== want) bad.push(`charges m${m}: ${JSON.stringify(state)}`);
       }
     }
     expect(bad).toEqual([]);
