@@ -93,13 +93,18 @@ export function readCheckpoint(path: string): Snapshot {
 function checkHeader(h: Header, bad: (what: string) => CheckerError): void {
   const whole = (v: unknown, min = 0) => Number.isSafeInteger(v) && (v as number) >= min;
   if (h === null || typeof h !== 'object') throw bad('is corrupt: its header is not an object');
-  if (h.format !== 1) throw bad(`has format ${String(h.format)}; this version reads format 1`);
+  if ((h.format as number) === 1)
+    throw bad(
+      'has format 1, written by an earlier version of memcg-check; this version reads format 2: run again without --resume',
+    );
+  if (h.format !== 2) throw bad(`has format ${String(h.format)}; this version reads format 2`);
   if (h.endianness !== endianness()) {
     throw bad(`was written on a ${h.endianness} machine; this one is ${endianness()}`);
   }
   const fields: [string, boolean][] = [
     ['spec', typeof h.spec === 'string'],
     ['fingerprint', typeof h.fingerprint === 'string'],
+    ['symmetry', typeof h.symmetry === 'boolean'],
     ['stateBytes', whole(h.stateBytes, 1)],
     ['count', whole(h.count)],
     ['frontierStart', whole(h.frontierStart) && h.frontierStart <= h.count],

@@ -27,11 +27,14 @@ import * as zlib from 'node:zlib';
 import { checkpointError } from './errors.js';
 
 export interface Snapshot {
-  readonly format: 1;
+  /** 2 since the symmetry flag has a field of its own (format 1 packed it into `fingerprint`). */
+  readonly format: 2;
   /** `spec.name`. */
   readonly spec: string;
-  /** `spec.fingerprint`, the state size and symmetry on/off (`runFingerprint`): what must match to resume. */
+  /** `spec.fingerprint` ('' when the spec has none): with `spec`, `symmetry` and `stateBytes`, what must match to resume. */
   readonly fingerprint: string;
+  /** Whether the run reduced by symmetry (its states are canonical forms). */
+  readonly symmetry: boolean;
   /** `codec.bytes`. */
   readonly stateBytes: number;
   /** States stored: ids 0..count-1. */

@@ -1,7 +1,7 @@
 /**
  * Checkpoints as the explorers use them (the file itself: checker/checkpoint.ts): a level boundary's
  * figures (`Mark`), which both explorers keep and write, and the identity a checkpoint must share
- * with a run to resume it (`runFingerprint`, `resumeMismatch`, `readCheckpointFor`).
+ * with a run to resume it (`resumeMismatch`, `readCheckpointFor`).
  */
 import { resolve as resolvePath } from 'node:path';
 import type { Snapshot } from './checkpoint.js';
@@ -12,7 +12,15 @@ import type { Spec } from './types.js';
 /** The explorer's figures at a level boundary: what a checkpoint holds besides the stored states and links. */
 export type Mark = Omit<
   Snapshot,
-  'format' | 'spec' | 'fingerprint' | 'stateBytes' | 'initialSource' | 'states' | 'parent' | 'via'
+  | 'format'
+  | 'spec'
+  | 'fingerprint'
+  | 'symmetry'
+  | 'stateBytes'
+  | 'initialSource'
+  | 'states'
+  | 'parent'
+  | 'via'
 >;
 
 /** The boundary of a run that stored no state: a run resumed from it starts afresh. */
@@ -31,18 +39,12 @@ export function emptyMark(witnesses: number, elapsedMs: number): Mark {
   };
 }
 
-/**
- * What a checkpoint's `fingerprint` field holds for a spec: its own fingerprint, the packed state
- * size and whether symmetry reduction is on. A run resumes only from a checkpoint with the same.
- */
-export function runFingerprint(specFingerprint: string | undefined, stateBytes: number, symmetry: boolean) {
-  return `${specFingerprint ?? ''}|bytes=${stateBytes}|symmetry=${symmetry ? 'on' : 'off'}`;
-}
-
 /** What a resuming run expects of a checkpoint. */
 export interface ResumeIdentity {
   readonly spec: string;
+  /** `spec.fingerprint` ('' when the spec has none). */
   readonly fingerprint: string;
+  readonly symmetry: boolean;
   readonly stateBytes: number;
   readonly witnesses: number;
 }
@@ -54,13 +56,12 @@ export function resumeMismatch(snap: Snapshot, want: ResumeIdentity): string | u
   if (snap.stateBytes !== want.stateBytes) {
     return `its states are ${snap.stateBytes} bytes, this spec's are ${want.stateBytes} (other bounds or another model)`;
   }
-  const have = splitFingerprint(snap.fingerprint);
-  const need = splitFingerprint(want.fingerprint);
-  if (have.symmetry !== need.symmetry) {
-    return `it was written with symmetry reduction ${have.symmetry}, this run has it ${need.symmetry}`;
+  const onOff = (b: boolean) => (b ? 'on' : 'off');
+  if (snap.symmetry !== want.symmetry) {
+    return `it was written with symmetry reduction ${onOff(snap.symmetry)}, this run has it ${onOff(want.symmetry)}`;
   }
-  if (have.model !== need.model) {
-    return `it was written for another version of spec "${want.spec}" (fingerprint "${have.model}", this one "${need.model}"): other bounds or other model code`;
+  if (snap.fingerprint !== want.fingerprint) {
+    return `it was written for another version of spec "${want.spec}" (fingerprint "${snap.fingerprint}", this one "${want.fingerprint}"): other bounds or other model code`;
   }
   if (snap.witnessFound.length !== want.witnesses) {
     return `it records ${snap.witnessFound.length} witnesses, this spec has ${want.witnesses}`;
@@ -81,11 +82,6 @@ export function readCheckpointFor(path: string, want: ResumeIdentity): Snapshot 
   return snap;
 }
 
-function splitFingerprint(fp: string): { model: string; symmetry: string } {
-  const m = /^(.*)\|bytes=\d+\|symmetry=(on|off)$/s.exec(fp);
-  return m ? { model: m[1], symmetry: m[2] } : { model: fp, symmetry: '?' };
-}
-
 /**
  * The checkpoint to resume `spec` from (`options.resume`), checked against this run's identity;
  * undefined without `resume`.
@@ -99,7 +95,8 @@ export function resumeSnapshot(
   const bytes = spec.codec!.bytes;
   return readCheckpointFor(resume, {
     spec: spec.name,
-    fingerprint: runFingerprint(spec.fingerprint, bytes, symmetry),
+    fingerprint: spec.fingerprint ?? '',
+    symmetry,
     stateBytes: bytes,
     witnesses: spec.witnesses?.length ?? 0,
   });
@@ -114,9 +111,10 @@ export function snapshotAt(
 ): Omit<Snapshot, 'states' | 'parent' | 'via'> {
   const bytes = spec.codec!.bytes;
   return {
-    format: 1,
+    format: 2,
     spec: spec.name,
-    fingerprint: runFingerprint(spec.fingerprint, bytes, symmetry),
+    fingerprint: spec.fingerprint ?? '',
+    symmetry,
     stateBytes: bytes,
     ...m,
     initialSource: initialSource.slice(0, m.count),

@@ -44,9 +44,10 @@ function sample(): Snapshot {
   const via = new Uint16Array(9).fill(7);
   via.set([0, 1, 0, 3, 65535, 1, 2]);
   return {
-    format: 1,
+    format: 2,
     spec: 'Sample',
-    fingerprint: 'abc|bytes=5|symmetry=off',
+    fingerprint: 'abc',
+    symmetry: false,
     stateBytes: 5,
     count,
     frontierStart: 4,
@@ -65,6 +66,18 @@ function sample(): Snapshot {
 }
 
 describe('the checkpoint file', () => {
+  it('of format 1 (symmetry inside the fingerprint string, before issue #12) is refused, saying what to do', () => {
+    const path = fresh();
+    writeCheckpoint(path, { ...sample(), format: 1 } as unknown as Snapshot);
+    expectCode(
+      () => readCheckpoint(path),
+      'E_BAD_CHECKPOINT',
+      path,
+      'written by an earlier version of memcg-check',
+    );
+    expectCode(() => readCheckpoint(path), 'E_BAD_CHECKPOINT', path, 'run again without --resume');
+  });
+
   it('round-trips every field; only the first count parents and actions are written', () => {
     const path = fresh();
     const snap = sample();
