@@ -123,6 +123,28 @@ const KIND_OF: Record<FieldKind, number> = {
   pageMask: Kind.StructMask,
 };
 
+/**
+ * The JS expression of byte j of the permuted encoding, read from `buf` (straight-line code, no
+ * switch per byte): a plain copy, a renamed pointer (`mp`/`sp`: the permutation's pointer maps),
+ * or a page set with each bit moved.
+ */
+function byteExpr(bp: BytePerm, j: number): string {
+  const v = `buf[${bp.src[j]}]`;
+  switch (bp.kind[j]) {
+    case Kind.Same:
+      return v;
+    case Kind.MemcgPtr:
+      return `mp[${v}]`;
+    case Kind.StructPtr:
+      return `sp[${v}]`;
+    default: {
+      const bits = bp.struct.map((to, i) => `(((${v} >> ${i}) & 1) << ${to})`);
+      return bits.length ? bits.join(' | ') : '0';
+    }
+  }
+}
+
+/** Byte j of the permuted encoding, interpreted: the reference the generated code is tested against. */
 function byteAt(bp: BytePerm, buf: Uint8Array, j: number): number {
   const v = buf[bp.src[j]];
   switch (bp.kind[j]) {
@@ -140,6 +162,48 @@ function byteAt(bp: BytePerm, buf: Uint8Array, j: number): number {
   }
 }
 
+/** A permutation compiled: its image of an encoding, and its comparison with the identity. */
+interface CompiledPerm {
+  /** Writes the permuted encoding of `buf` into `out`. */
+  readonly image: (buf: Uint8Array, out: Uint8Array) => void;
+  /** Sign of (permuted encoding - `buf`) in lexicographic order, stopping at the first differing byte. */
+  readonly vsIdentity: (buf: Uint8Array) => number;
+}
+
+function compile(bp: BytePerm, n: number): CompiledPerm {
+  const image: string[] = [];
+  const cmp: string[] = [];
+  for (let j = 0; j < n; j++) {
+    const e = byteExpr(bp, j);
+    image.push(`out[${j}] = ${e};`);
+    // Bytes the permutation leaves alone compare equal: no code.
+    if (bp.kind[j] === Kind.Same && bp.src[j] === j) continue;
+    cmp.push(`a = ${e}; if (a !== buf[${j}]) return a < buf[${j}] ? -1 : 1;`);
+  }
+  const make = (body: string, args: string) =>
+    new Function('mp', 'sp', `return function (${args}) {\n${body}\n}`)(bp.memcgPtr, bp.structPtr);
+  return {
+    image: make(image.join('\n'), 'buf, out'),
+    vsIdentity: make(`let a;\n${cmp.join('\n')}\nreturn 0;`, 'buf'),
+  };
+}
+
+/** Index of the permutation with the smallest encoding of `buf` (0 = identity), interpreted. */
+function bestPermReference(bps: readonly BytePerm[], buf: Uint8Array, n: number): number {
+  let best = 0;
+  for (let k = 1; k < bps.length; k++) {
+    for (let j = 0; j < n; j++) {
+      const a = byteAt(bps[k], buf, j);
+      const b = byteAt(bps[best], buf, j);
+      if (a !== b) {
+        if (a < b) best = k;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
 export interface Canonicalizer {
   /** The representative of s's orbit (s itself when it already is). */
   readonly canonical: (s: State) => State;
@@ -147,8 +211,19 @@ export interface Canonicalizer {
   readonly canonicalBytes: (s: State, out: Uint8Array) => void;
 }
 
+/**
+ * How the representative is found: `compiled` (the default) runs straight-line code generated per
+ * permutation; `interpreted` reads each byte through its kind, and is what the tests compare the
+ * generated code with. Both pick the same permutation, so they give the same encoding.
+ */
+export type CanonicalMode = 'compiled' | 'interpreted';
+
 /** A canonicalizer for the layout, or undefined when nothing is interchangeable. */
-export function canonicalizer(L: Layout, template: State): Canonicalizer | undefined {
+export function canonicalizer(
+  L: Layout,
+  template: State,
+  mode: CanonicalMode = 'compiled',
+): Canonicalizer | undefined {
   const groups = symmetryGroups(L);
   const memcgMaps = groupMaps(L.config.memcgs.length, groups.memcgs);
   const frameMaps = groupMaps(L.config.frames.length, groups.frames);
@@ -172,36 +247,64 @@ export function canonicalizer(L: Layout, template: State): Canonicalizer | undef
   const bps = perms.map((p) => bytePerm(p, byLeaf));
   const n = codec.bytes;
   const buf = new Uint8Array(n);
+  const write = mode === 'compiled' ? smallestCompiled(bps, buf, n) : smallestInterpreted(bps, buf, n);
   const out = new Uint8Array(n);
-  /** Index of the permutation with the smallest encoding of `buf` (0 = identity). */
-  const bestPerm = (): number => {
-    let best = 0;
-    for (let k = 1; k < bps.length; k++) {
-      // Lexicographic comparison of permutation k's encoding with the best one so far, byte by byte.
-      for (let j = 0; j < n; j++) {
-        const a = byteAt(bps[k], buf, j);
-        const b = byteAt(bps[best], buf, j);
-        if (a !== b) {
-          if (a < b) best = k;
-          break;
-        }
-      }
-    }
-    return best;
-  };
   return {
     canonical: (s: State) => {
       codec.encode(s, buf, 0);
-      const best = bestPerm();
-      if (best === 0) return s;
-      for (let j = 0; j < n; j++) out[j] = byteAt(bps[best], buf, j);
+      if (!write(out)) return s;
       return codec.decode(out, 0);
     },
     canonicalBytes: (s: State, into: Uint8Array) => {
       codec.encode(s, buf, 0);
-      const best = bestPerm();
-      if (best === 0) into.set(buf);
-      else for (let j = 0; j < n; j++) into[j] = byteAt(bps[best], buf, j);
+      if (!write(into)) into.set(buf);
     },
+  };
+}
+
+/**
+ * Writes the smallest encoding of `buf`'s orbit into `into` and returns true, or returns false when
+ * it is `buf` itself (the identity, permutation 0, is the smallest). The first permutation of the
+ * smallest encoding wins, as in `bestPermReference`.
+ */
+type Smallest = (into: Uint8Array) => boolean;
+
+function smallestInterpreted(bps: readonly BytePerm[], buf: Uint8Array, n: number): Smallest {
+  return (into) => {
+    const best = bestPermReference(bps, buf, n);
+    if (best === 0) return false;
+    for (let j = 0; j < n; j++) into[j] = byteAt(bps[best], buf, j);
+    return true;
+  };
+}
+
+function smallestCompiled(bps: readonly BytePerm[], buf: Uint8Array, n: number): Smallest {
+  const perms = bps.map((bp) => compile(bp, n));
+  const image = new Uint8Array(n);
+  return (into) => {
+    // While the identity is the best, each permutation is compared lazily with `buf` (most
+    // states differ early); once one is smaller, its image is in `into` and the rest are compared
+    // image against image.
+    let best = 0;
+    for (let k = 1; k < perms.length; k++) {
+      if (best === 0) {
+        if (perms[k].vsIdentity(buf) < 0) {
+          perms[k].image(buf, into);
+          best = k;
+        }
+        continue;
+      }
+      perms[k].image(buf, image);
+      for (let j = 0; j < n; j++) {
+        if (image[j] !== into[j]) {
+          if (image[j] < into[j]) {
+            into.set(image);
+            best = k;
+          }
+          break;
+        }
+      }
+    }
+    return best !== 0;
   };
 }
