@@ -6,6 +6,8 @@
  *   node dist/bench/run.js --workers [1,2] [--full]     (bench/workers.ts; --full adds memcg new@ci)
  *   node dist/bench/run.js --model [--against DIR] [--rounds N] [--model-scope S]
  *                          (bench/model.ts: the memcg model timed, against another build)
+ *   node dist/bench/run.js --spin-core [--rounds N] [--spin-core-scope S] [--json]
+ *                          (bench/spin-core.ts: SPIN and ours on the same kernel question)
  *
  * 1. Toy: the checker against the naive explorer on toy-counters (10 counters of 4 values,
  *    1,048,576 states); both must reach the closed-form counts.
@@ -30,6 +32,7 @@ import {
 import { type ModelBenchOptions, renderModel, runModelBench } from './model.js';
 import { machine, type Codec as PmlCodec, type PmlReport, render, type ToyReport } from './report.js';
 import { runSpin, spinAvailable } from './spin.js';
+import { renderSpinCore, runSpinCore, type SpinCoreOptions, targets, unexpected } from './spin-core.js';
 import { TOY_DEFAULT, toyCounters, toyExpected } from './toy-counters.js';
 import { renderWorkers, runWorkers, workerCases } from './workers.js';
 
@@ -47,6 +50,8 @@ interface Options {
   readonly full: boolean;
   /** `--model`: the memcg model benchmark instead (bench/model.ts). */
   readonly model?: ModelBenchOptions;
+  /** `--spin-core`: SPIN and ours on the same kernel question instead (bench/spin-core.ts). */
+  readonly spinCore?: SpinCoreOptions;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -59,8 +64,10 @@ function parseArgs(argv: readonly string[]): Options {
   let workers: number[] | undefined;
   let model = false;
   let against: string | undefined;
-  let rounds = 3;
+  let rounds: number | undefined;
   let modelScope = 'tiny';
+  let spinCore = false;
+  let spinCoreScope = 'ci';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = argv[i + 1];
@@ -76,13 +83,16 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--against' && value) against = argv[++i];
     else if (a === '--rounds' && value && /^[1-9]\d*$/.test(value)) rounds = Number(argv[++i]);
     else if (a === '--model-scope' && value) modelScope = argv[++i];
+    else if (a === '--spin-core') spinCore = true;
+    else if (a === '--spin-core-scope' && value) spinCoreScope = argv[++i];
     else if (a === '--scope' && value) scopes.push(argv[++i]);
     else if (a === '--codec' && (value === 'bits' || value === 'bytes')) codecs.push(argv[++i] as PmlCodec);
     else throw new Error(`unknown argument "${a}"; the options are listed at the top of bench/run.ts`);
   }
   return {
     ...(workers ? { workers } : {}),
-    ...(model ? { model: { scope: modelScope, rounds, ...(against ? { against } : {}) } } : {}),
+    ...(model ? { model: { scope: modelScope, rounds: rounds ?? 3, ...(against ? { against } : {}) } } : {}),
+    ...(spinCore ? { spinCore: { scope: spinCoreScope, rounds: rounds ?? 1 } } : {}),
     full,
     json,
     spin,
@@ -174,6 +184,20 @@ function runPml(scope: PmlScope, codecs: readonly PmlCodec[], withSpin: boolean)
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.spinCore) {
+    const m = machine();
+    const { rows, script, note } = runSpinCore(opts.spinCore, progress);
+    const loadAtEnd = machine().loadAverage;
+    const bad = unexpected(rows, opts.spinCore.scope);
+    const report = { machine: m, loadAtEnd, ...opts.spinCore, script, note, runs: rows };
+    console.log(
+      opts.json
+        ? JSON.stringify({ ...report, targets: targets(rows), verdictsNotAsExpected: bad }, null, 2)
+        : renderSpinCore(m, loadAtEnd, opts.spinCore, rows, note),
+    );
+    if (bad.length) process.exitCode = 1;
+    return;
+  }
   if (opts.model) {
     const m = machine();
     const rows = runModelBench(opts.model, progress);
