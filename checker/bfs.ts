@@ -221,13 +221,15 @@ function* exploration<S, A>(
           }
         }
         const id = head++;
-        const n = packed ? x.beginRow(id, packed.arena, packed.rowAt(id)) : x.beginState(id, store.load(id));
+        const n = packed
+          ? x.beginRow(id, packed.chunk(id), packed.rowAt(id))
+          : x.beginState(id, store.load(id));
         for (let i = 0; i < n; i++) {
           const t = x.successor(i);
           const nid = visit(t, id, i, level + 1);
           if (nid === -2) break outer;
           // With canonicalBytes there is no successor object: the claims read the stored row.
-          if (nid >= 0 && examine(t ?? x.stored(packed!.arena, packed!.rowAt(nid)), nid, level + 1))
+          if (nid >= 0 && examine(t ?? x.stored(packed!.chunk(nid), packed!.rowAt(nid)), nid, level + 1))
             break outer;
         }
         // Every 256th id (PROGRESS_STRIDE in progress.ts): the clock, progress, an abort, a pause.

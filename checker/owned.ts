@@ -7,7 +7,7 @@
 import { CheckerError } from './errors.js';
 import { hashWords } from './hash.js';
 import { type FromWorker, ownerOf } from './parallel-protocol.js';
-import { PackedStore } from './store.js';
+import { CHUNK_ROWS, PackedStore } from './store.js';
 import type { Codec } from './types.js';
 
 export class Owned {
@@ -23,7 +23,7 @@ export class Owned {
     private readonly index: number,
     private readonly workers: number,
   ) {
-    this.store = new PackedStore(codec, 1 << 12, true);
+    this.store = new PackedStore(codec, CHUNK_ROWS, true);
     this.stride = Math.max(1, Math.ceil(codec.bytes / 4));
     this.scratch32 = new Uint32Array(this.store.scratch.buffer, 0, this.stride);
   }

@@ -46,12 +46,10 @@ export class PhaseA {
     whereLocal: Int32Array,
   ): FromWorker {
     const owners = tables.map((p) => new SharedTableView(p));
-    const arenas = tables.map((p) => new Uint8Array(p.arena));
     const used = new Array<number>(this.workers).fill(0);
     const views = this.outboxes.map((b) => new Uint32Array(b ?? new SharedArrayBuffer(0)));
     // The hot loop reads locals only.
     const { x, enc32, stride, workers, recentH, recentD, recentE } = this;
-    const rowBytes = stride * 4;
     const recWords = stride + RECORD_HEADER;
     let aborted = false;
     for (let pg = g0; pg < g1; pg++) {
@@ -59,7 +57,9 @@ export class PhaseA {
         aborted = true;
         break;
       }
-      const n = x.beginRow(pg, arenas[whereOwner[pg]], whereLocal[pg] * rowBytes);
+      const owner = owners[whereOwner[pg]];
+      const local = whereLocal[pg];
+      const n = x.beginRow(pg, owner.chunk(local), owner.rowAt(local));
       for (let i = 0; i < n; i++) {
         x.successor(i);
         const h = hashWords(enc32, 0, stride);

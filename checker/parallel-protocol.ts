@@ -99,7 +99,7 @@ export interface InsertReport {
   readonly witnessKeys: readonly (Key | null)[];
   /** A new state was refused because it lies past maxDepth. */
   readonly pastDepth: boolean;
-  /** This worker's store is full (MAX_ARENA_BYTES): the run must stop. */
+  /** This worker's store is full (MAX_STATES): the run must stop. */
   readonly full: boolean;
   readonly keys: Words;
   readonly bytes: number;

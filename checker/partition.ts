@@ -40,7 +40,7 @@ export class Partition {
   private keys: SharedArrayBuffer | undefined;
   private initialLevel = false;
   private violationLocal = -1;
-  /** The store cannot grow any more (MAX_ARENA_BYTES). */
+  /** The store cannot grow any more (MAX_STATES). */
   private full = false;
   private violation: (Failure & { key: Key }) | undefined;
   private keyView: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
@@ -162,7 +162,7 @@ export class Partition {
     }
     this.keyView[k] = pg;
     this.keyView[k + 1] = a;
-    const s = this.x.stored(owned.store.arena, owned.store.rowAt(local));
+    const s = this.x.stored(owned.store.chunk(local), owned.store.rowAt(local));
     this.claims.reach(s, local, this.witnessLocal);
     if (this.violationLocal < 0) {
       const failed = this.claims.violated(s);
@@ -258,7 +258,7 @@ export class Partition {
     const hi = this.frontierLo;
     for (let local = owned.firstFrom(g0, hi); local < hi && owned.gid[local] <= pg; local++) {
       const g = owned.gid[local];
-      const n = x.beginRow(g, owned.store.arena, owned.store.rowAt(local));
+      const n = x.beginRow(g, owned.store.chunk(local), owned.store.rowAt(local));
       x.countOnly(g < pg ? n : Math.min(n, a + 1));
     }
     return { t: 'recounted', ...x.takeCounts() };

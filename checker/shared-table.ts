@@ -6,7 +6,9 @@
 
 /** A shared store's buffers, as another thread receives them. */
 export interface SharedParts {
-  readonly arena: SharedArrayBuffer;
+  /** The arena's chunks, each `1 << shift` rows of `stride` words. */
+  readonly chunks: readonly SharedArrayBuffer[];
+  readonly shift: number;
   readonly table: SharedArrayBuffer;
   readonly stride: number;
 }
@@ -16,13 +18,20 @@ export interface SharedParts {
  * (hash, then the whole row). Valid while that store does not insert.
  */
 export class SharedTableView {
-  private readonly arena: Uint32Array;
+  private readonly chunks: readonly Uint32Array[];
+  /** The chunks as bytes, for decoding a row in place (`chunk`, `rowAt`). */
+  private readonly chunks8: readonly Uint8Array[];
+  private readonly shift: number;
+  private readonly rowMask: number;
   private readonly table: Uint32Array;
   private readonly mask: number;
   private readonly stride: number;
 
   constructor(parts: SharedParts) {
-    this.arena = new Uint32Array(parts.arena);
+    this.chunks = parts.chunks.map((c) => new Uint32Array(c));
+    this.chunks8 = parts.chunks.map((c) => new Uint8Array(c));
+    this.shift = parts.shift;
+    this.rowMask = (1 << parts.shift) - 1;
     this.table = new Uint32Array(parts.table);
     this.mask = this.table.length / 2 - 1;
     this.stride = parts.stride;
@@ -42,9 +51,20 @@ export class SharedTableView {
 
   /** Is stored state `id` the state with words `w`? */
   same(id: number, w: Uint32Array): boolean {
-    const { arena, stride } = this;
-    const base = id * stride;
+    const stride = this.stride;
+    const arena = this.chunks[id >>> this.shift];
+    const base = (id & this.rowMask) * stride;
     for (let i = 0; i < stride; i++) if (arena[base + i] !== w[i]) return false;
     return true;
+  }
+
+  /** The chunk holding stored state `id`, as bytes. */
+  chunk(id: number): Uint8Array {
+    return this.chunks8[id >>> this.shift];
+  }
+
+  /** Where stored state `id` starts in its chunk, in bytes. */
+  rowAt(id: number): number {
+    return (id & this.rowMask) * this.stride * 4;
   }
 }

@@ -3,6 +3,10 @@
  * implementation. A state gets a dense id in insertion order (so BFS order is id order).
  * Fingerprints only index the table; a hit is confirmed by comparing the whole encoding.
  *
+ * The arena is a list of chunks of a fixed number of rows (a power of two): growing adds a chunk,
+ * never copies, so a run is limited by the states that fit in memory, not by one typed array's
+ * doubling (which needed twice the arena for a moment, and at most 4 GiB).
+ *
  * Long because `PackedStore` is one class whose probe, insert, growth, accounting and checkpoint
  * import all work on the same private arena, table and recent-hit cache: split, the hot probe
  * path would go through an indirection.
@@ -33,12 +37,13 @@ export interface StateStore<S> {
 
 const MAX_LOAD = 0.7;
 /**
- * The largest arena, in bytes: the codecs read states through a Uint8Array view of it, and a typed
- * array here holds fewer than 2^32 elements. A store that would grow past it reports its growth as
- * infinite, which the explorers' memory check turns into a clean `incomplete` (about 63 M states of
- * 68 bytes).
+ * The most states a store holds: the table keeps id + 1 in 32 bits (0 is an empty slot). A store
+ * that would grow past it reports its growth as infinite, which the explorers' memory check turns
+ * into a clean `incomplete`.
  */
-export const MAX_ARENA_BYTES = 2 ** 32 - 4;
+export const MAX_STATES = 2 ** 32 - 2;
+/** Rows per arena chunk by default (2^16: about 5 MB of 80-byte states). */
+export const CHUNK_ROWS = 1 << 16;
 /** Entries of the recent-hit cache at most (2^16: 512 KiB, small enough to stay in cache). */
 const RECENT_MAX = 1 << 16;
 
@@ -46,9 +51,14 @@ export class PackedStore<S> implements StateStore<S> {
   readonly kind = 'packed' as const;
   count = 0;
   private readonly stride: number; // 32-bit words per state, padding zeroed
-  private capacity: number;
-  private u8: Uint8Array;
-  private u32: Uint32Array;
+  /** Rows per chunk: 1 << shift; a row's chunk is id >>> shift, its place in it id & rowMask. */
+  private readonly shift: number;
+  private readonly rowMask: number;
+  /** The most rows the arena may hold (MAX_STATES, or less in tests). */
+  private readonly maxRows: number;
+  private capacity = 0;
+  private chunks8: Uint8Array[] = [];
+  private chunks32: Uint32Array[] = [];
   /** Open addressing: slot i is the pair [hash, id + 1] at 2i, 2i+1 (id + 1 = 0: empty). The hash
    * beside the id rejects most mismatches without touching the state's row. */
   private table: Uint32Array;
@@ -72,17 +82,28 @@ export class PackedStore<S> implements StateStore<S> {
    * `shared`: the arena and the table live in SharedArrayBuffers, which other threads may read
    * (`sharedParts`, `SharedTableView`) while this store does not insert (the parallel explorer).
    */
+  /**
+   * `chunkRows`: rows per arena chunk, a power of two (small in tests, to cross chunks often);
+   * `maxRows`: the most states, lower only in tests. The first chunk starts at `initialRows` and
+   * doubles (a copy, while it is small) up to `chunkRows`, so a small run holds a small arena.
+   */
   constructor(
     private readonly codec: Codec<S>,
-    initialCapacity = 1 << 12,
+    chunkRows = CHUNK_ROWS,
     private readonly shared = false,
-    /** Lower only in tests. */
-    private readonly maxArenaBytes = MAX_ARENA_BYTES,
+    maxRows = MAX_STATES,
+    initialRows = Math.min(chunkRows, 1 << 12),
   ) {
     this.stride = Math.max(1, Math.ceil(codec.bytes / 4));
-    this.capacity = initialCapacity;
-    this.u32 = this.words(this.capacity * this.stride);
-    this.u8 = new Uint8Array(this.u32.buffer);
+    if (chunkRows < 1 || (chunkRows & (chunkRows - 1)) !== 0)
+      throw new Error(`PackedStore: chunkRows ${chunkRows} is not a power of two`);
+    this.shift = Math.log2(chunkRows);
+    this.rowMask = chunkRows - 1;
+    this.maxRows = Math.min(maxRows, MAX_STATES);
+    this.capacity = nextPow2(Math.max(1, Math.min(initialRows, chunkRows)));
+    const first = this.words(this.capacity * this.stride);
+    this.chunks32.push(first);
+    this.chunks8.push(new Uint8Array(first.buffer));
     const slots = nextPow2(Math.ceil(this.capacity / MAX_LOAD));
     this.table = this.words(slots * 2);
     this.mask = slots - 1;
@@ -96,11 +117,12 @@ export class PackedStore<S> implements StateStore<S> {
     return this.shared ? new Uint32Array(new SharedArrayBuffer(n * 4)) : new Uint32Array(n);
   }
 
-  /** The arena and table of a shared store, for `SharedTableView`s in other threads. */
+  /** The arena chunks and table of a shared store, for `SharedTableView`s in other threads. */
   sharedParts(): SharedParts {
     if (!this.shared) throw new Error('sharedParts needs a store made with shared = true');
     return {
-      arena: this.u32.buffer as SharedArrayBuffer,
+      chunks: this.chunks32.map((c) => c.buffer as SharedArrayBuffer),
+      shift: this.shift,
       table: this.table.buffer as SharedArrayBuffer,
       stride: this.stride,
     };
@@ -144,9 +166,12 @@ export class PackedStore<S> implements StateStore<S> {
 
   /** Must directly follow a `find(s)` (or `findEncoded()`) that returned -1 for the same state. */
   insert(_s: S): number {
+    if (this.count >= this.maxRows) {
+      throw new RangeError(`the store is full: ${this.count} states, the most it holds`);
+    }
     if (this.count === this.capacity) this.grow();
     const id = this.count++;
-    this.u32.set(this.scratch32, id * this.stride);
+    this.chunks32[id >>> this.shift].set(this.scratch32, (id & this.rowMask) * this.stride);
     this.table[2 * this.lastSlot] = this.lastHash;
     this.table[2 * this.lastSlot + 1] = id + 1;
     const r = 2 * (this.lastHash & this.recentMask);
@@ -157,15 +182,12 @@ export class PackedStore<S> implements StateStore<S> {
   }
 
   load(id: number): S {
-    return this.codec.decode(this.u8, id * this.stride * 4);
+    return this.codec.decode(this.chunk(id), this.rowAt(id));
   }
 
-  /**
-   * The arena as bytes: state `id` is encoded at `rowAt(id)`. The array is replaced when the store
-   * grows (the old one keeps the rows it had), so take it again after an insert.
-   */
-  get arena(): Uint8Array {
-    return this.u8;
+  /** The arena chunk holding state `id`, as bytes: the state is encoded at `rowAt(id)` in it. */
+  chunk(id: number): Uint8Array {
+    return this.chunks8[id >>> this.shift];
   }
 
   /** Bytes per row: the encoding, padded to whole 32-bit words (the padding is zero). */
@@ -173,14 +195,15 @@ export class PackedStore<S> implements StateStore<S> {
     return this.stride * 4;
   }
 
+  /** Where state `id` starts in its chunk (`chunk(id)`), in bytes. */
   rowAt(id: number): number {
-    return id * this.stride * 4;
+    return (id & this.rowMask) * this.stride * 4;
   }
 
   get loadInto(): ((id: number, into: S) => void) | undefined {
     const decodeInto = this.codec.decodeInto;
     if (!decodeInto) return undefined;
-    return (id, into) => decodeInto.call(this.codec, this.u8, id * this.stride * 4, into);
+    return (id, into) => decodeInto.call(this.codec, this.chunk(id), this.rowAt(id), into);
   }
 
   equals(id: number, s: S): boolean {
@@ -190,21 +213,27 @@ export class PackedStore<S> implements StateStore<S> {
 
   /** The stored bytes of state `id` (a copy). */
   raw(id: number): Uint8Array {
-    return this.u8.slice(id * this.stride * 4, id * this.stride * 4 + this.codec.bytes);
+    const at = this.rowAt(id);
+    return this.chunk(id).slice(at, at + this.codec.bytes);
   }
 
   /**
    * States [first, first + n) in id order, unpadded (a checkpoint's states, piece by piece): a view
-   * of the arena when rows have no padding, else packed into `out` (allocated if too small).
+   * of the arena when rows have no padding and the piece is in one chunk, else packed into `out`
+   * (allocated if too small).
    */
   rowBytes(first: number, n: number, out?: Uint8Array): Uint8Array {
     const bytes = this.codec.bytes;
     const rowBytes = this.stride * 4;
-    if (rowBytes === bytes) return this.u8.subarray(first * bytes, (first + n) * bytes);
+    if (n === 0) return new Uint8Array(0);
+    if (rowBytes === bytes && first >>> this.shift === (first + n - 1) >>> this.shift) {
+      const at = this.rowAt(first);
+      return this.chunk(first).subarray(at, at + n * bytes);
+    }
     const into = out && out.length >= n * bytes ? out : new Uint8Array(n * bytes);
     for (let i = 0; i < n; i++) {
-      const from = (first + i) * rowBytes;
-      into.set(this.u8.subarray(from, from + bytes), i * bytes);
+      const from = this.rowAt(first + i);
+      into.set(this.chunk(first + i).subarray(from, from + bytes), i * bytes);
     }
     return into.subarray(0, n * bytes);
   }
@@ -220,25 +249,23 @@ export class PackedStore<S> implements StateStore<S> {
     if (src.length < count * bytes)
       throw new Error(`importRows: ${src.length} bytes hold fewer than ${count} states`);
     const stride = this.stride;
-    while (this.capacity < count) this.capacity = this.nextCapacity();
-    this.u32 = this.words(this.capacity * stride);
-    this.u8 = new Uint8Array(this.u32.buffer);
-    if (stride * 4 === bytes) this.u8.set(src.subarray(0, count * bytes));
-    else
-      for (let id = 0; id < count; id++)
-        this.u8.set(src.subarray(id * bytes, (id + 1) * bytes), id * stride * 4);
+    if (count > this.maxRows) throw new Error(`importRows: ${count} states pass the store's ${this.maxRows}`);
+    while (this.capacity < count) this.addChunk();
+    for (let id = 0; id < count; id++)
+      this.chunk(id).set(src.subarray(id * bytes, (id + 1) * bytes), this.rowAt(id));
     // The table grows as inserts grow it (rehash of an empty table: cheap), then takes every row.
     while (count > (this.mask + 1) * MAX_LOAD) this.rehash();
     const table = this.table;
     const mask = this.mask;
-    const u32 = this.u32;
     for (let id = 0; id < count; id++) {
-      const h = hashWords(u32, id * stride, stride);
+      const words = this.chunks32[id >>> this.shift];
+      const at = (id & this.rowMask) * stride;
+      const h = hashWords(words, at, stride);
       let slot = h & mask;
       for (;;) {
         const e = table[2 * slot + 1];
         if (e === 0) break;
-        if (table[2 * slot] === h && sameRows(u32, e - 1, id, stride)) return id;
+        if (table[2 * slot] === h && this.sameRows(e - 1, id)) return id;
         slot = (slot + 1) & mask;
       }
       table[2 * slot] = h;
@@ -249,7 +276,7 @@ export class PackedStore<S> implements StateStore<S> {
   }
 
   bytes(): number {
-    return this.u32.byteLength + this.table.byteLength + this.recent.byteLength;
+    return this.capacity * this.stride * 4 + this.table.byteLength + this.recent.byteLength;
   }
 
   bytesPerState(): number {
@@ -257,12 +284,9 @@ export class PackedStore<S> implements StateStore<S> {
   }
 
   growthBytes(): number {
+    if (this.count >= this.maxRows) return Number.POSITIVE_INFINITY;
     let extra = 0;
-    if (this.count === this.capacity) {
-      const next = this.nextCapacity();
-      if (next === this.capacity) return Number.POSITIVE_INFINITY;
-      extra += (next - this.capacity) * this.stride * 4;
-    }
+    if (this.count === this.capacity) extra += this.nextRows() * this.stride * 4;
     if (this.count + 1 > (this.mask + 1) * MAX_LOAD) {
       extra += this.table.byteLength * 2;
       if (this.recent.length < 2 * RECENT_MAX) extra += 8 * recentEntries(2 * (this.mask + 1));
@@ -271,28 +295,47 @@ export class PackedStore<S> implements StateStore<S> {
   }
 
   private sameWords(id: number): boolean {
-    const a = this.u32;
+    const a = this.chunks32[id >>> this.shift];
     const b = this.scratch32;
-    const base = id * this.stride;
-    for (let i = 0; i < this.stride; i++) if (a[base + i] !== b[i]) return false;
+    const stride = this.stride;
+    const base = (id & this.rowMask) * stride;
+    for (let i = 0; i < stride; i++) if (a[base + i] !== b[i]) return false;
     return true;
   }
 
-  /** Twice the capacity, or as much as the largest arena holds. */
-  private nextCapacity(): number {
-    return Math.min(this.capacity * 2, Math.floor(this.maxArenaBytes / (this.stride * 4)));
+  private sameRows(x: number, y: number): boolean {
+    const a = this.chunks32[x >>> this.shift];
+    const b = this.chunks32[y >>> this.shift];
+    const stride = this.stride;
+    const i0 = (x & this.rowMask) * stride;
+    const j0 = (y & this.rowMask) * stride;
+    for (let i = 0; i < stride; i++) if (a[i0 + i] !== b[j0 + i]) return false;
+    return true;
+  }
+
+  /** Rows the next growth adds: the first chunk doubles up to full size, then a chunk at a time. */
+  private nextRows(): number {
+    return this.capacity <= this.rowMask ? this.capacity : this.rowMask + 1;
+  }
+
+  private addChunk(): void {
+    const rows = this.nextRows();
+    if (this.capacity <= this.rowMask) {
+      // The first chunk, still small: replaced by one twice its size.
+      const words = this.words((this.capacity + rows) * this.stride);
+      words.set(this.chunks32[0]);
+      this.chunks32[0] = words;
+      this.chunks8[0] = new Uint8Array(words.buffer);
+    } else {
+      const words = this.words(rows * this.stride);
+      this.chunks32.push(words);
+      this.chunks8.push(new Uint8Array(words.buffer));
+    }
+    this.capacity += rows;
   }
 
   private grow(): void {
-    const next = this.nextCapacity();
-    if (next === this.capacity) {
-      throw new RangeError(`the store is full: ${this.capacity} states, the most one arena holds`);
-    }
-    this.capacity = next;
-    const u32 = this.words(this.capacity * this.stride);
-    u32.set(this.u32);
-    this.u32 = u32;
-    this.u8 = new Uint8Array(u32.buffer);
+    this.addChunk();
   }
 
   private rehash(): void {
@@ -313,11 +356,6 @@ export class PackedStore<S> implements StateStore<S> {
       this.recentMask = this.recent.length / 2 - 1;
     }
   }
-}
-
-function sameRows(words: Uint32Array, a: number, b: number, stride: number): boolean {
-  for (let i = 0; i < stride; i++) if (words[a * stride + i] !== words[b * stride + i]) return false;
-  return true;
 }
 
 /** Entries of the recent-hit cache beside a table of `slots` slots: an eighth of them, at most RECENT_MAX. */
