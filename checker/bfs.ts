@@ -9,7 +9,7 @@
  * the parallel explorer's own code too (checker/expand.ts, claims.ts, progress.ts, resume.ts):
  * this file only stores the states, in one table.
  */
-import { type Snapshot, writeCheckpointRows } from './checkpoint.js';
+import { checkpointCapacity, type Snapshot, writeCheckpointRows } from './checkpoint.js';
 import { Claims } from './claims.js';
 import { CheckerError } from './errors.js';
 import { Expander, located } from './expand.js';
@@ -63,6 +63,10 @@ function* exploration<S, A>(
     spec.codec && !options.forceJsonStore ? new PackedStore(spec.codec) : new JsonStore<S>();
   const packed = store instanceof PackedStore ? store : undefined;
   const checkpointPath = options.checkpoint;
+  const checkpointCap =
+    checkpointPath !== undefined && spec.codec
+      ? checkpointCapacity(spec.codec.bytes)
+      : Number.POSITIVE_INFINITY;
   if ((checkpointPath !== undefined || options.resume !== undefined) && !packed) {
     throw new CheckerError(
       'E_BAD_OPTION',
@@ -128,6 +132,12 @@ function* exploration<S, A>(
     }
     if (store.count >= maxStates) {
       limit = { kind: 'maxStates', value: maxStates };
+      return -2;
+    }
+    // A run that checkpoints stops where a checkpoint would no longer hold its states (as the
+    // memory ceiling does), so that its last boundary can still be written.
+    if (store.count >= checkpointCap) {
+      limit = { kind: 'memory', value: maxMemory };
       return -2;
     }
     const growth = store.growthBytes() + (store.count === links.parent.length ? links.bytes() * 2 : 0);

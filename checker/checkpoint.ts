@@ -81,6 +81,11 @@ export interface Header extends Omit<Snapshot, SectionName> {
   readonly sections: readonly { readonly name: SectionName; readonly bytes: number }[];
 }
 
+/** The most states of `stateBytes` bytes one checkpoint holds (its states section reads back into one buffer). */
+export function checkpointCapacity(stateBytes: number): number {
+  return Math.floor(MAX_STATES_BYTES / Math.max(1, stateBytes));
+}
+
 /** Throws E_BAD_CHECKPOINT unless `count` states of `stateBytes` fit in one checkpoint. */
 export function checkpointFits(path: string, count: number, stateBytes: number): void {
   if (count * stateBytes > MAX_STATES_BYTES) {

@@ -13,7 +13,7 @@
  * explorer would have stopped inside it: the figures are recounted up to that state's key.
  * Options, the clock and progress, checkpoint marks and resume are the one-worker explorer's too.
  */
-import { checkpointFits, writeCheckpoint } from './checkpoint.js';
+import { checkpointCapacity, checkpointFits, writeCheckpoint } from './checkpoint.js';
 import { CheckerError } from './errors.js';
 import { Expander, located } from './expand.js';
 import { FireCounts } from './kind.js';
@@ -204,7 +204,10 @@ export async function exploreParallel<S, A>(
         if (reports.some((r) => r.pastDepth)) pastDepth = true;
         workerBytes = reports.reduce((n, r) => n + r.bytes, 0);
         const held = reports.reduce((n, r) => n + r.newInLevel, 0);
-        if (reports.some((r) => r.full) || workerBytes + pool.bytes() > maxMemory) {
+        // A run that checkpoints stops where a checkpoint would no longer hold its states.
+        const pastCheckpoint =
+          options.checkpoint !== undefined && tally.count + held > checkpointCapacity(codec.bytes);
+        if (reports.some((r) => r.full) || workerBytes + pool.bytes() > maxMemory || pastCheckpoint) {
           tally.limit = { kind: 'memory', value: maxMemory };
           break levels;
         }

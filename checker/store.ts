@@ -3,9 +3,10 @@
  * implementation. A state gets a dense id in insertion order (so BFS order is id order).
  * Fingerprints only index the table; a hit is confirmed by comparing the whole encoding.
  *
- * The arena is a list of chunks of a fixed number of rows (a power of two): growing adds a chunk,
- * never copies, so a run is limited by the states that fit in memory, not by one typed array's
- * doubling (which needed twice the arena for a moment, and at most 4 GiB).
+ * The arena is a list of chunks of a fixed number of rows (a power of two): past its first chunk
+ * (which doubles, a copy, up to full size) growing adds a chunk and copies nothing, so a run is
+ * limited by the states that fit in memory, not by one typed array's doubling (which needed twice
+ * the arena for a moment, and at most 4 GiB). The table of ids still doubles as one array.
  *
  * Long because `PackedStore` is one class whose probe, insert, growth, accounting and checkpoint
  * import all work on the same private arena, table and recent-hit cache: split, the hot probe
@@ -37,11 +38,13 @@ export interface StateStore<S> {
 
 const MAX_LOAD = 0.7;
 /**
- * The most states a store holds: the table keeps id + 1 in 32 bits (0 is an empty slot). A store
- * that would grow past it reports its growth as infinite, which the explorers' memory check turns
- * into a clean `incomplete`.
+ * The most states a store holds: what its table holds at its largest (2^30 slots, one typed
+ * array of 2^31 words; the next would pass what a typed array holds) at the load factor, about
+ * 751 M. The parent links and global ids (Int32Array) hold them too. A store that would grow past
+ * it reports its growth as infinite, which the explorers' memory check turns into a clean
+ * `incomplete`.
  */
-export const MAX_STATES = 2 ** 32 - 2;
+export const MAX_STATES = Math.floor(MAX_LOAD * 2 ** 30);
 /** Rows per arena chunk by default (2^16: about 5 MB of 80-byte states). */
 export const CHUNK_ROWS = 1 << 16;
 /** Entries of the recent-hit cache at most (2^16: 512 KiB, small enough to stay in cache). */
@@ -81,8 +84,6 @@ export class PackedStore<S> implements StateStore<S> {
   /**
    * `shared`: the arena and the table live in SharedArrayBuffers, which other threads may read
    * (`sharedParts`, `SharedTableView`) while this store does not insert (the parallel explorer).
-   */
-  /**
    * `chunkRows`: rows per arena chunk, a power of two (small in tests, to cross chunks often);
    * `maxRows`: the most states, lower only in tests. The first chunk starts at `initialRows` and
    * doubles (a copy, while it is small) up to `chunkRows`, so a small run holds a small arena.
@@ -220,7 +221,8 @@ export class PackedStore<S> implements StateStore<S> {
   /**
    * States [first, first + n) in id order, unpadded (a checkpoint's states, piece by piece): a view
    * of the arena when rows have no padding and the piece is in one chunk, else packed into `out`
-   * (allocated if too small).
+   * (allocated if too small, or if it is a view of this store's own rows: a caller that passes
+   * back the view it got must not have rows copied over the store's).
    */
   rowBytes(first: number, n: number, out?: Uint8Array): Uint8Array {
     const bytes = this.codec.bytes;
@@ -230,7 +232,19 @@ export class PackedStore<S> implements StateStore<S> {
       const at = this.rowAt(first);
       return this.chunk(first).subarray(at, at + n * bytes);
     }
-    const into = out && out.length >= n * bytes ? out : new Uint8Array(n * bytes);
+    const own = out !== undefined && this.chunks8.some((c) => c.buffer === out.buffer);
+    const into = out && !own && out.length >= n * bytes ? out : new Uint8Array(n * bytes);
+    if (rowBytes === bytes) {
+      // No padding: one copy per chunk the piece spans.
+      for (let i = 0; i < n; ) {
+        const id = first + i;
+        const span = Math.min(n - i, this.rowMask + 1 - (id & this.rowMask));
+        const at = this.rowAt(id);
+        into.set(this.chunk(id).subarray(at, at + span * bytes), i * bytes);
+        i += span;
+      }
+      return into.subarray(0, n * bytes);
+    }
     for (let i = 0; i < n; i++) {
       const from = this.rowAt(first + i);
       into.set(this.chunk(first + i).subarray(from, from + bytes), i * bytes);

@@ -168,14 +168,18 @@ interface CompiledPerm {
   readonly image: (buf: Uint8Array, out: Uint8Array) => void;
   /** Sign of (permuted encoding - `buf`) in lexicographic order, stopping at the first differing byte. */
   readonly vsIdentity: (buf: Uint8Array) => number;
+  /** Sign of (permuted encoding - `best`), the same way: `best` is another permutation's image. */
+  readonly vsImage: (buf: Uint8Array, best: Uint8Array) => number;
 }
 
 function compile(bp: BytePerm, n: number): CompiledPerm {
   const image: string[] = [];
   const cmp: string[] = [];
+  const vsImage: string[] = [];
   for (let j = 0; j < n; j++) {
     const e = byteExpr(bp, j);
     image.push(`out[${j}] = ${e};`);
+    vsImage.push(`a = ${e}; if (a !== best[${j}]) return a < best[${j}] ? -1 : 1;`);
     // Bytes the permutation leaves alone compare equal: no code.
     if (bp.kind[j] === Kind.Same && bp.src[j] === j) continue;
     cmp.push(`a = ${e}; if (a !== buf[${j}]) return a < buf[${j}] ? -1 : 1;`);
@@ -185,6 +189,7 @@ function compile(bp: BytePerm, n: number): CompiledPerm {
   return {
     image: make(image.join('\n'), 'buf, out'),
     vsIdentity: make(`let a;\n${cmp.join('\n')}\nreturn 0;`, 'buf'),
+    vsImage: make(`let a;\n${vsImage.join('\n')}\nreturn 0;`, 'buf, best'),
   };
 }
 
@@ -280,29 +285,16 @@ function smallestInterpreted(bps: readonly BytePerm[], buf: Uint8Array, n: numbe
 
 function smallestCompiled(bps: readonly BytePerm[], buf: Uint8Array, n: number): Smallest {
   const perms = bps.map((bp) => compile(bp, n));
-  const image = new Uint8Array(n);
   return (into) => {
-    // While the identity is the best, each permutation is compared lazily with `buf` (most
-    // states differ early); once one is smaller, its image is in `into` and the rest are compared
-    // image against image.
+    // Each permutation is compared lazily (most states differ early) with the best so far: `buf`
+    // while that is the identity, else the best image, kept in `into`; an image is written only
+    // when it wins.
     let best = 0;
     for (let k = 1; k < perms.length; k++) {
-      if (best === 0) {
-        if (perms[k].vsIdentity(buf) < 0) {
-          perms[k].image(buf, into);
-          best = k;
-        }
-        continue;
-      }
-      perms[k].image(buf, image);
-      for (let j = 0; j < n; j++) {
-        if (image[j] !== into[j]) {
-          if (image[j] < into[j]) {
-            into.set(image);
-            best = k;
-          }
-          break;
-        }
+      const p = perms[k];
+      if (best === 0 ? p.vsIdentity(buf) < 0 : p.vsImage(buf, into) < 0) {
+        p.image(buf, into);
+        best = k;
       }
     }
     return best !== 0;

@@ -37,8 +37,31 @@ describe('PackedStore ceiling', () => {
     expect(() => store.insert(99)).toThrow(RangeError);
   });
 
-  it('the real ceiling is what 32-bit ids hold', () => {
-    expect(MAX_STATES).toBe(2 ** 32 - 2);
+  it('the first chunk doubles up to full size, each growth announced before it happens', () => {
+    // First chunk 1 row, chunks of 8: capacity 1, 2, 4, 8, then 16, 24 (a chunk at a time).
+    const store = new PackedStore(word, 8, false, undefined, 1);
+    const arena: number[] = [];
+    for (let n = 0; n < 24; n++) {
+      const before = store.bytes();
+      const announced = store.growthBytes();
+      store.insert(store.find(n) === -1 ? n : -1);
+      const grew = store.bytes() - before;
+      // The insert never allocated more than growthBytes said (arena and table together; for the
+      // table it counts the old and the new one alive at once during the rehash, a peak).
+      expect(grew).toBeLessThanOrEqual(announced);
+      if (announced === 0) expect(grew).toBe(0);
+      if (grew > 0 && n > 0) arena.push(n);
+    }
+    // The arena grew at 1, 2, 4 (doubling), 8 and 16 (new chunks); the table at its load factor.
+    expect(arena).toEqual(expect.arrayContaining([1, 2, 4, 8, 16]));
+  });
+
+  it('the real ceiling: a table of MAX_STATES at the load factor is one typed array that V8 allocates', () => {
+    // 2^30 slots of [hash, id + 1]: 2^31 32-bit words, the largest table; MAX_STATES keeps the
+    // load under 0.7 there, so the table never asks for 2^32 words (a RangeError on Node 20).
+    expect(MAX_STATES).toBeLessThanOrEqual(0.7 * 2 ** 30);
+    expect(MAX_STATES).toBeGreaterThan(0.69 * 2 ** 30);
+    expect(MAX_STATES).toBeLessThan(2 ** 31);
   });
 });
 
