@@ -4,6 +4,7 @@
  *   node dist/bench/run.js [--full] [--json] [--no-spin] [--no-naive] [--codec bits|bytes]
  *                          [--scope NCPU/NPAGE/BATCH/LIMIT ...]
  *   node dist/bench/run.js --workers [1,2] [--full]     (bench/workers.ts; --full adds memcg new@ci)
+ *   node dist/bench/run.js --machine-ceiling [--ceiling-scope S]   (bench/machine-ceiling.ts)
  *   node dist/bench/run.js --model [--against DIR] [--rounds N] [--model-scope S]
  *                          (bench/model.ts: the memcg model timed, against another build)
  *   node dist/bench/run.js --spin-core [--rounds N] [--spin-core-scope S] [--json]
@@ -19,6 +20,7 @@
  * to stderr, the report (a table, or JSON with `--json`) to stdout.
  */
 
+import { type CeilingOptions, ceilingOf, renderCeiling, runCeiling } from './machine-ceiling.js';
 import { measureChecker, measureNaive } from './measure.js';
 import {
   memcgPml,
@@ -52,6 +54,8 @@ interface Options {
   readonly model?: ModelBenchOptions;
   /** `--spin-core`: SPIN and ours on the same kernel question instead (bench/spin-core.ts). */
   readonly spinCore?: SpinCoreOptions;
+  /** `--machine-ceiling`: one check alone, then two at once (bench/machine-ceiling.ts). */
+  readonly ceiling?: CeilingOptions;
 }
 
 function parseArgs(argv: readonly string[]): Options {
@@ -68,6 +72,8 @@ function parseArgs(argv: readonly string[]): Options {
   let modelScope = 'tiny';
   let spinCore = false;
   let spinCoreScope = 'ci';
+  let ceiling = false;
+  let ceilingScope = 'tiny';
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = argv[i + 1];
@@ -85,6 +91,8 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a === '--model-scope' && value) modelScope = argv[++i];
     else if (a === '--spin-core') spinCore = true;
     else if (a === '--spin-core-scope' && value) spinCoreScope = argv[++i];
+    else if (a === '--machine-ceiling') ceiling = true;
+    else if (a === '--ceiling-scope' && value) ceilingScope = argv[++i];
     else if (a === '--scope' && value) scopes.push(argv[++i]);
     else if (a === '--codec' && (value === 'bits' || value === 'bytes')) codecs.push(argv[++i] as PmlCodec);
     else throw new Error(`unknown argument "${a}"; the options are listed at the top of bench/run.ts`);
@@ -93,6 +101,7 @@ function parseArgs(argv: readonly string[]): Options {
     ...(workers ? { workers } : {}),
     ...(model ? { model: { scope: modelScope, rounds: rounds ?? 3, ...(against ? { against } : {}) } } : {}),
     ...(spinCore ? { spinCore: { scope: spinCoreScope, rounds: rounds ?? 1 } } : {}),
+    ...(ceiling ? { ceiling: { scope: ceilingScope, design: 'new' } } : {}),
     full,
     json,
     spin,
@@ -184,6 +193,17 @@ function runPml(scope: PmlScope, codecs: readonly PmlCodec[], withSpin: boolean)
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.ceiling) {
+    const m = machine();
+    const c = await runCeiling(opts.ceiling, progress);
+    const loadAtEnd = machine().loadAverage;
+    console.log(
+      opts.json
+        ? JSON.stringify({ machine: m, loadAtEnd, ...opts.ceiling, ...c, ceiling: ceilingOf(c) }, null, 2)
+        : `load average (1 min) at start ${m.loadAverage}, at end ${loadAtEnd}\n${renderCeiling(opts.ceiling, c)}`,
+    );
+    return;
+  }
   if (opts.spinCore) {
     const m = machine();
     const { rows, script, note } = runSpinCore(opts.spinCore, progress);
