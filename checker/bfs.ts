@@ -134,14 +134,10 @@ function* exploration<S, A>(
       limit = { kind: 'maxStates', value: maxStates };
       return -2;
     }
-    // A run that checkpoints stops where a checkpoint would no longer hold its states (as the
-    // memory ceiling does), so that its last boundary can still be written.
-    if (store.count >= checkpointCap) {
-      limit = { kind: 'memory', value: maxMemory };
-      return -2;
-    }
     const growth = store.growthBytes() + (store.count === links.parent.length ? links.bytes() * 2 : 0);
-    if (store.bytes() + links.bytes() + growth > maxMemory || (!packed && heapNearlyFull())) {
+    // A run that checkpoints also stops (as at the memory ceiling) where a checkpoint would no longer hold its states.
+    const full = store.count >= checkpointCap || (!packed && heapNearlyFull());
+    if (store.bytes() + links.bytes() + growth > maxMemory || full) {
       limit = { kind: 'memory', value: maxMemory };
       return -2;
     }

@@ -27,7 +27,7 @@ const six: Codec<number> = {
 describe('SharedTableView across chunks', () => {
   it('finds every stored state, rejects others, and reads each row where it lives', () => {
     const store = new PackedStore(six, 8, true, undefined, 1);
-    const value = (i: number) => (i * 7919) % 1_000_003 & 0xffffff;
+    const value = (i: number) => ((i * 7919) % 1_000_003) & 0xffffff;
     for (let i = 0; i < 100; i++) {
       expect(store.find(value(i))).toBe(-1);
       store.insert(value(i));
