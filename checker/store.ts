@@ -170,7 +170,7 @@ export class PackedStore<S> implements StateStore<S> {
     if (this.count >= this.maxRows) {
       throw new RangeError(`the store is full: ${this.count} states, the most it holds`);
     }
-    if (this.count === this.capacity) this.grow();
+    if (this.count === this.capacity) this.addChunk();
     const id = this.count++;
     this.chunks32[id >>> this.shift].set(this.scratch32, (id & this.rowMask) * this.stride);
     this.table[2 * this.lastSlot] = this.lastHash;
@@ -346,10 +346,6 @@ export class PackedStore<S> implements StateStore<S> {
       this.chunks8.push(new Uint8Array(words.buffer));
     }
     this.capacity += rows;
-  }
-
-  private grow(): void {
-    this.addChunk();
   }
 
   private rehash(): void {

@@ -4,18 +4,8 @@
  * buffer (as the checkpoint writer does) never written over the stored rows.
  */
 import { describe, expect, it } from 'vitest';
-import { type Codec, PackedStore } from '../../checker/index.js';
-
-/** 3 bytes, so rows are padded to a word and pieces are copied, never views. */
-const triple: Codec<number> = {
-  bytes: 3,
-  encode: (s, out, at) => {
-    out[at] = s & 0xff;
-    out[at + 1] = (s >>> 8) & 0xff;
-    out[at + 2] = s >>> 16;
-  },
-  decode: (src, at) => src[at] | (src[at + 1] << 8) | (src[at + 2] << 16),
-};
+import { PackedStore } from '../../checker/index.js';
+import { triple, word } from './fixtures/codecs.js';
 
 describe('the packed store across chunks', () => {
   it('rows read back across chunks, and import into chunks gives the same ids', () => {
@@ -46,11 +36,6 @@ describe('the packed store across chunks', () => {
     // 4-byte states (no padding): a piece inside one chunk is a view of the arena; the caller
     // (a checkpoint's writer) hands it back as `out`, and the next piece, across a chunk, must be
     // copied elsewhere.
-    const word: Codec<number> = {
-      bytes: 4,
-      encode: (s, out, at) => new DataView(out.buffer, out.byteOffset).setUint32(at, s, true),
-      decode: (src, at) => new DataView(src.buffer, src.byteOffset).getUint32(at, true),
-    };
     const store = new PackedStore(word, 4);
     for (let i = 0; i < 12; i++) store.insert(store.find(100 + i) === -1 ? 100 + i : -1);
     let piece: Uint8Array | undefined;

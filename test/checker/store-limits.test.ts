@@ -5,16 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkpointFits } from '../../checker/checkpoint.js';
-import { CheckerError, type Codec, PackedStore } from '../../checker/index.js';
+import { CheckerError, PackedStore } from '../../checker/index.js';
 import { MAX_STATES } from '../../checker/store.js';
-
-const word: Codec<number> = {
-  bytes: 4,
-  encode(s, out, at) {
-    new DataView(out.buffer, out.byteOffset).setUint32(at, s, true);
-  },
-  decode: (src, at) => new DataView(src.buffer, src.byteOffset).getUint32(at, true),
-};
+import { word } from './fixtures/codecs.js';
 
 describe('PackedStore ceiling', () => {
   it('grows a chunk at a time to the ceiling, then reports infinite growth instead of growing', () => {

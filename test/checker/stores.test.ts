@@ -17,6 +17,7 @@ import {
   type StateStore,
 } from '../../checker/index.js';
 import { storeIndependent } from './compare.js';
+import { triple } from './fixtures/codecs.js';
 import { peterson } from './fixtures/peterson.js';
 import { applyCounter, type CounterAction, type CounterState, racyCounter } from './fixtures/racy-counter.js';
 import { applyTP, twoPhase } from './fixtures/twophase.js';
@@ -199,17 +200,6 @@ describe('stops before any state is stored', () => {
 });
 
 describe('the stores themselves', () => {
-  /** 3 bytes, so states straddle the store's 4-byte words and padding must not matter. */
-  const triple: Codec<number> = {
-    bytes: 3,
-    encode: (s, out, at) => {
-      out[at] = s & 0xff;
-      out[at + 1] = (s >>> 8) & 0xff;
-      out[at + 2] = s >>> 16;
-    },
-    decode: (src, at) => src[at] | (src[at + 1] << 8) | (src[at + 2] << 16),
-  };
-
   it.each([
     ['packed', () => new PackedStore(triple, 16)],
     ['json', () => new JsonStore<number>()],
