@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { scopeByName } from '../model/config.js';
 import { buildVariant, DESIGNS } from '../model/variant.js';
-import { KNOWN_BUGS } from '../model/variants/known-bugs.js';
+import { BUILTIN_VARIANTS } from '../properties/model-ref.js';
 import { memcgSpec } from '../properties/spec.js';
 
 interface PinnedGate {
@@ -32,7 +32,7 @@ interface PinnedGate {
 function naive(gate: PinnedGate) {
   const config = scopeByName(gate.scope)!.config;
   const design = gate.variant
-    ? buildVariant(KNOWN_BUGS.find((v) => v.name === gate.variant)!)
+    ? buildVariant(BUILTIN_VARIANTS.find((v) => v.name === gate.variant)!)
     : DESIGNS[gate.design!];
   const spec = memcgSpec(config, design, {
     ...(gate.claims ? { only: gate.claims } : {}),

@@ -27,6 +27,7 @@ const ALLOWED = [
   'batch',
   'drain-all',
   'reclaim',
+  'split-page',
   'max-states',
   'max-depth',
   'timeout',

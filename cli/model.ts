@@ -45,7 +45,16 @@ export interface OpenModel {
 }
 
 /** The flags that set a scope's bounds. */
-export const BOUND_FLAGS = ['scope', 'cpus', 'memcgs', 'pages', 'batch', 'drain-all', 'reclaim'] as const;
+export const BOUND_FLAGS = [
+  'scope',
+  'cpus',
+  'memcgs',
+  'pages',
+  'batch',
+  'drain-all',
+  'reclaim',
+  'split-page',
+] as const;
 /** The flags that say which model and claims a run checks. */
 export const MODEL_FLAGS = ['design', 'variant', ...BOUND_FLAGS, 'claims', 'skip-claims'] as const;
 
@@ -71,6 +80,7 @@ export function boundsOf(flags: Flags): Pick<ModelRef, 'scope' | 'bounds'> {
     if (flags.batch !== undefined) bounds.batch = count('batch', flags.batch, 1);
     if (flags['drain-all'] !== undefined) bounds.drainAll = onOff('drain-all', flags['drain-all']);
     if (flags.reclaim !== undefined) bounds.reclaim = onOff('reclaim', flags.reclaim);
+    if (flags['split-page'] !== undefined) bounds.splitPage = onOff('split-page', flags['split-page']);
     validateConfig({ ...info.config, ...bounds });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
@@ -150,6 +160,7 @@ export function refArgs(ref: ModelRef): string {
     ...(b.batch !== undefined ? [`--batch ${b.batch}`] : []),
     ...(b.drainAll !== undefined ? [`--drain-all ${onOffText(b.drainAll)}`] : []),
     ...(b.reclaim !== undefined ? [`--reclaim ${onOffText(b.reclaim)}`] : []),
+    ...(b.splitPage !== undefined ? [`--split-page ${onOffText(b.splitPage)}`] : []),
     ...(ref.claims?.only ? [`--claims ${ref.claims.only.join(',')}`] : []),
     ...(ref.claims?.skip ? [`--skip-claims ${ref.claims.skip.join(',')}`] : []),
   ].join(' ');
@@ -163,7 +174,7 @@ function memcgsText(memcgs: readonly MemcgDecl[]): string {
     .join(',');
 }
 
-/** `2,thp:2`, as --pages takes it: a run of small pages as its count, a THP as thp:K. */
+/** `2,thp:2,kmem:2`, as --pages takes it: a run of small pages as its count, a THP as thp:K, a kernel page as kmem:K. */
 function pagesText(frames: readonly FrameDecl[]): string {
   const items: string[] = [];
   let small = 0;
@@ -174,7 +185,7 @@ function pagesText(frames: readonly FrameDecl[]): string {
     }
     if (small > 0) items.push(String(small));
     small = 0;
-    items.push(`thp:${f.subpages}`);
+    items.push(`${f.kind}:${f.subpages}`);
   }
   if (small > 0) items.push(String(small));
   return items.join(',');

@@ -14,6 +14,7 @@ export const OPTION_SPEC = {
   batch: { type: 'string' },
   'drain-all': { type: 'string' },
   reclaim: { type: 'string' },
+  'split-page': { type: 'string' },
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
   timeout: { type: 'string' },

@@ -38,6 +38,7 @@ async function summaryRun(argv: string[], signal: AbortSignal): Promise<number> 
     'batch',
     'drain-all',
     'reclaim',
+    'split-page',
     'workers',
   ]);
   const workers = workerCount(flags);

@@ -22,10 +22,12 @@ Usage:
 Bounds (override the scope's):
   --cpus N               CPUs (1-4)
   --memcgs SPEC          e.g. root/A,root/B,A/A1 (root is implicit)
-  --pages SPEC           e.g. 2,thp:2 (2 small pages and one THP of 2 subpages)
+  --pages SPEC           e.g. 2,thp:2 (2 small pages and one THP of 2 subpages); kmem:K a kernel
+                         page of K = 2^order page structs (kmem:1, kmem:2), e.g. 1,kmem:1,kmem:2
   --batch N              MEMCG_CHARGE_BATCH, scaled down
   --drain-all on|off     the standalone drain_all_stock path (memory.max and memory.high writes)
   --reclaim on|off       try_charge's reclaim: drain_all_stock(mem_over_limit) when every charge fails
+  --split-page on|off    split_page of a high-order kernel page (needs kmem:2 in --pages; off unless on)
 
 Options:
   --max-states N  --max-depth N  --timeout SECONDS (at least 1; none if left out)  --max-memory MB

@@ -10,10 +10,14 @@ export interface MemcgDecl {
   readonly parent: number;
 }
 
-/** A page frame: a small page (one page struct) or a THP (a head and `subpages - 1` tails). */
+/**
+ * A page frame: a small user page (one page struct), a THP (a head and `subpages - 1` tails), or a
+ * kernel page (`kmem`: __GFP_ACCOUNT pages charged by __memcg_kmem_charge_page) of 2^order page
+ * structs, not compound (split_page may cut it into order-0 pages).
+ */
 export interface FrameDecl {
-  readonly kind: 'small' | 'thp';
-  /** Page structs in the frame: 1 for a small page, HPAGE_PMD_NR (scaled down) for a THP. */
+  readonly kind: 'small' | 'thp' | 'kmem';
+  /** Page structs in the frame: 1 for a small page, HPAGE_PMD_NR (scaled down) for a THP, 2^order for kmem. */
   readonly subpages: number;
 }
 
@@ -32,6 +36,12 @@ export interface Config {
    * kernel (docs/model.md), for scopes that would not finish with it.
    */
   readonly reclaim?: boolean;
+  /**
+   * split_page of a high-order kernel page (model/paths/kmem.ts), as v5.8 and v5.9 have it: the
+   * tails get no page->mem_cgroup (finding F2, docs/findings.md). Off unless true; needs a kmem
+   * frame of 2 or more pages.
+   */
+  readonly splitPage?: boolean;
 }
 
 export interface ScopeInfo {
@@ -96,6 +106,46 @@ export const SCOPES: readonly ScopeInfo[] = [
     },
   },
   {
+    name: 'kmem',
+    description:
+      '2 CPUs, root/A, one small page, an order-0 and an order-1 kernel page (__memcg_kmem_charge_page, __free_pages), batch 2, every drain_all_stock caller; no split_page',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A'),
+      frames: parseFrames('1,kmem:1,kmem:2'),
+      batch: 2,
+      drainAll: true,
+      reclaim: true,
+    },
+  },
+  {
+    name: 'kmem-split',
+    description:
+      'kmem with split_page of the order-1 kernel page, as v5.8 and v5.9 do it (the tail gets no memcg: finding F2)',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A'),
+      frames: parseFrames('1,kmem:1,kmem:2'),
+      batch: 2,
+      drainAll: true,
+      reclaim: true,
+      splitPage: true,
+    },
+  },
+  {
+    name: 'kmem-ci',
+    description:
+      '2 CPUs, root/A,root/B, one small page, an order-0 and an order-1 kernel page, batch 2 (drain_all_stock through css offline only, as ci)',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A,root/B'),
+      frames: parseFrames('1,kmem:1,kmem:2'),
+      batch: 2,
+      drainAll: false,
+      reclaim: false,
+    },
+  },
+  {
     name: 'large',
     description:
       '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2, memory.max drain_all_stock too (no try_charge reclaim; does not finish here)',
@@ -117,7 +167,7 @@ export const SCOPES: readonly ScopeInfo[] = [
 export const DEFAULT_SCOPE = 'small';
 
 /** Upper bounds a scope may have (the packed state uses one signed byte per field). */
-export const LIMITS = { cpus: 4, memcgs: 6, pageStructs: 8, batch: 8, thpSubpages: 4 } as const;
+export const LIMITS = { cpus: 4, memcgs: 6, pageStructs: 8, batch: 8, thpSubpages: 4, kmemPages: 4 } as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -151,7 +201,7 @@ function emptyItem(flag: string, spec: string, example: string): string {
   return `--${flag} "${spec}" has an empty item (two commas in a row, or a comma at an end); separate the items by single commas, e.g. ${example}`;
 }
 
-/** `2,thp:2`: a number N adds N small pages; `thp:K` adds one THP of K subpages. */
+/** `2,thp:2,kmem:2`: a number N adds N small pages; `thp:K` one THP of K subpages; `kmem:K` one kernel page of K = 2^order page structs. */
 export function parseFrames(spec: string): FrameDecl[] {
   const out: FrameDecl[] = [];
   const items = spec.split(',').map((s) => s.trim());
@@ -161,11 +211,20 @@ export function parseFrames(spec: string): FrameDecl[] {
   for (const raw of items) {
     if (/^\d+$/.test(raw)) {
       for (let i = 0; i < Number(raw); i++) out.push({ kind: 'small', subpages: 1 });
+    } else if (raw.startsWith('kmem:')) {
+      const k = /^kmem:(\d+)$/.exec(raw);
+      const n = k ? Number(k[1]) : 0;
+      if (!k || n < 1 || (n & (n - 1)) !== 0) {
+        throw new ConfigError(
+          `--pages item "${raw}" must be kmem:K with K = 2^order page structs (kmem:1 for order 0, kmem:2 for order 1)`,
+        );
+      }
+      out.push({ kind: 'kmem', subpages: n });
     } else {
       const m = /^thp:(\d+)$/.exec(raw);
       if (!m || Number(m[1]) < 2) {
         throw new ConfigError(
-          `--pages item "${raw}" must be a count of small pages (2) or thp:K with K >= 2 (thp:2)`,
+          `--pages item "${raw}" must be a count of small pages (2), thp:K with K >= 2 (thp:2), or a kernel page kmem:K (kmem:1, kmem:2)`,
         );
       }
       out.push({ kind: 'thp', subpages: Number(m[1]) });
@@ -187,6 +246,12 @@ export function validateConfig(c: Config): void {
   if (structs > LIMITS.pageStructs) fail(`${structs} page structs is more than ${LIMITS.pageStructs}`);
   if (c.frames.some((f) => f.kind === 'thp' && f.subpages > LIMITS.thpSubpages))
     fail(`a THP has more than ${LIMITS.thpSubpages} subpages`);
+  if (c.frames.some((f) => f.kind === 'kmem' && f.subpages > LIMITS.kmemPages))
+    fail(`a kernel page has more than ${LIMITS.kmemPages} page structs`);
+  if (c.splitPage && !c.frames.some((f) => f.kind === 'kmem' && f.subpages > 1))
+    throw new ConfigError(
+      '--split-page on needs a high-order kernel page to split: add kmem:2 to --pages (or use the kmem-split scope)',
+    );
   if (!Number.isInteger(c.batch) || c.batch < 1 || c.batch > LIMITS.batch)
     fail(`--batch ${c.batch} is out of range 1..${LIMITS.batch}`);
   // The kernel's order: a THP (HPAGE_PMD_NR = 512) is larger than MEMCG_CHARGE_BATCH (32), so

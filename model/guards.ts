@@ -27,6 +27,7 @@ function frameBusy(s: ReadonlyState, L: Layout, f: number): boolean {
  */
 export function chargeable(s: ReadonlyState, L: Layout, p: number): boolean {
   const f = L.structFrame[p];
+  if (L.isKmem[f]) return false;
   if (L.isThp[f] && !s.split[f]) {
     if (!L.structIsHead[p] || frameBusy(s, L, f)) return false;
     for (let k = 0; k < L.frameSize[f]; k++) if (s.page[L.frameFirst[f] + k] !== 0) return false;
@@ -44,6 +45,7 @@ export function frameFree(s: ReadonlyState, L: Layout, f: number): boolean {
 /** A charged page that can be freed now: a small page, an unsplit THP (its head), or a split subpage. */
 export function unchargeable(s: ReadonlyState, L: Layout, p: number): boolean {
   const f = L.structFrame[p];
+  if (L.isKmem[f]) return false;
   if (s.page[p] === 0 || busy(s, p)) return false;
   if (L.isThp[f] && !s.split[f]) return L.structIsHead[p] && !frameBusy(s, L, f);
   return true;
@@ -52,6 +54,32 @@ export function unchargeable(s: ReadonlyState, L: Layout, p: number): boolean {
 /** A charged THP that mem_cgroup_split_huge_fixup can run on (frozen: nobody else works on it). */
 export function splittable(s: ReadonlyState, L: Layout, f: number): boolean {
   return L.isThp[f] && !s.split[f] && s.page[L.frameFirst[f]] !== 0 && !frameBusy(s, L, f);
+}
+
+/**
+ * A kernel page frame __alloc_pages can hand out (then __memcg_kmem_charge_page charges it): every
+ * page struct free (NULL mem_cgroup: freed, or never charged, e.g. root's) and none in use.
+ */
+export function kmemAllocatable(s: ReadonlyState, L: Layout, f: number): boolean {
+  return L.isKmem[f] && frameFree(s, L, f);
+}
+
+/**
+ * A charged kernel page its owner can free now (__free_pages → free_pages_prepare, which runs
+ * __memcg_kmem_uncharge_page when PageKmemcg): the whole allocation at its first page struct, or,
+ * after split_page, any piece that has a memcg (a piece with none is freed with no memcg effect).
+ */
+export function kmemFreeable(s: ReadonlyState, L: Layout, p: number): boolean {
+  const f = L.structFrame[p];
+  if (!L.isKmem[f] || s.page[p] === 0 || busy(s, p)) return false;
+  return s.split[f] === 1 || !L.structIsTail[p];
+}
+
+/** A charged high-order kernel page not yet split: split_page may cut it into order-0 pages. */
+export function kmemSplittable(s: ReadonlyState, L: Layout, f: number): boolean {
+  return (
+    L.isKmem[f] && L.frameSize[f] > 1 && !s.split[f] && s.page[L.frameFirst[f]] !== 0 && !frameBusy(s, L, f)
+  );
 }
 
 /** css_has_online_children: some child css still has CSS_ONLINE (not yet offlined). */

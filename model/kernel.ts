@@ -139,7 +139,10 @@ export function rcuReadUnlock(x: Ctx): void {
   for (const memcg of x.s.memcg) if (memcg.gp & bit) memcg.gp &= ~bit;
 }
 
-/** compound_nr of a page struct being uncharged or charged: a THP head not yet split counts all subpages. */
+/**
+ * compound_nr of a page struct being uncharged or charged: a THP head not yet split counts all
+ * subpages; for a kernel page, `1 << order` (the whole allocation until split_page, 1 after).
+ */
 export function nrPages(x: Ctx, p: number): number {
   if (!pageOk(x, p)) return 0;
   const f = x.L.structFrame[p];

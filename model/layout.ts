@@ -6,7 +6,11 @@ export interface Layout {
   readonly config: Config;
   /** The state's fields (model/state.ts, and the fields a path adds): what the codec, symmetry and claims read. */
   readonly schema: Schema;
-  /** For each page struct: its frame, and whether it is a THP head or tail. */
+  /**
+   * For each page struct: its frame, and whether it is the head or a tail of a THP or of a
+   * high-order kernel page (the first page struct and the others; a kernel page is not compound,
+   * but until split_page its first struct stands for the whole allocation).
+   */
   readonly structFrame: readonly number[];
   readonly structIsHead: readonly boolean[];
   readonly structIsTail: readonly boolean[];
@@ -14,6 +18,8 @@ export interface Layout {
   readonly frameFirst: readonly number[];
   readonly frameSize: readonly number[];
   readonly isThp: readonly boolean[];
+  /** For each frame: a kernel page (__GFP_ACCOUNT), charged by the kmem paths only. */
+  readonly isKmem: readonly boolean[];
   /** For each memcg: its parent index (-1 for root) and its ancestors (self first). */
   readonly parent: readonly number[];
   readonly ancestors: readonly (readonly number[])[];
@@ -29,8 +35,9 @@ export function layoutFor(config: Config, schema: Schema): Layout {
     frameFirst.push(structFrame.length);
     for (let k = 0; k < f.subpages; k++) {
       structFrame.push(fi);
-      structIsHead.push(f.kind === 'thp' && k === 0);
-      structIsTail.push(f.kind === 'thp' && k > 0);
+      const multi = f.kind === 'thp' || (f.kind === 'kmem' && f.subpages > 1);
+      structIsHead.push(multi && k === 0);
+      structIsTail.push(multi && k > 0);
     }
   });
   const parent = config.memcgs.map((m) => m.parent);
@@ -49,6 +56,7 @@ export function layoutFor(config: Config, schema: Schema): Layout {
     frameFirst,
     frameSize: config.frames.map((f) => f.subpages),
     isThp: config.frames.map((f) => f.kind === 'thp'),
+    isKmem: config.frames.map((f) => f.kind === 'kmem'),
     parent,
     ancestors,
     children,

@@ -7,7 +7,7 @@
  */
 import type { Config } from './config.js';
 import { type Layout, layoutFor } from './layout.js';
-import { memcgName, pageName, ptrName } from './names.js';
+import { frameName, memcgName, pageName, ptrName } from './names.js';
 import { OOPS_NAMES } from './oops.js';
 import { OWN_HOLDERS, POINTER_HOLDERS } from './references.js';
 import { type Field, initialValues, recordGroup, type Schema, valueGroup } from './schema.js';
@@ -182,7 +182,7 @@ export interface State {
   memcg: Memcg[];
   /** page->mem_cgroup of each page struct (memcg index + 1, 0 = NULL). */
   page: number[];
-  /** Per frame: a THP that mem_cgroup_split_huge_fixup has split (0 for small pages). */
+  /** Per frame: a THP that mem_cgroup_split_huge_fixup has split, or a kernel page split_page cut (0 for small pages). */
   split: number[];
   stock: Stock[];
   cpu: Cpu[];
@@ -223,11 +223,12 @@ export const memcgSchema: Schema = {
     }),
     valueGroup('split', 'frame', {
       kind: 'flag',
-      kernel: 'a THP that mem_cgroup_split_huge_fixup has split (0 for small pages)',
+      kernel:
+        'a THP that mem_cgroup_split_huge_fixup has split, or a kernel page split_page has cut into order-0 pages (0 for small pages)',
       show: {
-        label: (f, L) => `THP ${pageName(L, L.frameFirst[f])} split`,
+        label: (f, L) => `${frameName(L, f)} split`,
         format: 'yesno',
-        hide: (f, L) => !L.isThp[f],
+        hide: (f, L) => L.frameSize[f] === 1,
       },
     }),
     recordGroup('stock', 'cpu', STOCK),

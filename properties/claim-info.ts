@@ -189,6 +189,21 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
     meaning: 'refill_stock took a stock past MEMCG_CHARGE_BATCH and drained it',
   },
   {
+    name: 'kmem_page_charged_to_an_offline_memcg',
+    meaning:
+      'a kernel page (__memcg_kmem_charge_page) still names an offline memcg: its reference keeps the dying memcg (scopes with kernel pages)',
+  },
+  {
+    name: 'kmem_page_is_the_last_holder_of_an_offline_memcg',
+    meaning:
+      'a kernel page holds the only references left on an offline memcg: its free releases the memcg (scopes with kernel pages)',
+  },
+  {
+    name: 'kmem_page_split_and_one_piece_freed',
+    meaning:
+      'a kernel page cut by split_page has some pieces freed and others still charged (--split-page; in v5.8/v5.9 F2 comes first, a fix such as split_page_memcg reaches it)',
+  },
+  {
     name: 'drain_all_stock_skipped_on_a_contended_mutex',
     meaning:
       "a drain_all_stock is about to fail its mutex_trylock: another CPU's drain_all_stock holds percpu_charge_mutex",

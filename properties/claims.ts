@@ -173,16 +173,12 @@ export function witnesses(
   const at = (c: State['cpu'][number], name: string) => atStep(programs, c, name);
   const inPath = (c: State['cpu'][number], name: string) => c.op !== 0 && programs[c.op - 1]?.name === name;
   const thpFrames = L.config.frames.map((_, f) => f).filter((f) => L.isThp[f]);
+  const kmemStructs = L.structFrame.map((_, p) => p).filter((p) => L.isKmem[L.structFrame[p]]);
+  const kmemSplitFrames = L.config.frames.map((_, f) => f).filter((f) => L.isKmem[f] && L.frameSize[f] > 1);
   const twoMemcgs = L.config.memcgs.length >= 3;
   const secondDrain = L.config.drainAll || L.config.reclaim !== false;
   const readNr = 'drain_all_stock: read stock->nr_pages';
   const all: Witness<State>[] = [
-    sometimes('thp_split_while_stock_caches_its_memcg', (s) =>
-      thpFrames.some((f) => {
-        const pm = s.page[L.frameFirst[f]];
-        return s.split[f] && pm > 1 && s.stock.some((st) => st.cached === pm && st.nr > 0);
-      }),
-    ),
     sometimes('offline_with_stock_pages_pending', (s) =>
       s.cpu.some(
         (c) => inPath(c, 'css_killed_work_fn') && s.stock.some((st) => st.cached === c.memcg && st.nr > 0),
@@ -214,6 +210,41 @@ export function witnesses(
     ),
     sometimes('refill_stock_drains_an_overflowing_stock', (s) => (s.branch & Branch.refillOverflow) !== 0),
   ];
+  if (thpFrames.length > 0)
+    all.unshift(
+      sometimes('thp_split_while_stock_caches_its_memcg', (s) =>
+        thpFrames.some((f) => {
+          const pm = s.page[L.frameFirst[f]];
+          return s.split[f] && pm > 1 && s.stock.some((st) => st.cached === pm && st.nr > 0);
+        }),
+      ),
+    );
+  if (kmemStructs.length > 0)
+    all.push(
+      // "Kernel pages hold a reference for their page->mem_cgroup": a dying memcg pinned by one.
+      sometimes('kmem_page_charged_to_an_offline_memcg', (s) =>
+        kmemStructs.some((p) => s.page[p] > 1 && s.memcg[s.page[p] - 1].offline === 1),
+      ),
+      sometimes('kmem_page_is_the_last_holder_of_an_offline_memcg', (s) =>
+        kmemStructs.some((p) => {
+          const pm = s.page[p];
+          if (pm <= 1 || s.memcg[pm - 1].offline !== 1) return false;
+          const hs = holders(s, L, pm - 1, scheme);
+          return hs.length === 1 && hs[0].kind === 'page';
+        }),
+      ),
+    );
+  if (L.config.splitPage)
+    all.push(
+      // split_page_memcg's shape (v5.12): the pieces of a split kernel page charged one by one.
+      sometimes('kmem_page_split_and_one_piece_freed', (s) =>
+        kmemSplitFrames.some((f) => {
+          let charged = 0;
+          for (let k = 0; k < L.frameSize[f]; k++) if (s.page[L.frameFirst[f] + k] !== 0) charged++;
+          return s.split[f] === 1 && charged > 0 && charged < L.frameSize[f];
+        }),
+      ),
+    );
   if (secondDrain)
     all.push(
       sometimes('drain_all_stock_skipped_on_a_contended_mutex', (s) =>

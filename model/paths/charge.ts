@@ -13,7 +13,7 @@ import { memcgName, pageName } from '../names.js';
 import { call, END, me, op } from '../ops.js';
 import type { Layout, ReadonlyState } from '../state.js';
 import { drainAllStockSteps } from './drain-all-stock.js';
-import type { Path } from './path.js';
+import type { Path, PathStep } from './path.js';
 import { chargeChoiceName, chargeChoices, tryChargeFunctions } from './try-charge.js';
 
 /**
@@ -46,14 +46,14 @@ function lookupChoices(s: ReadonlyState, L: Layout): number[] {
   return out;
 }
 
-const tryget = op('while (!css_tryget(&memcg->css)): read again', (x) => {
+export const tryget = op('while (!css_tryget(&memcg->css)): read again', (x) => {
   if (cssTryget(x, me(x).memcg - 1)) me(x).tmp = 1;
   else {
     x.jump = 'get_mem_cgroup_from_mm: retry';
     x.stop = true;
   }
 });
-const unlock = op('rcu_read_unlock', rcuReadUnlock);
+export const unlock = op('rcu_read_unlock', rcuReadUnlock);
 
 // The page stays the charging task's own (cpu.page keeps it busy, see guards.ts busy) until
 // mem_cgroup_charge returns: it is not yet mapped or on an LRU, so no other path can reach it.
@@ -63,10 +63,82 @@ const commitPointer = op('commit_charge: page->mem_cgroup = memcg', (x) => {
   c.nr = 0;
 });
 
+/** try_charge's step, shared with __memcg_kmem_charge_page (paths/kmem.ts): the same block. */
+export const tryChargeStep: PathStep = {
+  name: 'try_charge',
+  doc: 'try_charge(memcg, nr_pages): one step; consume_stock and refill_stock run with irqs off, the page_counter ops are atomics. The argument is the outcome (model/paths/try-charge.ts): a consume_stock hit, a batch charge and refill_stock, nr_pages charged without a refill, or every charge failed and reclaim calls drain_all_stock(mem_over_limit); a hit or a refill may use another CPU’s stock (the task migrated).',
+  choices: chargeChoices,
+  argName: chargeChoiceName,
+  ops: [
+    op('try_charge(memcg, nr_pages)', (x) => {
+      const c = me(x);
+      call(x, 'try_charge()', { m: c.memcg - 1, n: nrPages(x, c.page - 1) });
+    }),
+  ],
+};
+
+/** out_put's css_put, shared with __memcg_kmem_charge_page's final css_put. */
+export const lookupPut: PathStep = {
+  name: 'css_put(memcg)',
+  doc: 'mem_cgroup_charge, out_put (and the end of __memcg_kmem_charge_page): css_put(memcg) drops the lookup reference.',
+  ops: [
+    op('css_put(memcg)', (x) => cssPut(x, me(x).memcg - 1)),
+    op('memcg goes out of scope', (x) => {
+      me(x).tmp = 0;
+      x.jump = END;
+    }),
+  ],
+};
+
+/** get_mem_cgroup_from_mm's loop after a failed tryget (get_mem_cgroup_from_current calls it too). */
+export const lookupRetry: PathStep = {
+  name: 'get_mem_cgroup_from_mm: retry',
+  doc: 'get_mem_cgroup_from_mm after a failed css_tryget, still under rcu_read_lock: the task’s memcg read again is a live one (a task is moved out of a cgroup before its rmdir), so css_tryget succeeds; then try_charge.',
+  choices: (s, L) => indicesWhere(L.config.memcgs.length, (m) => !s.memcg[m].killed),
+  argName: (arg, L) => memcgName(L, arg),
+  ops: [
+    op('memcg = mem_cgroup_from_task(rcu_dereference(mm->owner)) (read again)', (x) => {
+      me(x).memcg = x.arg + 1;
+    }),
+    tryget,
+    unlock,
+    op('go on to try_charge', (x) => {
+      x.jump = 'try_charge';
+    }),
+  ],
+};
+
+/** try_charge's reclaim: drain_all_stock(mem_over_limit) on the charging CPU, then the retry. */
+export const reclaimSteps: readonly PathStep[] = drainAllStockSteps((s, _L, cpu) => [s.cpu[cpu].root - 1]);
+
+/** try_charge after the reclaim drain; it goes on at the step after `try_charge` in either path. */
+export const tryChargeRetry: PathStep = {
+  name: 'try_charge: retry',
+  doc: 'try_charge after drain_all_stock(mem_over_limit) (`drained = true; goto retry`): consume_stock, or nr_pages charged (the batch fallback or force); no second drain. Then the step after try_charge (commit_charge, or the kmem commit).',
+  choices: chargeChoices,
+  argName: chargeChoiceName,
+  onlyIf: (c) => c.reclaim !== false,
+  ops: [
+    op('goto retry (drained): consume_stock, or charge nr_pages', (x) => {
+      const c = me(x);
+      call(x, 'try_charge()', { m: c.memcg - 1, n: nrPages(x, c.page - 1) });
+      x.jump = '+try_charge';
+    }),
+  ],
+};
+
+/**
+ * A charge path's steps after its lookup: try_charge, the path's commit, out_put's css_put, the
+ * lookup's retry, the reclaim drain and try_charge's retry (the order the jumps rely on).
+ */
+export function chargeSteps(lookup: PathStep, commit: PathStep): PathStep[] {
+  return [lookup, tryChargeStep, commit, lookupPut, lookupRetry, ...reclaimSteps, tryChargeRetry];
+}
+
 export const memCgroupCharge: Path = {
   name: 'mem_cgroup_charge',
   slot: true,
-  steps: [
+  steps: chargeSteps(
     {
       name: 'get_mem_cgroup_from_mm',
       doc: 'mem_cgroup_charge → get_mem_cgroup_from_mm: under rcu_read_lock, read mm->owner’s memcg (any memcg not yet freed: the read may be stale) and css_tryget it (css_tryget, not css_tryget_online: a dying memcg is taken while its count is above zero): the temporary reference. On failure the loop reads again (the retry step), still under rcu_read_lock.',
@@ -90,18 +162,6 @@ export const memCgroupCharge: Path = {
       ],
     },
     {
-      name: 'try_charge',
-      doc: 'try_charge(memcg, nr_pages): one step; consume_stock and refill_stock run with irqs off, the page_counter ops are atomics. The argument is the outcome (model/paths/try-charge.ts): a consume_stock hit, a batch charge and refill_stock, nr_pages charged without a refill, or every charge failed and reclaim calls drain_all_stock(mem_over_limit); a hit or a refill may use another CPU’s stock (the task migrated).',
-      choices: chargeChoices,
-      argName: chargeChoiceName,
-      ops: [
-        op('try_charge(memcg, nr_pages)', (x) => {
-          const c = me(x);
-          call(x, 'try_charge()', { m: c.memcg - 1, n: nrPages(x, c.page - 1) });
-        }),
-      ],
-    },
-    {
       name: 'commit_charge',
       doc: 'mem_cgroup_charge: (v5.9: css_get(memcg)), then commit_charge: page->mem_cgroup = memcg; the page is locked.',
       ops: {
@@ -110,49 +170,6 @@ export const memCgroupCharge: Path = {
         new: [op('css_get(memcg)', (x) => cssGet(x, x.s.cpu[x.cpu].memcg - 1)), commitPointer],
       },
     },
-    {
-      name: 'css_put(memcg)',
-      doc: 'mem_cgroup_charge, out_put: css_put(memcg) drops the lookup reference.',
-      ops: [
-        op('css_put(memcg)', (x) => cssPut(x, me(x).memcg - 1)),
-        op('memcg goes out of scope', (x) => {
-          me(x).tmp = 0;
-          x.jump = END;
-        }),
-      ],
-    },
-    {
-      name: 'get_mem_cgroup_from_mm: retry',
-      doc: 'get_mem_cgroup_from_mm after a failed css_tryget, still under rcu_read_lock: the task’s memcg read again is a live one (a task is moved out of a cgroup before its rmdir), so css_tryget succeeds; then try_charge.',
-      choices: (s, L) => indicesWhere(L.config.memcgs.length, (m) => !s.memcg[m].killed),
-      argName: (arg, L) => memcgName(L, arg),
-      ops: [
-        op('memcg = mem_cgroup_from_task(rcu_dereference(mm->owner)) (read again)', (x) => {
-          me(x).memcg = x.arg + 1;
-        }),
-        tryget,
-        unlock,
-        op('go on to try_charge', (x) => {
-          x.jump = 'try_charge';
-        }),
-      ],
-    },
-    // try_charge's reclaim: drain_all_stock(mem_over_limit) on the charging CPU, then the retry.
-    ...drainAllStockSteps((s, _L, cpu) => [s.cpu[cpu].root - 1]),
-    {
-      name: 'try_charge: retry',
-      doc: 'try_charge after drain_all_stock(mem_over_limit) (`drained = true; goto retry`): consume_stock, or nr_pages charged (the batch fallback or force); no second drain. Then commit_charge.',
-      choices: chargeChoices,
-      argName: chargeChoiceName,
-      onlyIf: (c) => c.reclaim !== false,
-      ops: [
-        op('goto retry (drained): consume_stock, or charge nr_pages', (x) => {
-          const c = me(x);
-          call(x, 'try_charge()', { m: c.memcg - 1, n: nrPages(x, c.page - 1) });
-          x.jump = 'commit_charge';
-        }),
-      ],
-    },
-  ],
+  ),
   functions: tryChargeFunctions,
 };

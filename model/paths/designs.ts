@@ -9,6 +9,7 @@ import { extendSchema, type Schema } from '../schema.js';
 import { memcgSchema } from '../state.js';
 import { memCgroupCharge } from './charge.js';
 import { memoryMaxWrite } from './drain-all-stock.js';
+import { freePages, memcgKmemChargePage, splitPage } from './kmem.js';
 import { cgroupRmdir, cssFree, cssKilledWorkFn, cssRelease } from './lifecycle.js';
 import { PATH_NAMES } from './order.js';
 import type { Ops, Path } from './path.js';
@@ -27,6 +28,9 @@ export const PATHS: readonly Path[] = inOrder([
   processOneWork,
   cssRelease,
   cssFree,
+  memcgKmemChargePage,
+  freePages,
+  splitPage,
 ]);
 
 function inOrder(paths: readonly Path[]): readonly Path[] {

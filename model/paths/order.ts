@@ -14,6 +14,9 @@ const ORDER = [
   ['drainWork', 'process_one_work'],
   ['release', 'css_release'],
   ['free', 'css_free'],
+  ['kmemCharge', '__memcg_kmem_charge_page'],
+  ['kmemFree', '__free_pages'],
+  ['splitPage', 'split_page'],
 ] as const;
 
 export type PathKey = (typeof ORDER)[number][0];

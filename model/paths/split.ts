@@ -27,6 +27,7 @@ export const splitHugePage: Path = {
       doc: 'mem_cgroup_split_huge_fixup(head): under pgdat->lru_lock with the THP frozen; one step.',
       choices: (s, L) => indicesWhere(L.config.frames.length, (f) => splittable(s, L, f)),
       argName: (arg, L) => frameName(L, arg),
+      onlyIf: (c) => c.frames.some((f) => f.kind === 'thp'),
       ops: {
         old: [splitMemcg, splitPointers],
         new: [

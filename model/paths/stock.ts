@@ -11,7 +11,6 @@ import { cssGet, cssPut, pageCounterUncharge } from '../kernel.js';
 import { call, type Op, op } from '../ops.js';
 import { Branch } from '../state.js';
 import type { Ops, Path } from './path.js';
-import { consumeRefuses } from './try-charge.js';
 
 const drainIfSwitching = op('if (stock->cached != memcg) drain_stock(stock)', (x) => {
   if (x.s.stock[x.cpu].cached !== x.m + 1) call(x, 'drain_stock', { st: x.cpu });
@@ -41,7 +40,8 @@ const clearCached = op('stock->cached = NULL', (x) => {
 
 const consumeStock: readonly Op[] = [
   op('if (nr_pages > MEMCG_CHARGE_BATCH) return false', (x) => {
-    if (consumeRefuses(x.n, x.L.config.batch)) x.stop = true;
+    // The kernel's test; a (scaled) THP never gets here: try_charge offers no hit for it (consumeRefuses).
+    if (x.n > x.L.config.batch) x.stop = true;
   }),
   op(
     'if (stock->cached == memcg && stock->nr_pages >= nr_pages) { stock->nr_pages -= nr_pages; return true }',

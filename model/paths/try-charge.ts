@@ -52,13 +52,16 @@ export const stockCpu = (arg: number, self: number) =>
 export const overLimit = (arg: number) => arg - 32;
 
 /**
- * consume_stock: `if (nr_pages > MEMCG_CHARGE_BATCH) return false`. In the kernel that is exactly a
- * THP (HPAGE_PMD_NR 512 > MEMCG_CHARGE_BATCH 32); the scaled sizes keep the kernel's order
+ * consume_stock: `if (nr_pages > MEMCG_CHARGE_BATCH) return false`. In the kernel a THP
+ * (HPAGE_PMD_NR 512) always exceeds MEMCG_CHARGE_BATCH (32); the scaled sizes keep that order
  * (config.ts refuses a THP smaller than the batch), and a THP of as many subpages as the batch is
- * refused here too, as the kernel's 512 is.
+ * refused here too, as the kernel's 512 is. A kernel page of order o is refused only when 2^o
+ * exceeds the batch, the kernel's own test (orders 0 to 3 are below 32). try_charge's outcome
+ * guard below uses this; consume_stock itself (stock.ts) does the kernel's literal test, which
+ * agrees on every charge the guard lets through.
  */
-export function consumeRefuses(nrPages: number, batch: number): boolean {
-  return nrPages > batch || nrPages > 1;
+export function consumeRefuses(nrPages: number, batch: number, thp: boolean): boolean {
+  return nrPages > batch || thp;
 }
 
 /** batch = max(MEMCG_CHARGE_BATCH, nr_pages) for the refill outcome; nr_pages otherwise. */
@@ -79,12 +82,13 @@ export function chargeChoices(s: ReadonlyState, L: Layout, cpu: number): number[
   const m = c.memcg - 1;
   if (m === ROOT) return [TC.root];
   const n = nrPagesOf(s, L, c.page - 1);
+  const thp = n > 1 && L.isThp[L.structFrame[c.page - 1]];
   const targets = runnableCpus(s, cpu);
   const out: number[] = [];
   let miss = false;
   for (const t of targets) {
     const st = s.stock[t];
-    if (!consumeRefuses(n, L.config.batch) && st.cached === c.memcg && st.nr >= n)
+    if (!consumeRefuses(n, L.config.batch, thp) && st.cached === c.memcg && st.nr >= n)
       out.push(t === cpu ? TC.hitHere : TC.hit(t));
     else miss = true;
   }

@@ -216,8 +216,28 @@ describe('list', () => {
     expect(Object.keys(j)).toEqual(['designs', 'variants', 'scopes', 'claims', 'witnesses', 'ops']);
     const names = (k: string) => (j[k] as { name: string }[]).map((x) => x.name);
     expect(names('designs')).toEqual(['old', 'new']);
-    expect(names('variants')).toEqual(['K2', 'K3', 'K4', 'K5', 'K7', 'K8', 'K9']);
-    expect(names('scopes')).toEqual(['tiny', 'small', 'reclaim', 'ci', 'large']);
+    expect(names('variants')).toEqual([
+      'K2',
+      'K3',
+      'K4',
+      'K5',
+      'K7',
+      'K8',
+      'K9',
+      'uncharge-batch-uaf',
+      'split-page-memcg',
+      'split-page-memcg-old',
+    ]);
+    expect(names('scopes')).toEqual([
+      'tiny',
+      'small',
+      'reclaim',
+      'ci',
+      'kmem',
+      'kmem-split',
+      'kmem-ci',
+      'large',
+    ]);
     for (const d of j.designs as { description: string }[]) expect(d.description).not.toBe('');
     for (const v of j.variants as { description: string }[]) expect(v.description).not.toBe('');
     for (const c of j.claims as { meaning: string; symptom: string }[]) {

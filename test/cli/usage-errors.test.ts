@@ -42,7 +42,11 @@ describe('usage errors exit 2 with a message naming what is wrong', () => {
       ['check', '--variant', 'K5', '--design', 'old'],
       ['K5', '"new"', '"old"'],
     ],
-    ['unknown scope', ['check', '--scope', 'huge'], ['"huge"', 'tiny, small, reclaim, ci, large']],
+    [
+      'unknown scope',
+      ['check', '--scope', 'huge'],
+      ['"huge"', 'tiny, small, reclaim, ci, kmem, kmem-split, kmem-ci, large'],
+    ],
     ['memcg without parent/child', ['check', '--memcgs', 'root-A'], ['--memcgs', '"root-A"', 'root/A']],
     ['memcg whose parent is undeclared', ['check', '--memcgs', 'root/A,B/C'], ['"B/C"', 'parent "B"']],
     ['THP of one subpage', ['check', '--pages', 'thp:1'], ['--pages', '"thp:1"', 'thp:2']],

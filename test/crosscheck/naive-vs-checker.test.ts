@@ -32,7 +32,12 @@ const ONE_MEMCG = cfg(2, 'root/A', '1', true);
 /** 1 CPU, root/A,root/B, a small page and a 2-subpage THP, no standalone drain_all_stock. */
 const TWO_MEMCGS_THP = cfg(1, 'root/A,root/B', '1,thp:2', false);
 
+/** 2 CPUs, root/A, an order-0 and an order-1 kernel page (issue #14), no drain_all_stock caller but offline. */
+const KERNEL_PAGES: Config = { ...cfg(2, 'root/A', 'kmem:1,kmem:2', false), reclaim: false };
+
 const CASES: readonly [string, Config, 'old' | 'new'][] = [
+  ['2 cpus, root/A, kmem:1,kmem:2', KERNEL_PAGES, 'old'],
+  ['2 cpus, root/A, kmem:1,kmem:2', KERNEL_PAGES, 'new'],
   ['2 cpus, root/A, 1 page, drainAll', ONE_MEMCG, 'old'],
   ['2 cpus, root/A, 1 page, drainAll', ONE_MEMCG, 'new'],
   ['1 cpu, root/A,root/B, 1,thp:2', TWO_MEMCGS_THP, 'old'],

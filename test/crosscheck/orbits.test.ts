@@ -80,6 +80,18 @@ const CASES: readonly Case[] = [
       [{ frame: [0, 1], struct: [0, 1, 2] }],
     ),
   },
+  {
+    // A <-> B and the two order-0 kernel pages (frames = structs 0 and 1): 4 renamings.
+    title: '1 cpu, root/A,root/B, kmem:1,kmem:1, no drainAll, no reclaim',
+    config: { ...cfg(1, 'root/A,root/B', 'kmem:1,kmem:1', false), reclaim: false },
+    renamings: renamings(
+      [
+        [0, 1, 2],
+        [0, 2, 1],
+      ],
+      [ID2, { frame: [1, 0], struct: [1, 0] }],
+    ),
+  },
 ];
 
 const RUNS = CASES.flatMap((c) => (['old', 'new'] as const).map((d) => [c.title, d, c] as const));

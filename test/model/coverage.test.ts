@@ -4,6 +4,7 @@
  * lists, so a step whose blocks are shared is the same code in both (each is still tested in both).
  */
 import { describe, expect, it } from 'vitest';
+import { scopeByName } from '../../model/config.js';
 import { BOTH, PROG, world } from './helpers.js';
 
 /** Every step kind, with the test file that covers it. */
@@ -29,10 +30,16 @@ const TESTED: Record<string, string> = {
   offline_css: 'lifecycle.test.ts',
   css_release_work_fn: 'lifecycle.test.ts',
   css_free_rwork_fn: 'lifecycle.test.ts',
+  get_mem_cgroup_from_current: 'kmem.test.ts',
+  '__memcg_kmem_charge_page: commit': 'kmem.test.ts',
+  __memcg_kmem_uncharge_page: 'kmem.test.ts',
+  split_page: 'kmem.test.ts',
 };
 
 /** Blocks whose ops differ between v5.8 and v5.9 (spec §2.3), written out. */
 const DIFFERING = [
+  '__memcg_kmem_charge_page: commit',
+  '__memcg_kmem_uncharge_page',
   'commit_charge',
   'drain_stock',
   'mem_cgroup_split_huge_fixup',
@@ -76,12 +83,30 @@ const LAYOUT: readonly [string, readonly string[]][] = [
   ['process_one_work', ['drain_local_stock (work)']],
   ['css_release', ['css_release_work_fn']],
   ['css_free', ['css_free_rwork_fn']],
+  [
+    '__memcg_kmem_charge_page',
+    [
+      'get_mem_cgroup_from_current',
+      'try_charge',
+      '__memcg_kmem_charge_page: commit',
+      'css_put(memcg)',
+      'get_mem_cgroup_from_mm: retry',
+      ...DAS,
+      'try_charge: retry',
+    ],
+  ],
+  ['__free_pages', ['__memcg_kmem_uncharge_page']],
+  ['split_page', ['split_page']],
 ];
 
 describe.each(BOTH)('%s design', (d) => {
   it('every step kind has per-action tests', () => {
-    const { machine } = world(d);
-    expect(machine.actionKinds().sort()).toEqual(Object.keys(TESTED).sort());
+    // The kernel-page steps exist at bounds with kernel pages (and split_page with --split-page).
+    const kinds = new Set([
+      ...world(d).machine.actionKinds(),
+      ...world(d, { ...scopeByName('kmem-split')!.config }).machine.actionKinds(),
+    ]);
+    expect([...kinds].sort()).toEqual(Object.keys(TESTED).sort());
   });
 
   it('the programs have the step layout written out here', () => {
@@ -97,6 +122,9 @@ describe.each(BOTH)('%s design', (d) => {
       'process_one_work', // PROG.drainWork 6
       'css_release', // PROG.release 7
       'css_free', // PROG.free 8
+      '__memcg_kmem_charge_page', // PROG.kmemCharge 9
+      '__free_pages', // PROG.kmemFree 10
+      'split_page', // PROG.splitPage 11
     ]);
     expect(PROG).toEqual({
       charge: 0,
@@ -108,6 +136,9 @@ describe.each(BOTH)('%s design', (d) => {
       drainWork: 6,
       release: 7,
       free: 8,
+      kmemCharge: 9,
+      kmemFree: 10,
+      splitPage: 11,
     });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Golden counterexamples: the text report of each known-bug variant at scope tiny, pinned in
- * test/reports/golden/K*.txt, and the `--view timeline` report of K3 in golden/K3.timeline.txt.
+ * test/reports/golden/K*.txt, the `--view timeline` report of K3 in golden/K3.timeline.txt,
+ * finding F2 of both designs at kmem-split (F2-*.txt) and the history variant uncharge-batch-uaf.
  * The one line with timings ("N distinct states, ... s (N states/s, ...)") is removed before the
  * comparison; its counts are pinned in proofs.json (gate K*-tiny).
  *
@@ -40,6 +41,26 @@ function expectGolden(name: string, text: string): void {
 describe('golden counterexamples (text report, timing line removed)', () => {
   it.each(KNOWN_BUGS)('%s at tiny', (v) => {
     expectGolden(`${v}.txt`, report(['--variant', v, '--scope', 'tiny']));
+  });
+
+  // Issue #14: finding F2 in both designs, its fixes' verdicts are in proofs.json; the history variant.
+  it.each(['new', 'old'])('F2: design %s at kmem-split', (d) => {
+    expectGolden(`F2-${d}.txt`, report(['--design', d, '--scope', 'kmem-split']));
+  });
+
+  it('uncharge-batch-uaf at tiny, and with the ledger claims skipped (the use after free itself)', () => {
+    expectGolden('uncharge-batch-uaf.txt', report(['--variant', 'uncharge-batch-uaf', '--scope', 'tiny']));
+    expectGolden(
+      'uncharge-batch-uaf.kasan.txt',
+      report([
+        '--variant',
+        'uncharge-batch-uaf',
+        '--scope',
+        'tiny',
+        '--skip-claims',
+        'refcount_ledger,no_dangling_pointer',
+      ]),
+    );
   });
 
   it('K3 at tiny, --view timeline', () => {
