@@ -29,7 +29,7 @@ export function mermaidSequence(L: Layout, trace: Trace<State, MemcgAction>, cla
   const cpus = L.config.cpus;
   const lines = ['sequenceDiagram'];
   for (let c = 0; c < cpus; c++) lines.push(`  participant cpu${c}`);
-  lines.push('  participant kernel as work items & cgroup core');
+  lines.push('  participant kernel as events: cgroup, rcu, page owners');
   let prev = trace.initial;
   trace.steps.forEach((st, i) => {
     const on = st.action.onCpu;

@@ -52,7 +52,7 @@ export function renderTrace(info: RunInfo, trace: Trace<State, MemcgAction>, mar
 
 /**
  * The per-CPU timeline: a column per CPU and one for events that run on no CPU of their own
- * (rmdir, release, free), each step in the column of the CPU that ran it, then what changed.
+ * (rmdir, release, free; a page owner's split or free), each step in the column of the CPU that ran it, then what changed.
  */
 export function renderTimeline(
   info: RunInfo,
@@ -61,7 +61,7 @@ export function renderTimeline(
 ): string[] {
   const cpus = info.L.config.cpus;
   const W = 34;
-  const cols = [...Array.from({ length: cpus }, (_, c) => `cpu${c}`), 'cgroup core / rcu'];
+  const cols = [...Array.from({ length: cpus }, (_, c) => `cpu${c}`), 'events: cgroup, rcu, page owners'];
   const width = String(trace.steps.length).length;
   const pad = (t: string) => (t.length > W ? `${t.slice(0, W - 1)}…` : t.padEnd(W));
   const lines = [`  ${' '.repeat(width)}  ${cols.map(pad).join(' ')}  changes`];
