@@ -108,12 +108,12 @@ export const SCOPES: readonly ScopeInfo[] = [
   {
     name: 'kmem',
     description:
-      '2 CPUs, root/A, one small page, an order-0 and an order-1 kernel page (__memcg_kmem_charge_page, __free_pages), batch 2, every drain_all_stock caller; no split_page',
+      '2 CPUs, root/A, one small page, an order-0 and an order-1 kernel page (__memcg_kmem_charge_page, __free_pages, put_page through uncharge_page), batch 3 (an order-1 charge refills the stock, as 2 < 32 does), every drain_all_stock caller; no split_page',
     config: {
       cpus: 2,
       memcgs: memcgs('root/A'),
       frames: parseFrames('1,kmem:1,kmem:2'),
-      batch: 2,
+      batch: 3,
       drainAll: true,
       reclaim: true,
     },
@@ -126,7 +126,7 @@ export const SCOPES: readonly ScopeInfo[] = [
       cpus: 2,
       memcgs: memcgs('root/A'),
       frames: parseFrames('1,kmem:1,kmem:2'),
-      batch: 2,
+      batch: 3,
       drainAll: true,
       reclaim: true,
       splitPage: true,
@@ -135,12 +135,12 @@ export const SCOPES: readonly ScopeInfo[] = [
   {
     name: 'kmem-ci',
     description:
-      '2 CPUs, root/A,root/B, one small page, an order-0 and an order-1 kernel page, batch 2 (drain_all_stock through css offline only, as ci)',
+      '2 CPUs, root/A,root/B, one small page, an order-0 and an order-1 kernel page, batch 3 (drain_all_stock through css offline only, as ci)',
     config: {
       cpus: 2,
       memcgs: memcgs('root/A,root/B'),
       frames: parseFrames('1,kmem:1,kmem:2'),
-      batch: 2,
+      batch: 3,
       drainAll: false,
       reclaim: false,
     },

@@ -42,10 +42,15 @@ export function frameFree(s: ReadonlyState, L: Layout, f: number): boolean {
   return !frameBusy(s, L, f);
 }
 
-/** A charged page that can be freed now: a small page, an unsplit THP (its head), or a split subpage. */
+/**
+ * A charged page that can be freed now: a small page, an unsplit THP (its head), or a split
+ * subpage; and an order-0 kernel page or a piece of a split one, whose last put_page frees it
+ * through mem_cgroup_uncharge (uncharge_page's PageKmemcg branch, v5.8 and v5.9). A high-order
+ * kernel page not split is freed whole by __free_pages (put_page would free only its first page).
+ */
 export function unchargeable(s: ReadonlyState, L: Layout, p: number): boolean {
   const f = L.structFrame[p];
-  if (L.isKmem[f]) return false;
+  if (L.isKmem[f]) return s.page[p] !== 0 && !busy(s, p) && (L.frameSize[f] === 1 || s.split[f] === 1);
   if (s.page[p] === 0 || busy(s, p)) return false;
   if (L.isThp[f] && !s.split[f]) return L.structIsHead[p] && !frameBusy(s, L, f);
   return true;

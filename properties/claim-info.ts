@@ -201,7 +201,7 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
   {
     name: 'kmem_page_split_and_one_piece_freed',
     meaning:
-      'a kernel page cut by split_page has some pieces freed and others still charged (--split-page; in v5.8/v5.9 F2 comes first, a fix such as split_page_memcg reaches it)',
+      'a kernel page cut by split_page has some pieces charged and others not (--split-page; in v5.8/v5.9 this holds right after the split, the tail never charged, where F2 fails; with a fix such as split_page_memcg, once one piece is freed)',
   },
   {
     name: 'drain_all_stock_skipped_on_a_contended_mutex',

@@ -23,6 +23,11 @@
  *       for the memcg: the tails get no mem_cgroup and no PageKmemcg, and each piece is then freed
  *       as an order-0 page (finding F2, docs/findings.md; fixed in v5.12).
  *
+ * An order-0 kernel page, or a piece of a split one, may also be freed by its last put_page
+ * (pipe buffers, release_pages): mem_cgroup_uncharge_list's uncharge_page uncharges it through its
+ * PageKmemcg branch (paths/uncharge.ts, model/guards.ts unchargeable), and the later
+ * free_pages_prepare finds PageKmemcg clear.
+ *
  * The page belongs to the allocating task until __memcg_kmem_charge_page returns (cpu.page keeps
  * it busy, as for mem_cgroup_charge), and to its owner when it frees it: each step is atomic with
  * respect to the page. The lookup, try_charge, its reclaim drain and the final css_put are the
@@ -53,7 +58,7 @@ function kmemLookupChoices(s: ReadonlyState, L: Layout): number[] {
   return out;
 }
 
-const commitPointer = op('page->mem_cgroup = memcg; __SetPageKmemcg(page)', (x) => {
+const kmemCommitPointer = op('page->mem_cgroup = memcg; __SetPageKmemcg(page)', (x) => {
   const c = me(x);
   if (pageOk(x, c.page - 1)) x.s.page[c.page - 1] = c.memcg;
   c.nr = 0;
@@ -94,10 +99,10 @@ export const memcgKmemChargePage: Path = {
       onlyIf: hasKmem,
       ops: {
         // The page holds the 2^order refs try_charge took; the lookup ref is put next.
-        old: [rootSkips, commitPointer],
+        old: [rootSkips, kmemCommitPointer],
         new: [
           rootSkips,
-          commitPointer,
+          kmemCommitPointer,
           op('return 0 (the lookup reference is the page’s)', (x) => {
             me(x).tmp = 0;
             x.jump = END;
@@ -108,6 +113,18 @@ export const memcgKmemChargePage: Path = {
   ),
   functions: tryChargeFunctions,
 };
+
+/** __memcg_kmem_uncharge_page up to its put, the same in v5.8 and v5.9. */
+const uncharge = [
+  op('memcg = page->mem_cgroup; nr_pages = 1 << order', (x) => {
+    x.m = x.s.page[x.arg] - 1;
+    x.n = nrPages(x, x.arg);
+  }),
+  op('__memcg_kmem_uncharge(memcg, nr_pages)', (x) => pageCounterUncharge(x, x.m, x.n)),
+  op('page->mem_cgroup = NULL; __ClearPageKmemcg(page)', (x) => {
+    x.s.page[x.arg] = 0;
+  }),
+];
 
 export const freePages: Path = {
   name: '__free_pages',
@@ -120,28 +137,8 @@ export const freePages: Path = {
       onlyIf: hasKmem,
       argName: (arg, L) => pageName(L, arg),
       ops: {
-        old: [
-          op('memcg = page->mem_cgroup; nr_pages = 1 << order', (x) => {
-            x.m = x.s.page[x.arg] - 1;
-            x.n = nrPages(x, x.arg);
-          }),
-          op('__memcg_kmem_uncharge(memcg, nr_pages)', (x) => pageCounterUncharge(x, x.m, x.n)),
-          op('page->mem_cgroup = NULL; __ClearPageKmemcg(page)', (x) => {
-            x.s.page[x.arg] = 0;
-          }),
-          op('css_put_many(&memcg->css, nr_pages)', (x) => cssPut(x, x.m, x.n)),
-        ],
-        new: [
-          op('memcg = page->mem_cgroup; nr_pages = 1 << order', (x) => {
-            x.m = x.s.page[x.arg] - 1;
-            x.n = nrPages(x, x.arg);
-          }),
-          op('__memcg_kmem_uncharge(memcg, nr_pages)', (x) => pageCounterUncharge(x, x.m, x.n)),
-          op('page->mem_cgroup = NULL; __ClearPageKmemcg(page)', (x) => {
-            x.s.page[x.arg] = 0;
-          }),
-          op('css_put(&memcg->css)', (x) => cssPut(x, x.m)),
-        ],
+        old: [...uncharge, op('css_put_many(&memcg->css, nr_pages)', (x) => cssPut(x, x.m, x.n))],
+        new: [...uncharge, op('css_put(&memcg->css)', (x) => cssPut(x, x.m))],
       },
     },
   ],

@@ -5,11 +5,11 @@
 import { defineVariant, type VariantDef } from '../variant.js';
 
 /**
- * f1796544a0ca "memcg: fix use-after-free in uncharge_batch" (Michal Koutný, v5.9-rc4; syzbot
- * "KASAN: use-after-free Read in uncharge_batch"): as 1a3e1f40962c was first merged (v5.9-rc1),
- * uncharge_page put each page's reference while ug->memcg held none, so the last page's css_put
- * could release and free the memcg before uncharge_batch used ug->memcg (page_counter_uncharge,
- * memcg_check_events). The fix takes css_get(&ug->memcg->css) when ug->memcg changes ("pairs with
+ * f1796544a0ca "memcg: fix use-after-free in uncharge_batch" (Michal Hocko, v5.9-rc4; syzbot
+ * "KASAN: use-after-free Write in page_counter_uncharge"): as 1a3e1f40962c was first merged
+ * (v5.9-rc1), uncharge_page put each page's reference while ug->memcg held none, so the last
+ * page's css_put could release and free the memcg before uncharge_batch used ug->memcg
+ * (page_counter_uncharge's atomic sub on the freed counter, memcg_check_events). The fix takes css_get(&ug->memcg->css) when ug->memcg changes ("pairs with
  * css_put in uncharge_batch") and puts it at the end of uncharge_batch: the code of v5.9.
  */
 export const unchargeBatchUaf = defineVariant({

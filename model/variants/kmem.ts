@@ -9,7 +9,11 @@ import { defineVariant, kernel, op, type VariantDef } from '../variant.js';
  * split_page_memcg, the fix of F2 (v5.12, e1baddf8475b "mm/memcg: set memcg when splitting page"
  * with be6c8982e4ab, which renamed mem_cgroup_split_huge_fixup to split_page_memcg): split_page
  * copies the head's memcg to every tail, and under the NEW scheme takes a reference per tail.
- * A positive control: with it, the kmem-split scope verifies.
+ * A positive control: with it, the kmem-split scope verifies. In v5.12 the kmem flag lives in
+ * page->memcg_data, so copying it copies the flag; a v5.9/v5.10 backport must also
+ * __SetPageKmemcg the tails (Hugh Dickins's follow-up for 5.10-stable, found in review; hash not
+ * verified). The model does not keep PageKmemcg apart from page->mem_cgroup (docs/model.md
+ * abstraction 13), so a backport that forgot it cannot be expressed here.
  */
 export const splitPageMemcg = defineVariant({
   name: 'split-page-memcg',
@@ -47,7 +51,7 @@ export const splitPageMemcgOld = defineVariant({
     d.insert(
       'split_page',
       { after: 'for (i = 1; i < (1 << order); i++) set_page_refcounted(page + i)' },
-      op('split_page_memcg(page, 1 << order): tails get head->mem_cgroup', (x) => {
+      op('split_page_memcg(page, 1 << order): tails get head->mem_cgroup and PageKmemcg', (x) => {
         const first = x.L.frameFirst[x.arg];
         for (let k = 1; k < x.L.frameSize[x.arg]; k++) x.s.page[first + k] = x.s.page[first];
       }),

@@ -141,6 +141,36 @@ describe('try_charge for a kernel page', () => {
   });
 });
 
+describe('the kernel-page path’s jumps into the shared charge steps', () => {
+  it.each(BOTH)(
+    '%s: a failed css_tryget reads again (get_mem_cgroup_from_mm: retry), then try_charge of this path',
+    (d) => {
+      const { machine, s } = world(d, kmemScope());
+      s.memcg[A].ref = 0; // a stale read of a memcg whose count reached zero
+      s.memcg[A].killed = s.memcg[A].offline = 1;
+      const after = fire(machine, s, LOOKUP(FRAME_K0, A));
+      expect(after.cpu[0]).toEqual(charging('get_mem_cgroup_from_mm: retry', K0, A, { rcu: 1 }));
+      const again = fire(machine, after, { kind: 'get_mem_cgroup_from_mm: retry', cpu: 0, arg: ROOT });
+      expect(again.cpu[0]).toEqual(charging('try_charge', K0, ROOT, { tmp: 1 }));
+    },
+  );
+
+  it.each(BOTH)('%s: try_charge: retry goes on at this path’s commit', (d) => {
+    const { machine, s } = world(d, kmemScope());
+    s.cpu[0] = charging('try_charge: retry', K0, A, { tmp: 1, drained: 1 });
+    s.memcg[A].ref = 3;
+    const after = fire(machine, s, {
+      kind: 'try_charge: retry',
+      cpu: 0,
+      arg: TC.exact,
+      prog: PROG.kmemCharge,
+    });
+    expect(after.cpu[0]).toEqual(
+      charging('__memcg_kmem_charge_page: commit', K0, A, { tmp: 1, drained: 1, nr: 1 }),
+    );
+  });
+});
+
 describe('__memcg_kmem_charge_page: commit', () => {
   it('new: page->mem_cgroup = memcg and return 0: the lookup reference is the page’s; the path ends', () => {
     const { machine, s } = world('new', kmemScope());
@@ -241,9 +271,40 @@ describe('__free_pages → __memcg_kmem_uncharge_page', () => {
     const { machine, s } = world(d, kmemScope());
     s.page[K1_HEAD] = ptr(A);
     expect(argsOf(machine, s, '__memcg_kmem_uncharge_page')).toEqual([K1_HEAD]);
-    // uncharge_page (user pages) never offers a kernel page.
+    // put_page frees a non-compound page as order 0: the whole order-1 page goes through __free_pages only.
     expect(argsOf(machine, s, 'uncharge_page', 0)).toEqual([]);
   });
+
+  it.each([
+    ['old', 3],
+    ['new', 3],
+  ] as const)(
+    '%s: put_page of an order-0 kernel page: uncharge_page’s PageKmemcg branch batches it like a user page',
+    (d, ref) => {
+      const { machine, s } = world(d, withSplit);
+      s.page[K0] = ptr(A);
+      s.page[K1_HEAD] = ptr(A);
+      s.split[FRAME_K1] = 1;
+      s.memcg[A].usage = s.memcg[ROOT].usage = 2;
+      s.memcg[A].ref = 4;
+      // The order-0 page and the split piece are offered; the tail (no memcg) is not.
+      expect(argsOf(machine, s, 'uncharge_page', 0)).toEqual([K0, K1_HEAD]);
+      const after = fire(machine, s, { kind: 'uncharge_page', cpu: 0, arg: K0 });
+      const want = copy(s);
+      want.page[K0] = 0;
+      // OLD: the page's ref is parked in the batch; NEW: css_get for ug->memcg, css_put for the page.
+      want.memcg[A].ref = ref + 1;
+      want.cpu[0] = {
+        ...IDLE,
+        op: PROG.uncharge + 1,
+        pc: pc(PROG.uncharge, 'uncharge_batch'),
+        ugMemcg: ptr(A),
+        ugNr: 1,
+        pages: 1 << K0,
+      };
+      expect(after).toEqual(want);
+    },
+  );
 });
 
 describe('split_page', () => {
