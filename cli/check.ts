@@ -10,7 +10,7 @@ import { type JUnitCase, junitXml } from '../report/junit.js';
 import { markdownSummary } from '../report/markdown.js';
 import { type Marker, renderResult } from '../report/text.js';
 import { onInterrupt } from './interrupt.js';
-import { modelRef, type OpenModel, openModel } from './model.js';
+import { MODEL_FLAGS, modelRef, type OpenModel, openModel } from './model.js';
 import { checkOptions, format, parse, workerCount } from './options.js';
 import { checkOutputs, colorMarker, emit, useColor, writeWhole } from './output.js';
 import { progressReporter } from './progress.js';
@@ -18,23 +18,12 @@ import { runModel } from './run.js';
 import { EXIT, UsageError } from './usage.js';
 
 const ALLOWED = [
-  'design',
-  'variant',
-  'scope',
-  'cpus',
-  'memcgs',
-  'pages',
-  'batch',
-  'drain-all',
-  'reclaim',
-  'split-page',
+  ...MODEL_FLAGS,
   'max-states',
   'max-depth',
   'timeout',
   'max-memory',
   'no-symmetry',
-  'claims',
-  'skip-claims',
   'workers',
   'checkpoint',
   'checkpoint-every',

@@ -1,7 +1,7 @@
 /** `memcg-check summary` (npm start): both designs at one scope, one table. */
 
 import { onInterrupt } from './interrupt.js';
-import { boundsOf, openModel } from './model.js';
+import { BOUND_FLAGS, boundsOf, openModel } from './model.js';
 import { parse, workerCount } from './options.js';
 import { progressReporter } from './progress.js';
 import { runModel } from './run.js';
@@ -29,18 +29,7 @@ export async function summaryCommand(argv: string[]): Promise<number> {
 }
 
 async function summaryRun(argv: string[], signal: AbortSignal): Promise<number> {
-  const { flags } = parse(argv, [
-    'scope',
-    'quiet',
-    'cpus',
-    'memcgs',
-    'pages',
-    'batch',
-    'drain-all',
-    'reclaim',
-    'split-page',
-    'workers',
-  ]);
+  const { flags } = parse(argv, [...BOUND_FLAGS, 'quiet', 'workers']);
   const workers = workerCount(flags);
   const bounds = boundsOf(flags);
   const rows: string[][] = [
