@@ -54,6 +54,7 @@ export const BOUND_FLAGS = [
   'drain-all',
   'reclaim',
   'split-page',
+  'objects',
 ] as const;
 /** The flags that say which model and claims a run checks. */
 export const MODEL_FLAGS = ['design', 'variant', ...BOUND_FLAGS, 'claims', 'skip-claims'] as const;
@@ -81,6 +82,7 @@ export function boundsOf(flags: Flags): Pick<ModelRef, 'scope' | 'bounds'> {
     if (flags['drain-all'] !== undefined) bounds.drainAll = onOff('drain-all', flags['drain-all']);
     if (flags.reclaim !== undefined) bounds.reclaim = onOff('reclaim', flags.reclaim);
     if (flags['split-page'] !== undefined) bounds.splitPage = onOff('split-page', flags['split-page']);
+    if (flags.objects !== undefined) bounds.objects = count('objects', flags.objects, 0);
     validateConfig({ ...info.config, ...bounds });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
@@ -161,6 +163,7 @@ export function refArgs(ref: ModelRef): string {
     ...(b.drainAll !== undefined ? [`--drain-all ${onOffText(b.drainAll)}`] : []),
     ...(b.reclaim !== undefined ? [`--reclaim ${onOffText(b.reclaim)}`] : []),
     ...(b.splitPage !== undefined ? [`--split-page ${onOffText(b.splitPage)}`] : []),
+    ...(b.objects !== undefined ? [`--objects ${b.objects}`] : []),
     ...(ref.claims?.only ? [`--claims ${ref.claims.only.join(',')}`] : []),
     ...(ref.claims?.skip ? [`--skip-claims ${ref.claims.skip.join(',')}`] : []),
   ].join(' ');
@@ -188,5 +191,5 @@ function pagesText(frames: readonly FrameDecl[]): string {
     items.push(`${f.kind}:${f.subpages}`);
   }
   if (small > 0) items.push(String(small));
-  return items.join(',');
+  return items.length > 0 ? items.join(',') : '0';
 }

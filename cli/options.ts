@@ -15,6 +15,7 @@ export const OPTION_SPEC = {
   'drain-all': { type: 'string' },
   reclaim: { type: 'string' },
   'split-page': { type: 'string' },
+  objects: { type: 'string' },
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
   timeout: { type: 'string' },

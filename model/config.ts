@@ -1,6 +1,8 @@
 /**
  * Bounds of a run (the TLA+ `MC*.cfg` of this model): CPUs, memcgs, page frames, batch. The model
  * is parametric; named scopes hold the numbers. Nothing here changes what an action does.
+ *
+ * Long because the named scopes are written out one by one, each with what it holds.
  */
 
 export interface MemcgDecl {
@@ -42,6 +44,13 @@ export interface Config {
    * frame of 2 or more pages.
    */
   readonly splitPage?: boolean;
+  /**
+   * Slab object slots (v5.9's obj_cgroup slab accounting, model/paths/slab.ts): kmem_cache_alloc and
+   * kmem_cache_free of one object, the per-CPU obj stock, the objcg reparenting and release. 0 (the
+   * default) leaves the slab paths out, so the other scopes keep their state spaces. Design new
+   * only: v5.8's per-memcg kmem_cache slab path is not modelled yet (issue #14).
+   */
+  readonly objects?: number;
 }
 
 export interface ScopeInfo {
@@ -146,6 +155,34 @@ export const SCOPES: readonly ScopeInfo[] = [
     },
   },
   {
+    name: 'slab',
+    description:
+      'v5.9 slab accounting: 2 CPUs, root/A, two slab objects (kmem_cache_alloc/free through obj_cgroup, the obj stock, reparenting, obj_cgroup_release), no pages, batch 2, every drain_all_stock caller (design new only)',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A'),
+      frames: [],
+      batch: 2,
+      drainAll: true,
+      reclaim: true,
+      objects: 2,
+    },
+  },
+  {
+    name: 'slab-ci',
+    description:
+      'slab with one user page beside the objects (mem_cgroup_charge and the slab path share try_charge and the page stock), try_charge reclaim, no memory.max (design new only; about 17 M states)',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A'),
+      frames: parseFrames('1'),
+      batch: 2,
+      drainAll: false,
+      reclaim: true,
+      objects: 2,
+    },
+  },
+  {
     name: 'large',
     description:
       '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2, memory.max drain_all_stock too (no try_charge reclaim; does not finish here)',
@@ -167,7 +204,15 @@ export const SCOPES: readonly ScopeInfo[] = [
 export const DEFAULT_SCOPE = 'small';
 
 /** Upper bounds a scope may have (the packed state uses one signed byte per field). */
-export const LIMITS = { cpus: 4, memcgs: 6, pageStructs: 8, batch: 8, thpSubpages: 4, kmemPages: 4 } as const;
+export const LIMITS = {
+  cpus: 4,
+  memcgs: 6,
+  pageStructs: 8,
+  batch: 8,
+  thpSubpages: 4,
+  kmemPages: 4,
+  objects: 3,
+} as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -230,7 +275,7 @@ export function parseFrames(spec: string): FrameDecl[] {
       out.push({ kind: 'thp', subpages: Number(m[1]) });
     }
   }
-  if (out.length === 0) throw new ConfigError(`--pages "${spec}": give at least one page`);
+  // `--pages 0`: no page frames (a slab scope charges objects only; validateConfig wants --objects then).
   return out;
 }
 
@@ -251,6 +296,13 @@ export function validateConfig(c: Config): void {
   if (c.splitPage && !c.frames.some((f) => f.kind === 'kmem' && f.subpages > 1))
     throw new ConfigError(
       '--split-page on needs a high-order kernel page to split: add kmem:2 to --pages (or use the kmem-split scope)',
+    );
+  const objects = c.objects ?? 0;
+  if (!Number.isInteger(objects) || objects < 0 || objects > LIMITS.objects)
+    fail(`--objects ${objects} is out of range 0..${LIMITS.objects}`);
+  if (c.frames.length === 0 && objects === 0)
+    throw new ConfigError(
+      '--pages 0 leaves nothing to charge: give a page (e.g. --pages 1) or slab objects (--objects 2)',
     );
   if (!Number.isInteger(c.batch) || c.batch < 1 || c.batch > LIMITS.batch)
     fail(`--batch ${c.batch} is out of range 1..${LIMITS.batch}`);

@@ -137,6 +137,9 @@ export function rcuReadUnlock(x: Ctx): void {
   c.rcu = 0;
   const bit = 1 << x.cpu;
   for (const memcg of x.s.memcg) if (memcg.gp & bit) memcg.gp &= ~bit;
+  // obj_cgroup_release's kfree_rcu waits for the same readers (empty without --objects).
+  const objcgs = x.s.objcg;
+  for (let i = 0; i < objcgs.length; i++) if (objcgs[i].gp & bit) objcgs[i].gp &= ~bit;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { nrPagesOf } from './geometry.js';
 import { memcgName, pageName, ptrName } from './names.js';
+import { PROG } from './paths/order.js';
 import type { OwnHolder, PointerHolder } from './schema.js';
 
 const pages = (n: number) => (n === 1 ? '1 page' : `${n} pages`);
@@ -83,9 +84,22 @@ export const POINTER_HOLDERS: readonly PointerHolder[] = [
     field: 'cpu.memcg',
     when: (s, i) => s.cpu[i].tmp !== 0,
     refs: { new: 'one', old: 'one' },
-    who: (_s, _L, i) => `lookup ref of cpu${i}’s mem_cgroup_charge`,
+    who: (s, _L, i) =>
+      s.cpu[i].op === PROG.slabAlloc + 1
+        ? `obj_cgroup_charge’s css_get on cpu${i}`
+        : `lookup ref of cpu${i}’s mem_cgroup_charge`,
     dangling: 'holding',
     danglingText: (s, L, i) => `cpu${i} mem_cgroup_charge memcg = ${ptrName(L, s.cpu[i].memcg)} (freed)`,
+  },
+  {
+    // v5.9 memcg_reparent_objcgs: css_get(parent) for objcg->memcg, put by obj_cgroup_release.
+    kind: 'objcg',
+    field: 'objcg.memcg',
+    when: (s, i) => s.objcg[i].killed === 1 && s.objcg[i].released === 0,
+    refs: { new: 'one', old: 'none' },
+    who: (_s, L, i) => `obj_cgroup of ${memcgName(L, i)} (reparented)`,
+    dangling: 'holding',
+    danglingText: (s, L, i) => `objcg(${memcgName(L, i)})->memcg = ${ptrName(L, s.objcg[i].memcg)} (freed)`,
   },
   {
     kind: 'charge',

@@ -68,8 +68,13 @@ export interface Field {
   readonly blame?: (i: number, L: Layout) => string;
 }
 
-/** What indexes a group of fields: its length, and whether a symmetry reorders it. */
-export type Domain = 'memcg' | 'page' | 'frame' | 'cpu' | 'global';
+/**
+ * What indexes a group of fields: its length, and whether a symmetry reorders it. The slab
+ * domains (model/paths/slab.ts) are empty without `--objects`, so the other scopes keep their
+ * bytes: `objcg` is indexed by memcg (the obj_cgroup memcg_online_kmem made for it, reordered with
+ * the memcgs), `objcgCpu` by CPU, `object` by slab object slot (slots are not reordered).
+ */
+export type Domain = 'memcg' | 'page' | 'frame' | 'cpu' | 'global' | 'objcg' | 'objcgCpu' | 'object';
 
 /** A top-level key of the state: an array of records, an array of numbers, or one number. */
 export interface Group {
@@ -171,6 +176,12 @@ export function domainSize(L: Layout, d: Domain): number {
       return L.config.frames.length;
     case 'cpu':
       return L.config.cpus;
+    case 'objcg':
+      return L.config.objects ? L.config.memcgs.length : 0;
+    case 'objcgCpu':
+      return L.config.objects ? L.config.cpus : 0;
+    case 'object':
+      return L.config.objects ?? 0;
     default:
       return 1;
   }

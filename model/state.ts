@@ -11,6 +11,7 @@ import { frameName, memcgName, pageName, ptrName } from './names.js';
 import { OOPS_NAMES } from './oops.js';
 import { OWN_HOLDERS, POINTER_HOLDERS } from './references.js';
 import { type Field, initialValues, recordGroup, type Schema, valueGroup } from './schema.js';
+import { type Objcg, type ObjStock, SLAB_GROUPS, type SlabCpu } from './slab-state.js';
 import { drainMemcgChange, lookupRefChange } from './state-changes.js';
 
 export type { Layout } from './layout.js';
@@ -198,6 +199,12 @@ export interface State {
   /** Ghost: the first bug the kernel would hit (see Oops), and the memcg it hit. 0 = none. */
   oops: number;
   oopsMemcg: number;
+  /** v5.9 slab accounting (model/slab-state.ts; empty arrays without --objects). */
+  objcg: Objcg[];
+  objStock: ObjStock[];
+  slabCpu: SlabCpu[];
+  /** page_obj_cgroups(page)[off] of each object slot: an obj_cgroup pointer, 0 = free. */
+  objects: number[];
 }
 
 type DeepReadonly<T> = T extends number
@@ -263,6 +270,7 @@ export const memcgSchema: Schema = {
       },
     }),
     valueGroup('oopsMemcg', 'global', { kind: 'memcg', kernel: 'ghost: the memcg the first bug hit' }),
+    ...SLAB_GROUPS,
   ],
   ownHolders: OWN_HOLDERS,
   pointerHolders: POINTER_HOLDERS,

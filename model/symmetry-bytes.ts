@@ -46,6 +46,10 @@ export function bytePerm(p: Perm, leaves: readonly Leaf[]): BytePerm {
     frame: inv(p.frame),
     cpu: undefined,
     global: undefined,
+    // objcg i is the one made for memcg i: reordered with the memcgs (its pointers are `memcg` kind).
+    objcg: inv(p.memcg),
+    objcgCpu: undefined,
+    object: undefined,
   };
   const at = new Map(leaves.map((l, i) => [`${l.group.key}/${l.index}/${l.name}`, i]));
   const src = new Int32Array(leaves.length);

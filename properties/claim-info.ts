@@ -19,27 +19,28 @@ export const CLAIMS: readonly ClaimInfo[] = [
   {
     name: 'no_use_after_free',
     kind: 'operational',
-    meaning: 'no access to a freed memcg outside the RCU protection that keeps it readable',
+    meaning:
+      'no access to a freed memcg outside the RCU protection that keeps it readable, nor to an obj_cgroup after its kfree_rcu (--objects)',
     symptom: 'KASAN use-after-free (e.g. in drain_all_stock or page_counter_uncharge), "spinlock corrupted"',
   },
   {
     name: 'no_null_deref',
     kind: 'operational',
     meaning:
-      'no css get or put, page_counter op or struct access through a NULL memcg or page pointer (in the kernel primitives and the shared ops; docs/variants.md §6)',
+      'no css get or put, page_counter op or struct access through a NULL memcg, page or obj_cgroup pointer (in the kernel primitives and the shared ops; docs/variants.md §6)',
     symptom: 'BUG: kernel NULL pointer dereference (an oops)',
   },
   {
     name: 'no_put_below_zero',
     kind: 'operational',
-    meaning: 'no css_put takes a css refcount below zero',
+    meaning: 'no css_put takes a css refcount below zero, nor obj_cgroup_put an objcg refcount (--objects)',
     symptom: '"percpu ref (css_release) <= 0 after switching to atomic", then a premature free',
   },
   {
     name: 'no_get_on_zero',
     kind: 'operational',
     meaning:
-      'no css_get on a css whose refcount is zero (css_tryget is the only way to get from a pointer without a reference)',
+      'no css_get on a css whose refcount is zero, nor obj_cgroup_get on an objcg at zero (css_tryget and obj_cgroup_tryget are the only ways to get from a pointer without a reference)',
     symptom: 'a css resurrected after its release: a later use-after-free',
   },
   {
@@ -58,7 +59,7 @@ export const CLAIMS: readonly ClaimInfo[] = [
     name: 'no_dangling_pointer',
     kind: 'operational',
     meaning:
-      'no page, stock (in v5.9; in v5.8 one with pages), uncharge batch or lookup pointer names a freed memcg',
+      'no page, stock (in v5.9; in v5.8 one with pages), uncharge batch, lookup or reparented objcg pointer names a freed memcg, and no object, obj stock or slab lookup names a freed obj_cgroup',
     symptom: 'a use-after-free waiting for the next access through that pointer',
   },
   {
@@ -67,6 +68,14 @@ export const CLAIMS: readonly ClaimInfo[] = [
     meaning:
       "each css refcount equals the references its holders account for under the design's rule (I-OLD-REF / I-NEW-REF)",
     symptom: 'none yet: a count off by one is a later leak (too high) or premature free (too low)',
+  },
+  {
+    name: 'objcg_refcount_ledger',
+    kind: 'ledger',
+    meaning:
+      "each obj_cgroup refcount equals its holders: the base ref until memcg_reparent_objcgs' percpu_ref_kill, its objects, the obj stocks caching it, and allocations between obj_cgroup_tryget and memcg_slab_post_alloc_hook (--objects; vacuous without)",
+    symptom:
+      'none yet: an objcg count off by one is a leaked objcg (and its pinned memcg) or a premature obj_cgroup_release',
   },
   {
     name: 'id_ledger',
@@ -154,10 +163,6 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
     meaning: 'a memcg goes all the way: killed, offline, released and freed',
   },
   {
-    name: 'page_charged_to_a_dying_memcg',
-    meaning: 'a page is charged to a memcg that rmdir already killed',
-  },
-  {
     name: 'rcu_reader_delays_a_free',
     meaning: "a released memcg's free waits for an RCU reader that was inside when the free was queued",
   },
@@ -169,6 +174,14 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
   {
     name: 'drain_work_queued_on_a_remote_cpu',
     meaning: "drain_all_stock queued a stock's drain work on another CPU",
+  },
+  {
+    name: 'refill_stock_drains_an_overflowing_stock',
+    meaning: 'refill_stock took a stock past MEMCG_CHARGE_BATCH and drained it',
+  },
+  {
+    name: 'page_charged_to_a_dying_memcg',
+    meaning: 'a page is charged to a memcg that rmdir already killed',
   },
   {
     name: 'uncharge_batch_holds_the_last_reference',
@@ -183,10 +196,6 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
     name: 'page_charged_to_an_offline_memcg',
     meaning:
       'a charge holds its lookup reference on an offline memcg (a stale read whose css_tryget succeeded after the offline)',
-  },
-  {
-    name: 'refill_stock_drains_an_overflowing_stock',
-    meaning: 'refill_stock took a stock past MEMCG_CHARGE_BATCH and drained it',
   },
   {
     name: 'kmem_page_charged_to_an_offline_memcg',
@@ -217,5 +226,32 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
     name: 'drain_all_stock_reader_holds_back_the_free_of_a_switched_memcg',
     meaning:
       "F1's shape: the memcg drain_all_stock read was switched out of the stock and released, and only this reader holds its free back (scopes with two memcgs)",
+  },
+  {
+    name: 'objcg_reparented_while_a_stock_caches_it',
+    meaning: 'an obj stock still caches an objcg that memcg_reparent_objcgs moved to the parent (--objects)',
+  },
+  {
+    name: 'object_outlives_its_objcg_reparenting',
+    meaning: 'a slab object names a reparented objcg: its free uncharges the parent (--objects)',
+  },
+  {
+    name: 'obj_cgroup_tryget_fails',
+    meaning:
+      "get_obj_cgroup_from_current's obj_cgroup_tryget failed on an objcg whose count reached zero (--objects)",
+  },
+  {
+    name: 'drain_obj_stock_parks_a_remainder',
+    meaning:
+      'drain_obj_stock uncharged the whole pages and parked a sub-page remainder in nr_charged_bytes (--objects)',
+  },
+  {
+    name: 'obj_cgroup_release_uncharges_parked_pages',
+    meaning: 'obj_cgroup_release found whole pages in nr_charged_bytes and uncharged them (--objects)',
+  },
+  {
+    name: 'objcg_freed',
+    meaning:
+      "an objcg goes all the way: reparented, released, and freed after kfree_rcu's grace period (--objects)",
   },
 ];

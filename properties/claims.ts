@@ -2,6 +2,8 @@
  * The claims of spec §3 as named invariants, and witnesses (`sometimes`) proving the interesting
  * corners are reached. Root is excluded from refcount claims (CSS_NO_REF: gets and puts are no-ops).
  * Order matters only for reporting: when one state breaks several claims, the first listed is named.
+ *
+ * Long because the claims and the witnesses read best as two lists, each in the order it is reported.
  */
 import { always, type Invariant, sometimes, type Witness } from '../checker/index.js';
 import { newDesign } from '../model/design/new.js';
@@ -16,17 +18,33 @@ import {
   localCharges,
   sumRefs,
 } from './holders.js';
+import {
+  danglingObjcgs,
+  hasDanglingObjcg,
+  leakedObjcg,
+  leakedObjcgText,
+  objcgCounterBytes,
+  objcgLedgerBreak,
+  objcgLedgerText,
+  objStockBroken,
+  PAGE_UNITS,
+  slabQuiescent,
+  slabWitnesses,
+} from './objcg-claims.js';
 
 export type Scheme = 'old' | 'new';
 
 const nonRoot = (L: Layout) => L.config.memcgs.map((_, i) => i).filter((i) => i !== 0);
 
-function oopsClaim(name: string, code: number, L: Layout): Invariant<State> {
+/** An oops claim over a memcg code and, with --objects, its obj_cgroup twin (oopsMemcg: the objcg's memcg). */
+function oopsClaim(name: string, code: number, L: Layout, objcgCode?: number): Invariant<State> {
   return always<State>(
     name,
-    (s) => s.oops !== code,
+    (s) => s.oops !== code && s.oops !== objcgCode,
     (s) =>
-      `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (refcount now ${s.memcg[s.oopsMemcg - 1]?.ref})`,
+      s.oops === objcgCode
+        ? `${OOPS_NAMES[s.oops]} on objcg(${ptrName(L, s.oopsMemcg)}) (objcg refcount now ${s.objcg[s.oopsMemcg - 1]?.ref})`
+        : `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (refcount now ${s.memcg[s.oopsMemcg - 1]?.ref})`,
   );
 }
 
@@ -36,7 +54,8 @@ export function quiescent(s: State): boolean {
     s.cpu.every((c) => c.op === 0) &&
     s.stock.every((st) => st.cached === 0 && st.work === 0) &&
     s.page.every((pm) => pm === 0) &&
-    s.memcg.every((m) => !m.killed || m.offline)
+    s.memcg.every((m) => !m.killed || m.offline) &&
+    slabQuiescent(s)
   );
 }
 
@@ -44,9 +63,9 @@ export function quiescent(s: State): boolean {
 function nullClaim(): Invariant<State> {
   return always<State>(
     'no_null_deref',
-    (s) => s.oops !== Oops.nullMemcg && s.oops !== Oops.nullPage,
+    (s) => s.oops !== Oops.nullMemcg && s.oops !== Oops.nullPage && s.oops !== Oops.nullObjcg,
     (s) =>
-      `${OOPS_NAMES[s.oops]}: the last step used a NULL ${s.oops === Oops.nullPage ? 'struct page' : 'struct mem_cgroup'} pointer (a css get or put, a page_counter op or a field access); in the kernel, an oops`,
+      `${OOPS_NAMES[s.oops]}: the last step used a NULL ${s.oops === Oops.nullPage ? 'struct page' : s.oops === Oops.nullObjcg ? 'struct obj_cgroup' : 'struct mem_cgroup'} pointer (a css get or put, a page_counter op or a field access); in the kernel, an oops`,
   );
 }
 
@@ -57,27 +76,42 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
   const n = L.config.memcgs.length;
   const subtree = L.config.memcgs.map((_, m) => ms.filter((d) => L.ancestors[d].includes(m)));
   const local = new Int32Array(n);
+  const slab = (L.config.objects ?? 0) > 0;
   const countersMatch = (s: State) => {
     for (let d = 1; d < n; d++) local[d] = localCharges(s, L, d);
     for (let m = 0; m < n; m++) {
       const ds = subtree[m];
       let sum = 0;
       for (let k = 0; k < ds.length; k++) sum += local[ds[k]];
-      if (s.memcg[m].usage !== sum) return false;
+      if (
+        slab
+          ? s.memcg[m].usage * PAGE_UNITS !== sum * PAGE_UNITS + objcgCounterBytes(s, L, m)
+          : s.memcg[m].usage !== sum
+      )
+        return false;
     }
     return true;
   };
+  const expectedText = (s: State, m: number) =>
+    slab
+      ? `${subtreeCharges(s, L, m)} pages of pages, stocks and charges, plus ${objcgCounterBytes(s, L, m)} slab bytes (2 per page: objcgs in its subtree and bytes left by reparented ones)`
+      : `${subtreeCharges(s, L, m)}`;
+  const countersOk = (s: State, m: number) =>
+    slab
+      ? s.memcg[m].usage * PAGE_UNITS === subtreeCharges(s, L, m) * PAGE_UNITS + objcgCounterBytes(s, L, m)
+      : s.memcg[m].usage === subtreeCharges(s, L, m);
   return [
-    oopsClaim('no_use_after_free', Oops.useAfterFree, L),
+    oopsClaim('no_use_after_free', Oops.useAfterFree, L, Oops.objcgUseAfterFree),
     nullClaim(),
-    oopsClaim('no_put_below_zero', Oops.putBelowZero, L),
-    oopsClaim('no_get_on_zero', Oops.getOnZero, L),
+    oopsClaim('no_put_below_zero', Oops.putBelowZero, L, Oops.objcgPutBelowZero),
+    oopsClaim('no_get_on_zero', Oops.getOnZero, L, Oops.objcgGetOnZero),
     oopsClaim('no_id_put_below_zero', Oops.idPutBelowZero, L),
     oopsClaim('page_counter_nonneg', Oops.counterUnderflow, L),
     always<State>(
       'no_dangling_pointer',
-      (s) => !hasDanglingPointer(s, L, scheme),
-      (s) => `pointers to a freed memcg: ${danglingPointers(s, L, scheme).join('; ')}`,
+      (s) => !hasDanglingPointer(s, L, scheme) && !hasDanglingObjcg(s),
+      (s) =>
+        `pointers to a freed memcg or obj_cgroup: ${[...danglingPointers(s, L, scheme), ...danglingObjcgs(s, L)].join('; ')}`,
     ),
     always<State>(
       'refcount_ledger',
@@ -87,6 +121,11 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
         const hs = holders(s, L, m, scheme);
         return `${memcgName(L, m)}: refcount ${s.memcg[m].ref}, holders ${sumRefs(hs)} (${scheme === 'new' ? 'I-NEW-REF' : 'I-OLD-REF'}): ${hs.map((h) => `${h.who}${h.refs > 1 ? ` ×${h.refs}` : ''}`).join(', ') || 'none'}`;
       },
+    ),
+    always<State>(
+      'objcg_refcount_ledger',
+      (s) => objcgLedgerBreak(s) < 0,
+      (s) => objcgLedgerText(s, L, objcgLedgerBreak(s)),
     ),
     always<State>(
       'id_ledger',
@@ -100,15 +139,18 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
       'page_counter_hierarchy',
       (s) => countersMatch(s),
       (s) => {
-        const m = L.config.memcgs.findIndex((_, i) => s.memcg[i].usage !== subtreeCharges(s, L, i));
-        return `${memcgName(L, m)}: page_counter ${s.memcg[m].usage}, charges in its subtree ${subtreeCharges(s, L, m)}`;
+        const m = L.config.memcgs.findIndex((_, i) => !countersOk(s, i));
+        return `${memcgName(L, m)}: page_counter ${s.memcg[m].usage}, charges in its subtree ${expectedText(s, m)}`;
       },
     ),
     always<State>(
       'stock_consistent',
-      (s) => s.stock.every((st) => (st.cached !== 0 || st.nr === 0) && st.cached !== 1),
+      (s) =>
+        s.stock.every((st) => (st.cached !== 0 || st.nr === 0) && st.cached !== 1) && objStockBroken(s) < 0,
       (s) => {
         const c = s.stock.findIndex((st) => (st.cached === 0 && st.nr !== 0) || st.cached === 1);
+        if (c < 0)
+          return `obj stock of cpu${objStockBroken(s)}: no cached_objcg, yet ${s.objStock[objStockBroken(s)].bytes} bytes`;
         return `stock[cpu${c}]: cached ${ptrName(L, s.stock[c].cached)}, nr_pages ${s.stock[c].nr} (I-NEW-STOCK: NULL ⇒ 0 pages, never root)`;
       },
     ),
@@ -124,11 +166,13 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
       'no_leak_at_quiescence',
       (s) =>
         !quiescent(s) ||
-        ms.every(
+        (ms.every(
           (m) =>
             !s.memcg[m].killed || s.memcg[m].ref === L.children[m].filter((c) => !s.memcg[c].freed).length,
-        ),
+        ) &&
+          leakedObjcg(s) < 0),
       (s) => {
+        if (leakedObjcg(s) >= 0) return leakedObjcgText(s, L, leakedObjcg(s));
         const m = ms.find(
           (i) =>
             s.memcg[i].killed && s.memcg[i].ref !== L.children[i].filter((c) => !s.memcg[c].freed).length,
@@ -185,31 +229,37 @@ export function witnesses(
       ),
     ),
     sometimes('memcg_freed_after_offline', (s) => s.memcg.some((m) => m.freed && m.offline)),
-    sometimes('page_charged_to_a_dying_memcg', (s) =>
-      s.page.some((pm) => pm > 1 && s.memcg[pm - 1].killed === 1),
-    ),
     sometimes('rcu_reader_delays_a_free', (s) => s.memcg.some((m) => m.released && !m.freed && m.gp !== 0)),
     sometimes('offline_memcg_named_by_an_empty_stock', (s) =>
       s.stock.some((st) => st.cached > 1 && st.nr === 0 && s.memcg[st.cached - 1].offline === 1),
     ),
     sometimes('drain_work_queued_on_a_remote_cpu', (s) => s.stock.some((st) => st.work === 1)),
-    sometimes('uncharge_batch_holds_the_last_reference', (s) =>
-      s.cpu.some(
-        (c) =>
-          c.ugMemcg > 1 && s.memcg[c.ugMemcg - 1].offline === 1 && onlyTheBatch(s, L, c.ugMemcg - 1, scheme),
-      ),
-    ),
-    sometimes('lookup_tryget_fails_and_reads_again', (s) =>
-      s.cpu.some((c) => at(c, 'get_mem_cgroup_from_mm: retry')),
-    ),
-    // A charge in flight that took its lookup reference on an offline memcg (a stale read).
-    sometimes('page_charged_to_an_offline_memcg', (s) =>
-      s.cpu.some(
-        (c) => inPath(c, 'mem_cgroup_charge') && c.tmp && c.memcg > 1 && s.memcg[c.memcg - 1].offline === 1,
-      ),
-    ),
     sometimes('refill_stock_drains_an_overflowing_stock', (s) => (s.branch & Branch.refillOverflow) !== 0),
   ];
+  // The corners of the page paths: at bounds with pages (a slab scope may have none).
+  if (L.config.frames.length > 0)
+    all.push(
+      sometimes('page_charged_to_a_dying_memcg', (s) =>
+        s.page.some((pm) => pm > 1 && s.memcg[pm - 1].killed === 1),
+      ),
+      sometimes('uncharge_batch_holds_the_last_reference', (s) =>
+        s.cpu.some(
+          (c) =>
+            c.ugMemcg > 1 &&
+            s.memcg[c.ugMemcg - 1].offline === 1 &&
+            onlyTheBatch(s, L, c.ugMemcg - 1, scheme),
+        ),
+      ),
+      sometimes('lookup_tryget_fails_and_reads_again', (s) =>
+        s.cpu.some((c) => at(c, 'get_mem_cgroup_from_mm: retry')),
+      ),
+      // A charge in flight that took its lookup reference on an offline memcg (a stale read).
+      sometimes('page_charged_to_an_offline_memcg', (s) =>
+        s.cpu.some(
+          (c) => inPath(c, 'mem_cgroup_charge') && c.tmp && c.memcg > 1 && s.memcg[c.memcg - 1].offline === 1,
+        ),
+      ),
+    );
   if (thpFrames.length > 0)
     all.unshift(
       sometimes('thp_split_while_stock_caches_its_memcg', (s) =>
@@ -275,5 +325,6 @@ export function witnesses(
       ),
     );
   }
+  if ((L.config.objects ?? 0) > 0) all.push(...slabWitnesses(L));
   return all;
 }

@@ -21,6 +21,7 @@ import {
 import { HISTORY_VARIANTS } from '../model/variants/history.js';
 import { KMEM_VARIANTS } from '../model/variants/kmem.js';
 import { KNOWN_BUGS } from '../model/variants/known-bugs.js';
+import { SLAB_VARIANTS } from '../model/variants/slab.js';
 import type { ClaimSelection } from './claim-info.js';
 import { type MemcgSpec, memcgSpec } from './spec.js';
 
@@ -47,7 +48,12 @@ export interface ModelRef {
 }
 
 /** The built-in variants (the known bugs), by name. */
-export const BUILTIN_VARIANTS: readonly VariantDef[] = [...KNOWN_BUGS, ...HISTORY_VARIANTS, ...KMEM_VARIANTS];
+export const BUILTIN_VARIANTS: readonly VariantDef[] = [
+  ...KNOWN_BUGS,
+  ...HISTORY_VARIANTS,
+  ...KMEM_VARIANTS,
+  ...SLAB_VARIANTS,
+];
 
 /** The spec a reference names: the one function both a command and a parallel worker build it with. */
 export async function specOf(ref: ModelRef): Promise<MemcgSpec> {

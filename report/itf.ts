@@ -21,6 +21,11 @@ export const ITF_VARS = [
   'branch',
   'oops',
   'oopsMemcg',
+  // v5.9 slab accounting (empty lists without --objects).
+  'objcg',
+  'objStock',
+  'slabCpu',
+  'objects',
 ] as const;
 
 export interface ItfTrace {
@@ -55,6 +60,10 @@ export function toItf(
     branch: s.branch,
     oops: s.oops,
     oopsMemcg: s.oopsMemcg,
+    objcg: s.objcg,
+    objStock: s.objStock,
+    slabCpu: s.slabCpu,
+    objects: s.objects,
   });
   return {
     '#meta': {

@@ -10,10 +10,10 @@
 import { chargeable, frameFree, indicesWhere } from '../guards.js';
 import { cssGet, cssPut, cssTryget, nrPages, pageOk, rcuReadLock, rcuReadUnlock } from '../kernel.js';
 import { memcgName, pageName } from '../names.js';
-import { call, END, me, op } from '../ops.js';
+import { type Ctx, call, END, me, op } from '../ops.js';
 import type { Layout, ReadonlyState } from '../state.js';
 import { drainAllStockSteps } from './drain-all-stock.js';
-import type { Path, PathStep } from './path.js';
+import { onlyWhen, type Path, type PathStep } from './path.js';
 import { chargeChoiceName, chargeChoices, tryChargeFunctions } from './try-charge.js';
 
 /**
@@ -46,6 +46,15 @@ function lookupChoices(s: ReadonlyState, L: Layout): number[] {
   return out;
 }
 
+/**
+ * try_charge's nr_pages: the page's (compound_nr), or, on the slab path (no page: paths/slab.ts),
+ * obj_cgroup_charge's one page for one object (obj_full_size 1 unit < PAGE_SIZE 2 units).
+ */
+function chargeNr(x: Ctx): number {
+  const c = me(x);
+  return c.page === 0 && (x.L.config.objects ?? 0) > 0 ? 1 : nrPages(x, c.page - 1);
+}
+
 export const tryget = op('while (!css_tryget(&memcg->css)): read again', (x) => {
   if (cssTryget(x, me(x).memcg - 1)) me(x).tmp = 1;
   else {
@@ -72,7 +81,7 @@ export const tryChargeStep: PathStep = {
   ops: [
     op('try_charge(memcg, nr_pages)', (x) => {
       const c = me(x);
-      call(x, 'try_charge()', { m: c.memcg - 1, n: nrPages(x, c.page - 1) });
+      call(x, 'try_charge()', { m: c.memcg - 1, n: chargeNr(x) });
     }),
   ],
 };
@@ -121,7 +130,7 @@ export const tryChargeRetry: PathStep = {
   ops: [
     op('goto retry (drained): consume_stock, or charge nr_pages', (x) => {
       const c = me(x);
-      call(x, 'try_charge()', { m: c.memcg - 1, n: nrPages(x, c.page - 1) });
+      call(x, 'try_charge()', { m: c.memcg - 1, n: chargeNr(x) });
       x.jump = '+try_charge';
     }),
   ],
@@ -138,38 +147,42 @@ export function chargeSteps(lookup: PathStep, commit: PathStep): PathStep[] {
 export const memCgroupCharge: Path = {
   name: 'mem_cgroup_charge',
   slot: true,
-  steps: chargeSteps(
-    {
-      name: 'get_mem_cgroup_from_mm',
-      doc: 'mem_cgroup_charge → get_mem_cgroup_from_mm: under rcu_read_lock, read mm->owner’s memcg (any memcg not yet freed: the read may be stale) and css_tryget it (css_tryget, not css_tryget_online: a dying memcg is taken while its count is above zero): the temporary reference. On failure the loop reads again (the retry step), still under rcu_read_lock.',
-      choices: lookupChoices,
-      argName: (arg, L) =>
-        `${pageName(L, argPage(arg))}${argWholeThp(arg) ? ' as a whole THP again' : ''}, ${memcgName(L, argMemcg(arg))}`,
-      ops: [
-        op(
-          'page = the new page (a split THP frame all of whose pages were freed may come back whole)',
-          (x) => {
-            me(x).page = argPage(x.arg) + 1;
-            if (argWholeThp(x.arg)) x.s.split[x.L.structFrame[argPage(x.arg)]] = 0;
-          },
-        ),
-        op('rcu_read_lock', rcuReadLock),
-        op('memcg = mem_cgroup_from_task(rcu_dereference(mm->owner))', (x) => {
-          me(x).memcg = argMemcg(x.arg) + 1;
-        }),
-        tryget,
-        unlock,
-      ],
-    },
-    {
-      name: 'commit_charge',
-      doc: 'mem_cgroup_charge: (v5.9: css_get(memcg)), then commit_charge: page->mem_cgroup = memcg; the page is locked.',
-      ops: {
-        // The page inherits the nr_pages refs try_charge took.
-        old: [commitPointer],
-        new: [op('css_get(memcg)', (x) => cssGet(x, x.s.cpu[x.cpu].memcg - 1)), commitPointer],
+  // A scope of slab objects and kernel pages only has no user page to charge.
+  steps: onlyWhen(
+    chargeSteps(
+      {
+        name: 'get_mem_cgroup_from_mm',
+        doc: 'mem_cgroup_charge → get_mem_cgroup_from_mm: under rcu_read_lock, read mm->owner’s memcg (any memcg not yet freed: the read may be stale) and css_tryget it (css_tryget, not css_tryget_online: a dying memcg is taken while its count is above zero): the temporary reference. On failure the loop reads again (the retry step), still under rcu_read_lock.',
+        choices: lookupChoices,
+        argName: (arg, L) =>
+          `${pageName(L, argPage(arg))}${argWholeThp(arg) ? ' as a whole THP again' : ''}, ${memcgName(L, argMemcg(arg))}`,
+        ops: [
+          op(
+            'page = the new page (a split THP frame all of whose pages were freed may come back whole)',
+            (x) => {
+              me(x).page = argPage(x.arg) + 1;
+              if (argWholeThp(x.arg)) x.s.split[x.L.structFrame[argPage(x.arg)]] = 0;
+            },
+          ),
+          op('rcu_read_lock', rcuReadLock),
+          op('memcg = mem_cgroup_from_task(rcu_dereference(mm->owner))', (x) => {
+            me(x).memcg = argMemcg(x.arg) + 1;
+          }),
+          tryget,
+          unlock,
+        ],
       },
-    },
+      {
+        name: 'commit_charge',
+        doc: 'mem_cgroup_charge: (v5.9: css_get(memcg)), then commit_charge: page->mem_cgroup = memcg; the page is locked.',
+        ops: {
+          // The page inherits the nr_pages refs try_charge took.
+          old: [commitPointer],
+          new: [op('css_get(memcg)', (x) => cssGet(x, x.s.cpu[x.cpu].memcg - 1)), commitPointer],
+        },
+      },
+    ),
+    (c) => c.frames.some((f) => f.kind !== 'kmem'),
   ),
   functions: tryChargeFunctions,
 };

@@ -11,8 +11,10 @@ import { memCgroupCharge } from './charge.js';
 import { memoryMaxWrite } from './drain-all-stock.js';
 import { freePages, memcgKmemChargePage, splitPage } from './kmem.js';
 import { cgroupRmdir, cssFree, cssKilledWorkFn, cssRelease } from './lifecycle.js';
+import { objCgroupRelease } from './objcg-release.js';
 import { PATH_NAMES } from './order.js';
 import type { Ops, Path } from './path.js';
+import { kmemCacheAlloc, kmemCacheFree } from './slab.js';
 import { splitHugePage } from './split.js';
 import { processOneWork } from './stock.js';
 import { memCgroupUnchargeList } from './uncharge.js';
@@ -31,6 +33,9 @@ export const PATHS: readonly Path[] = inOrder([
   memcgKmemChargePage,
   freePages,
   splitPage,
+  kmemCacheAlloc,
+  kmemCacheFree,
+  objCgroupRelease,
 ]);
 
 function inOrder(paths: readonly Path[]): readonly Path[] {

@@ -7,9 +7,10 @@
 import { indicesWhere } from '../guards.js';
 import { isDescendant, ROOT, rcuReadLock, rcuReadUnlock } from '../kernel.js';
 import { memcgName } from '../names.js';
+import { objcgAt } from '../objcg.js';
 import { call, me, type Op, op, type Step } from '../ops.js';
 import type { Layout } from '../state.js';
-import type { Path, PathStep } from './path.js';
+import type { Ops, Path, PathStep } from './path.js';
 
 const memcgArg = (arg: number, L: Layout) => memcgName(L, arg);
 
@@ -43,13 +44,20 @@ const readCached: readonly Op[] = [
   }),
 ];
 
-const readNrPages: readonly Op[] = [
-  op('flush = memcg && stock->nr_pages && mem_cgroup_is_descendant(memcg, root_memcg)', (x) => {
+const OBJ_READ_1 = 'drain_all_stock: obj_stock_flush_required: read stock->cached_objcg';
+const OBJ_READ_2 = 'drain_all_stock: obj_stock_flush_required: obj_cgroup_memcg(stock->cached_objcg)';
+
+const flushForPages = op(
+  'flush = memcg && stock->nr_pages && mem_cgroup_is_descendant(memcg, root_memcg)',
+  (x) => {
     const c = me(x);
     c.flush = c.seen !== 0 && x.s.stock[c.i].nr !== 0 && isDescendant(x, c.seen - 1, c.root - 1) ? 1 : 0;
-  }),
-  op('rcu_read_unlock', rcuReadUnlock),
+  },
+);
 
+/** The end of one CPU's turn: rcu_read_unlock, the flush, the next CPU (or put_cpu after the last). */
+const finishCpu: readonly Op[] = [
+  op('rcu_read_unlock', rcuReadUnlock),
   op(
     'if (flush && !test_and_set_bit(FLUSHING)) { cpu == curcpu ? drain_local_stock : schedule_work_on }',
     (x) => {
@@ -67,8 +75,44 @@ const readNrPages: readonly Op[] = [
     c.seen = 0;
     c.flush = 0;
     c.i++;
-    if (c.i < x.L.config.cpus) x.jump = 'drain_all_stock: read stock->cached';
+    x.jump = c.i < x.L.config.cpus ? 'drain_all_stock: read stock->cached' : 'drain_all_stock: put_cpu';
   }),
+];
+
+const readNrPages: Ops = {
+  old: [flushForPages, ...finishCpu],
+  // v5.9: then obj_stock_flush_required(stock, root_memcg), still under rcu_read_lock (--objects only).
+  new: [
+    flushForPages,
+    op('if (obj_stock_flush_required(stock, root_memcg)) flush = true', (x) => {
+      if (!x.L.config.objects) return;
+      x.jump = OBJ_READ_1;
+      x.stop = true;
+    }),
+    ...finishCpu,
+  ],
+};
+
+const objRead1: readonly Op[] = [
+  op('if (stock->cached_objcg)', (x) => {
+    if (x.s.objStock[me(x).i].cached === 0) return;
+    x.jump = OBJ_READ_2;
+    x.stop = true;
+  }),
+  ...finishCpu,
+];
+
+const objRead2: readonly Op[] = [
+  op(
+    'memcg = obj_cgroup_memcg(stock->cached_objcg); if (memcg && mem_cgroup_is_descendant(memcg, root_memcg)) flush = true',
+    (x) => {
+      const c = me(x);
+      // The pointer is read again: the owning CPU's drain_obj_stock may have cleared it (3b8abb323953).
+      const o = objcgAt(x, x.s.objStock[c.i].cached);
+      if (o && o.memcg !== 0 && isDescendant(x, o.memcg - 1, c.root - 1)) c.flush = 1;
+    },
+  ),
+  ...finishCpu,
 ];
 
 const putCpu: readonly Op[] = [
@@ -109,6 +153,18 @@ export function drainAllStockSteps(entryChoices: Step['choices']): PathStep[] {
       name: 'drain_all_stock: read stock->nr_pages',
       doc: 'reads stock->nr_pages and evaluates mem_cgroup_is_descendant(memcg, root_memcg), which dereferences memcg under RCU; rcu_read_unlock; then test_and_set_bit(FLUSHING_CACHED_CHARGE) and drain_local_stock on this CPU or schedule_work_on the other. The bit test is folded into this step: only drain_local_stock clears the bit, and a work item running in that gap is the same as one running just before the read (see docs/model.md).',
       ops: readNrPages,
+    },
+    {
+      name: OBJ_READ_1,
+      doc: 'v5.9 obj_stock_flush_required(stock, root_memcg), first read: `if (stock->cached_objcg)`, a plain load of a remote CPU’s stock (no READ_ONCE), still under rcu_read_lock. NULL: no obj flush. Only with --objects.',
+      onlyIf: (c) => (c.objects ?? 0) > 0,
+      ops: objRead1,
+    },
+    {
+      name: OBJ_READ_2,
+      doc: 'obj_stock_flush_required, second read: `memcg = obj_cgroup_memcg(stock->cached_objcg)` loads the pointer again and dereferences it, a step of its own: the stock’s CPU can run drain_obj_stock in between and clear it, and the load then dereferences NULL (fixed by 3b8abb323953 with one READ_ONCE, CVE-2023-53401). Then mem_cgroup_is_descendant(memcg, root_memcg); rcu_read_unlock and the flush as for the page stock.',
+      onlyIf: (c) => (c.objects ?? 0) > 0,
+      ops: objRead2,
     },
     {
       name: 'drain_all_stock: put_cpu',

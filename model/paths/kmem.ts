@@ -40,7 +40,7 @@ import { frameName, memcgName, pageName } from '../names.js';
 import { END, me, op } from '../ops.js';
 import type { Layout, ReadonlyState } from '../state.js';
 import { chargeSteps, tryget, unlock } from './charge.js';
-import type { Path } from './path.js';
+import { onlyWhen, type Path } from './path.js';
 import { tryChargeFunctions } from './try-charge.js';
 
 /** The lookup's argument: the frame and the memcg read, packed in one number. */
@@ -72,44 +72,47 @@ const hasKmem = (c: Layout['config']) => c.frames.some((f) => f.kind === 'kmem')
 export const memcgKmemChargePage: Path = {
   name: '__memcg_kmem_charge_page',
   slot: true,
-  steps: chargeSteps(
-    {
-      name: 'get_mem_cgroup_from_current',
-      doc: '__alloc_pages_nodemask(__GFP_ACCOUNT) → __memcg_kmem_charge_page → get_mem_cgroup_from_current → get_mem_cgroup_from_mm(current->mm): under rcu_read_lock read current’s memcg (any memcg not yet freed: the read may be stale) and css_tryget it: the temporary reference; on failure the loop reads again (the retry step). The page is the new allocation of 2^order pages, private to this task.',
-      choices: kmemLookupChoices,
-      onlyIf: hasKmem,
-      argName: (arg, L) => `${frameName(L, argFrame(arg))}, ${memcgName(L, argMemcg(arg))}`,
-      ops: [
-        op('page = alloc_pages(gfp | __GFP_ACCOUNT, order) (a free kernel page frame)', (x) => {
-          const f = argFrame(x.arg);
-          me(x).page = x.L.frameFirst[f] + 1;
-          x.s.split[f] = 0;
-        }),
-        op('rcu_read_lock', rcuReadLock),
-        op('memcg = mem_cgroup_from_task(rcu_dereference(current->mm->owner))', (x) => {
-          me(x).memcg = argMemcg(x.arg) + 1;
-        }),
-        tryget,
-        unlock,
-      ],
-    },
-    {
-      name: '__memcg_kmem_charge_page: commit',
-      doc: '__memcg_kmem_charge_page after __memcg_kmem_charge (try_charge) succeeded: page->mem_cgroup = memcg and __SetPageKmemcg (root: nothing); v5.9 then returns 0, the lookup reference kept as the page’s one reference; v5.8 goes on to the css_put.',
-      onlyIf: hasKmem,
-      ops: {
-        // The page holds the 2^order refs try_charge took; the lookup ref is put next.
-        old: [rootSkips, kmemCommitPointer],
-        new: [
-          rootSkips,
-          kmemCommitPointer,
-          op('return 0 (the lookup reference is the page’s)', (x) => {
-            me(x).tmp = 0;
-            x.jump = END;
+  steps: onlyWhen(
+    chargeSteps(
+      {
+        name: 'get_mem_cgroup_from_current',
+        doc: '__alloc_pages_nodemask(__GFP_ACCOUNT) → __memcg_kmem_charge_page → get_mem_cgroup_from_current → get_mem_cgroup_from_mm(current->mm): under rcu_read_lock read current’s memcg (any memcg not yet freed: the read may be stale) and css_tryget it: the temporary reference; on failure the loop reads again (the retry step). The page is the new allocation of 2^order pages, private to this task.',
+        choices: kmemLookupChoices,
+        onlyIf: hasKmem,
+        argName: (arg, L) => `${frameName(L, argFrame(arg))}, ${memcgName(L, argMemcg(arg))}`,
+        ops: [
+          op('page = alloc_pages(gfp | __GFP_ACCOUNT, order) (a free kernel page frame)', (x) => {
+            const f = argFrame(x.arg);
+            me(x).page = x.L.frameFirst[f] + 1;
+            x.s.split[f] = 0;
           }),
+          op('rcu_read_lock', rcuReadLock),
+          op('memcg = mem_cgroup_from_task(rcu_dereference(current->mm->owner))', (x) => {
+            me(x).memcg = argMemcg(x.arg) + 1;
+          }),
+          tryget,
+          unlock,
         ],
       },
-    },
+      {
+        name: '__memcg_kmem_charge_page: commit',
+        doc: '__memcg_kmem_charge_page after __memcg_kmem_charge (try_charge) succeeded: page->mem_cgroup = memcg and __SetPageKmemcg (root: nothing); v5.9 then returns 0, the lookup reference kept as the page’s one reference; v5.8 goes on to the css_put.',
+        onlyIf: hasKmem,
+        ops: {
+          // The page holds the 2^order refs try_charge took; the lookup ref is put next.
+          old: [rootSkips, kmemCommitPointer],
+          new: [
+            rootSkips,
+            kmemCommitPointer,
+            op('return 0 (the lookup reference is the page’s)', (x) => {
+              me(x).tmp = 0;
+              x.jump = END;
+            }),
+          ],
+        },
+      },
+    ),
+    hasKmem,
   ),
   functions: tryChargeFunctions,
 };

@@ -8,13 +8,55 @@
 import { hasLiveChildCgroups, hasOnlineChildren, indicesWhere, runningOn } from '../guards.js';
 import { cssGet, cssPut, deref, idPut, memcgAt, ROOT } from '../kernel.js';
 import { memcgName } from '../names.js';
+import { objcgPut } from '../objcg.js';
 import { me, op } from '../ops.js';
 import type { Layout } from '../state.js';
 import { drainAllStockSteps } from './drain-all-stock.js';
+import { objcgUnits } from './obj-stock.js';
 import { PROG } from './order.js';
 import type { Path } from './path.js';
 
 const memcgArg = (arg: number, L: Layout) => memcgName(L, arg);
+
+/**
+ * v5.9 mem_cgroup_css_offline → memcg_offline_kmem → memcg_reparent_objcgs(memcg, parent), before
+ * its drain_all_stock (only with --objects; v5.8's memcg_deactivate_kmem_caches is not modelled:
+ * docs/model.md). Folded into the step that takes cgroup_mutex: nothing but a cgroup_mutex taker
+ * can tell the two apart, and those wait for the mutex. The ghost `stale` keeps the pages memcg's
+ * own counter still holds for each objcg moved away from it (they are uncharged at the parent).
+ */
+const offlineEntry = [
+  op('mutex_lock(&cgroup_mutex)', (x) => {
+    x.s.cgroupMutex = x.cpu + 1;
+  }),
+  op('css = the killed css; offline_css(css) → mem_cgroup_css_offline(css)', (x) => {
+    me(x).memcg = x.arg + 1;
+  }),
+];
+
+const offlineKmem = [
+  op(
+    'memcg_offline_kmem → memcg_reparent_objcgs: objcg = rcu_replace_pointer(memcg->objcg, NULL); spin_lock(&css_set_lock); xchg(&objcg->memcg, parent); css_get(&parent->css); the objcgs already reparented to memcg moved with css_get(parent)/css_put(memcg); spin_unlock; percpu_ref_kill(&objcg->refcnt)',
+    (x) => {
+      if (!x.L.config.objects) return;
+      const m = me(x).memcg - 1;
+      const p = x.L.parent[m];
+      const own = x.s.objcg[m];
+      own.killed = 1;
+      own.stale += objcgUnits(x.s, m + 1);
+      own.memcg = p + 1;
+      cssGet(x, p);
+      x.s.objcg.forEach((iter, i) => {
+        if (i === m || !iter.killed || iter.released || iter.memcg !== m + 1) return;
+        cssGet(x, p);
+        own.stale += objcgUnits(x.s, i + 1);
+        iter.memcg = p + 1;
+        cssPut(x, m);
+      });
+      objcgPut(x, m + 1);
+    },
+  ),
+];
 
 export const cssKilledWorkFn: Path = {
   name: 'css_killed_work_fn',
@@ -36,14 +78,7 @@ export const cssKilledWorkFn: Path = {
                 !hasOnlineChildren(s, L, m),
             ),
       argName: memcgArg,
-      ops: [
-        op('mutex_lock(&cgroup_mutex)', (x) => {
-          x.s.cgroupMutex = x.cpu + 1;
-        }),
-        op('css = the killed css; offline_css(css) → mem_cgroup_css_offline(css)', (x) => {
-          me(x).memcg = x.arg + 1;
-        }),
-      ],
+      ops: { old: offlineEntry, new: [...offlineEntry, ...offlineKmem] },
     },
     ...drainAllStockSteps((s, _L, cpu) => [s.cpu[cpu].memcg - 1]),
     {

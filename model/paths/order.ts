@@ -17,6 +17,9 @@ const ORDER = [
   ['kmemCharge', '__memcg_kmem_charge_page'],
   ['kmemFree', '__free_pages'],
   ['splitPage', 'split_page'],
+  ['slabAlloc', 'kmem_cache_alloc'],
+  ['slabFree', 'kmem_cache_free'],
+  ['objcgRelease', 'obj_cgroup_release'],
 ] as const;
 
 export type PathKey = (typeof ORDER)[number][0];

@@ -27,3 +27,14 @@ export interface Path {
   /** State fields the path adds (its locals, a new object): appended to the schema. */
   readonly schema?: SchemaPart;
 }
+
+/** The steps, each present only at bounds where `cond` holds too (a path the bounds leave out). */
+export function onlyWhen(
+  steps: readonly PathStep[],
+  cond: (c: Parameters<NonNullable<Step['onlyIf']>>[0]) => boolean,
+): PathStep[] {
+  return steps.map((st) => {
+    const own = st.onlyIf;
+    return { ...st, onlyIf: own ? (c) => cond(c) && own(c) : cond };
+  });
+}

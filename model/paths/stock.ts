@@ -38,6 +38,13 @@ const clearCached = op('stock->cached = NULL', (x) => {
   x.s.stock[x.st].cached = 0;
 });
 
+const drainStockOp = op('drain_stock(stock)', (x) => {
+  call(x, 'drain_stock', { st: x.st });
+});
+const clearFlushing = op('clear_bit(FLUSHING_CACHED_CHARGE, &stock->flags)', (x) => {
+  x.s.stock[x.st].flushing = 0;
+});
+
 const consumeStock: readonly Op[] = [
   op('if (nr_pages > MEMCG_CHARGE_BATCH) return false', (x) => {
     // The kernel's test; a (scaled) THP never gets here: try_charge offers no hit for it (consumeRefuses).
@@ -95,14 +102,17 @@ export const stockFunctions: Readonly<Record<string, Ops>> = {
     ],
   },
   // drain_local_stock(work): on the stock's own CPU, irqs off.
-  drain_local_stock: [
-    op('drain_stock(stock)', (x) => {
-      call(x, 'drain_stock', { st: x.st });
-    }),
-    op('clear_bit(FLUSHING_CACHED_CHARGE, &stock->flags)', (x) => {
-      x.s.stock[x.st].flushing = 0;
-    }),
-  ],
+  // v5.9 drains the obj stock first (paths/slab.ts; only with --objects); v5.8 has none.
+  drain_local_stock: {
+    old: [drainStockOp, clearFlushing],
+    new: [
+      op('drain_obj_stock(stock)', (x) => {
+        if (x.L.config.objects) call(x, 'drain_obj_stock', { st: x.st });
+      }),
+      drainStockOp,
+      clearFlushing,
+    ],
+  },
 };
 
 /** The queued stock->work item running on its CPU. */

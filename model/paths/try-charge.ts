@@ -81,7 +81,8 @@ export function chargeChoices(s: ReadonlyState, L: Layout, cpu: number): number[
   const c = s.cpu[cpu];
   const m = c.memcg - 1;
   if (m === ROOT) return [TC.root];
-  const n = nrPagesOf(s, L, c.page - 1);
+  // No page: obj_cgroup_charge of one object, one page (paths/slab.ts).
+  const n = c.page === 0 ? 1 : nrPagesOf(s, L, c.page - 1);
   const thp = n > 1 && L.isThp[L.structFrame[c.page - 1]];
   const targets = runnableCpus(s, cpu);
   const out: number[] = [];

@@ -11,7 +11,7 @@ import { indicesWhere, unchargeable } from '../guards.js';
 import { cssGet, cssPut, deref, nrPages, pageCounterUncharge, ROOT } from '../kernel.js';
 import { pageName } from '../names.js';
 import { call, END, me, op } from '../ops.js';
-import type { Path } from './path.js';
+import { onlyWhen, type Path } from './path.js';
 
 const gatherSwitch = op(
   'if (ug->memcg != page->mem_cgroup) { if (ug->memcg) uncharge_batch(ug); ug->memcg = page->mem_cgroup }',
@@ -51,39 +51,43 @@ const gatherClear = op('uncharge_gather_clear(ug)', (x) => {
 export const memCgroupUnchargeList: Path = {
   name: 'mem_cgroup_uncharge_list',
   slot: true,
-  steps: [
-    {
-      name: 'uncharge_page',
-      doc: 'uncharge_list → uncharge_page(page, ug): the page has refcount 0 (exclusive); flushes the batch when the memcg changes.',
-      choices: (s, L) => indicesWhere(L.structFrame.length, (p) => unchargeable(s, L, p)),
-      argName: (arg, L) => pageName(L, arg),
-      ops: {
-        old: [gatherSwitch, gatherPages, clearPagePointer],
-        new: [
-          gatherSwitch,
-          op('if (ug->memcg was just set) css_get(ug->memcg)', (x) => {
-            if (x.ret) cssGet(x, x.m);
+  // No page at all (a slab-only scope): nothing to uncharge.
+  steps: onlyWhen(
+    [
+      {
+        name: 'uncharge_page',
+        doc: 'uncharge_list → uncharge_page(page, ug): the page has refcount 0 (exclusive); flushes the batch when the memcg changes.',
+        choices: (s, L) => indicesWhere(L.structFrame.length, (p) => unchargeable(s, L, p)),
+        argName: (arg, L) => pageName(L, arg),
+        ops: {
+          old: [gatherSwitch, gatherPages, clearPagePointer],
+          new: [
+            gatherSwitch,
+            op('if (ug->memcg was just set) css_get(ug->memcg)', (x) => {
+              if (x.ret) cssGet(x, x.m);
+            }),
+            gatherPages,
+            clearPagePointer,
+            op("css_put(ug->memcg) (the page's reference)", (x) => cssPut(x, x.m)),
+          ],
+        },
+      },
+      {
+        name: 'uncharge_batch',
+        doc: 'uncharge_list → uncharge_batch(ug) for the last batch; the list is then freed. Until then more pages may join.',
+        orElse: 'uncharge_page',
+        ops: [
+          op('if (ug->memcg) uncharge_batch(ug)', (x) => {
+            if (me(x).ugMemcg) call(x, 'uncharge_batch()', {});
           }),
-          gatherPages,
-          clearPagePointer,
-          op("css_put(ug->memcg) (the page's reference)", (x) => cssPut(x, x.m)),
+          op('free_unref_page_list(page_list)', (x) => {
+            x.jump = END;
+          }),
         ],
       },
-    },
-    {
-      name: 'uncharge_batch',
-      doc: 'uncharge_list → uncharge_batch(ug) for the last batch; the list is then freed. Until then more pages may join.',
-      orElse: 'uncharge_page',
-      ops: [
-        op('if (ug->memcg) uncharge_batch(ug)', (x) => {
-          if (me(x).ugMemcg) call(x, 'uncharge_batch()', {});
-        }),
-        op('free_unref_page_list(page_list)', (x) => {
-          x.jump = END;
-        }),
-      ],
-    },
-  ],
+    ],
+    (c) => c.frames.length > 0,
+  ),
   functions: {
     'uncharge_batch()': {
       old: [

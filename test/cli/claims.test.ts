@@ -227,6 +227,11 @@ describe('list', () => {
       'uncharge-batch-uaf',
       'split-page-memcg',
       'split-page-memcg-old',
+      'slab-fixed',
+      'slab-root-return',
+      'slab-css-get',
+      'slab-root-charge',
+      'slab-flush-read',
     ]);
     expect(names('scopes')).toEqual([
       'tiny',
@@ -236,6 +241,8 @@ describe('list', () => {
       'kmem',
       'kmem-split',
       'kmem-ci',
+      'slab',
+      'slab-ci',
       'large',
     ]);
     for (const d of j.designs as { description: string }[]) expect(d.description).not.toBe('');

@@ -143,6 +143,19 @@ export function rename(s: State, r: Renaming): State {
       usage: m.usage,
     };
   });
+  // objcg i is memcg i's: moved with its memcg, its memcg pointer renamed.
+  const objcg: State['objcg'] = new Array(s.objcg.length);
+  s.objcg.forEach((o, i) => {
+    objcg[r.memcg[i]] = {
+      ref: o.ref,
+      memcg: mp(o.memcg),
+      bytes: o.bytes,
+      killed: o.killed,
+      released: o.released,
+      gp: o.gp,
+      stale: o.stale,
+    };
+  });
   const page: number[] = new Array(s.page.length);
   s.page.forEach((pm, p) => {
     page[r.struct[p]] = mp(pm);
@@ -186,6 +199,10 @@ export function rename(s: State, r: Renaming): State {
     branch: s.branch,
     oops: s.oops,
     oopsMemcg: mp(s.oopsMemcg),
+    objcg,
+    objStock: s.objStock.map((st) => ({ cached: mp(st.cached), bytes: st.bytes })),
+    slabCpu: s.slabCpu.map((c) => ({ objcg: mp(c.objcg), held: c.held, slot: c.slot })),
+    objects: s.objects.map(mp),
   };
 }
 

@@ -34,6 +34,15 @@ const TESTED: Record<string, string> = {
   '__memcg_kmem_charge_page: commit': 'kmem.test.ts',
   __memcg_kmem_uncharge_page: 'kmem.test.ts',
   split_page: 'kmem.test.ts',
+  get_obj_cgroup_from_current: 'slab.test.ts',
+  obj_cgroup_tryget: 'slab.test.ts',
+  'obj_cgroup_charge: consume_obj_stock': 'slab.test.ts',
+  'obj_cgroup_charge: css_get': 'slab.test.ts',
+  'obj_cgroup_charge: refill_obj_stock': 'slab.test.ts',
+  memcg_slab_free_hook: 'slab.test.ts',
+  obj_cgroup_release: 'slab.test.ts',
+  'drain_all_stock: obj_stock_flush_required: read stock->cached_objcg': 'slab.test.ts',
+  'drain_all_stock: obj_stock_flush_required: obj_cgroup_memcg(stock->cached_objcg)': 'slab.test.ts',
 };
 
 /** Blocks whose ops differ between v5.8 and v5.9 (spec §2.3), written out. */
@@ -41,6 +50,10 @@ const DIFFERING = [
   '__memcg_kmem_charge_page: commit',
   '__memcg_kmem_uncharge_page',
   'commit_charge',
+  // v5.9 only: memcg_offline_kmem's reparenting, drain_obj_stock, obj_stock_flush_required (--objects).
+  'css_killed_work_fn',
+  'drain_all_stock: read stock->nr_pages',
+  'drain_local_stock',
   'drain_stock',
   'mem_cgroup_split_huge_fixup',
   'refill_stock',
@@ -54,6 +67,8 @@ const DAS = [
   'drain_all_stock: get_cpu',
   'drain_all_stock: read stock->cached',
   'drain_all_stock: read stock->nr_pages',
+  'drain_all_stock: obj_stock_flush_required: read stock->cached_objcg',
+  'drain_all_stock: obj_stock_flush_required: obj_cgroup_memcg(stock->cached_objcg)',
   'drain_all_stock: put_cpu',
   'drain_all_stock: mutex_unlock',
 ];
@@ -97,6 +112,21 @@ const LAYOUT: readonly [string, readonly string[]][] = [
   ],
   ['__free_pages', ['__memcg_kmem_uncharge_page']],
   ['split_page', ['split_page']],
+  [
+    'kmem_cache_alloc',
+    [
+      'get_obj_cgroup_from_current',
+      'obj_cgroup_tryget',
+      'obj_cgroup_charge: consume_obj_stock',
+      'obj_cgroup_charge: css_get',
+      'try_charge',
+      'obj_cgroup_charge: refill_obj_stock',
+      ...DAS,
+      'try_charge: retry',
+    ],
+  ],
+  ['kmem_cache_free', ['memcg_slab_free_hook']],
+  ['obj_cgroup_release', ['obj_cgroup_release']],
 ];
 
 describe.each(BOTH)('%s design', (d) => {
@@ -105,6 +135,7 @@ describe.each(BOTH)('%s design', (d) => {
     const kinds = new Set([
       ...world(d).machine.actionKinds(),
       ...world(d, { ...scopeByName('kmem-split')!.config }).machine.actionKinds(),
+      ...world(d, { ...scopeByName('slab')!.config }).machine.actionKinds(),
     ]);
     expect([...kinds].sort()).toEqual(Object.keys(TESTED).sort());
   });
@@ -125,6 +156,9 @@ describe.each(BOTH)('%s design', (d) => {
       '__memcg_kmem_charge_page', // PROG.kmemCharge 9
       '__free_pages', // PROG.kmemFree 10
       'split_page', // PROG.splitPage 11
+      'kmem_cache_alloc', // PROG.slabAlloc 12
+      'kmem_cache_free', // PROG.slabFree 13
+      'obj_cgroup_release', // PROG.objcgRelease 14
     ]);
     expect(PROG).toEqual({
       charge: 0,
@@ -139,6 +173,9 @@ describe.each(BOTH)('%s design', (d) => {
       kmemCharge: 9,
       kmemFree: 10,
       splitPage: 11,
+      slabAlloc: 12,
+      slabFree: 13,
+      objcgRelease: 14,
     });
   });
 });

@@ -292,7 +292,7 @@ describe('drain_all_stock: read stock->nr_pages', () => {
     want.stock[1].flushing = 1;
     want.stock[1].work = 1;
     want.cpu[0] = afterRead(A, 1); // the last CPU: on to put_cpu, still preempt-disabled
-    expect(want.cpu[0].pc).toBe(4); // memory_max_write step 4: put_cpu
+    expect(want.cpu[0].pc).toBe(6); // memory_max_write step 6: put_cpu (after the two obj_stock_flush_required steps)
     expect(after).toEqual(want);
   });
 

@@ -6,8 +6,8 @@ import { CLAIMS, WITNESSES } from '../../properties/claim-info.js';
 import { invariants, witnesses } from '../../properties/claims.js';
 
 // A scope has the witnesses of its bounds: `large` those of THPs and two memcgs, `kmem-split`
-// those of kernel pages and split_page. Together they have every witness.
-const SCOPES = ['large', 'kmem-split'] as const;
+// those of kernel pages and split_page, `slab` those of slab objects. Together they have every witness.
+const SCOPES = ['large', 'kmem-split', 'slab'] as const;
 
 describe.each(['old', 'new'] as const)('%s', (scheme) => {
   it('every claim and witness has its line, in the order checked', () => {

@@ -1,7 +1,8 @@
 /**
  * Golden counterexamples: the text report of each known-bug variant at scope tiny, pinned in
  * test/reports/golden/K*.txt, the `--view timeline` report of K3 in golden/K3.timeline.txt,
- * finding F2 of both designs at kmem-split (F2-*.txt) and the history variant uncharge-batch-uaf.
+ * finding F2 of both designs at kmem-split (F2-*.txt), the history variant uncharge-batch-uaf, and
+ * v5.9's slab bugs F3-F6 (slab-*.txt, each variant with every other fix applied).
  * The one line with timings ("N distinct states, ... s (N states/s, ...)") is removed before the
  * comparison; its counts are pinned in proofs.json (gate K*-tiny).
  *
@@ -60,6 +61,18 @@ describe('golden counterexamples (text report, timing line removed)', () => {
         '--skip-claims',
         'refcount_ledger,no_dangling_pointer',
       ]),
+    );
+  });
+
+  // Issue #14 part 2: v5.9's slab bugs F3-F6, each alone (every other fix applied), at the slab scope.
+  it.each(['slab-root-return', 'slab-css-get', 'slab-root-charge', 'slab-flush-read'])('%s at slab', (v) => {
+    expectGolden(`${v}.txt`, report(['--variant', v, '--scope', 'slab']));
+  });
+
+  it('slab-root-charge at slab with the counter ledger skipped (the page_counter underflow itself)', () => {
+    expectGolden(
+      'slab-root-charge.warn.txt',
+      report(['--variant', 'slab-root-charge', '--scope', 'slab', '--skip-claims', 'page_counter_hierarchy']),
     );
   });
 

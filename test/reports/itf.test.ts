@@ -67,6 +67,10 @@ describe('check --itf writes ADR-015 traces', () => {
       'branch',
       'oops',
       'oopsMemcg',
+      'objcg',
+      'objStock',
+      'slabCpu',
+      'objects',
     ]);
     const r = saved.result;
     const trace = r.violation.trace as { label: string; state: Record<string, unknown> }[];

@@ -171,6 +171,8 @@ describe('what the examples edit (so the guide’s description of them stays tru
       'drain_all_stock: get_cpu',
       'drain_all_stock: read stock->cached',
       'drain_all_stock: read stock->nr_pages',
+      'drain_all_stock: obj_stock_flush_required: read stock->cached_objcg',
+      'drain_all_stock: obj_stock_flush_required: obj_cgroup_memcg(stock->cached_objcg)',
       'drain_all_stock: put_cpu',
       'drain_all_stock: mutex_unlock',
       'try_charge: retry',
