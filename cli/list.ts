@@ -19,18 +19,22 @@ type What = (typeof WHAT)[number];
  * `large`'s, which has every corner; with one, that scope's.
  */
 function claimTables(config: Config = scopeByName('large')!.config) {
-  const L = layoutOf(config);
+  const L = layoutOf(config, DESIGNS.new.schema);
+  // The witnesses of either design at these bounds (v5.8's and v5.9's slab paths have their own).
+  const Lold = layoutOf(config, DESIGNS.old.schema);
+  const names = new Set(
+    [...witnesses(L, 'new'), ...witnesses(Lold, 'old', DESIGNS.old.programs)].map((w) => w.name),
+  );
   const info = (name: string) => {
     const c = CLAIMS.find((x) => x.name === name);
     if (!c) throw new Error(`claim ${name} has no line in properties/claim-info.ts`);
     return c;
   };
   const claims = invariants(L, 'new').map((c) => info(c.name));
-  const corners = witnesses(L).map((w) => {
-    const i = WITNESSES.find((x) => x.name === w.name);
-    if (!i) throw new Error(`witness ${w.name} has no line in properties/claim-info.ts`);
-    return i;
-  });
+  for (const n of names)
+    if (!WITNESSES.some((x) => x.name === n))
+      throw new Error(`witness ${n} has no line in properties/claim-info.ts`);
+  const corners = WITNESSES.filter((x) => names.has(x.name));
   return { claims, witnesses: corners };
 }
 

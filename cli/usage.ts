@@ -28,7 +28,7 @@ Bounds (override the scope's):
   --drain-all on|off     the standalone drain_all_stock path (memory.max and memory.high writes)
   --reclaim on|off       try_charge's reclaim: drain_all_stock(mem_over_limit) when every charge fails
   --split-page on|off    split_page of a high-order kernel page (needs kmem:2 in --pages; off unless on)
-  --objects N            N slab object slots: v5.9 obj_cgroup slab accounting (design new; 0 = off)
+  --objects N            N slab object slots: v5.9 obj_cgroup, or v5.8 per-memcg kmem_cache, slab accounting (0 = off)
 
 Options:
   --max-states N  --max-depth N  --timeout SECONDS (at least 1; none if left out)  --max-memory MB

@@ -46,9 +46,9 @@ export interface Config {
   readonly splitPage?: boolean;
   /**
    * Slab object slots (v5.9's obj_cgroup slab accounting, model/paths/slab.ts): kmem_cache_alloc and
-   * kmem_cache_free of one object, the per-CPU obj stock, the objcg reparenting and release. 0 (the
-   * default) leaves the slab paths out, so the other scopes keep their state spaces. Design new
-   * only: v5.8's per-memcg kmem_cache slab path is not modelled yet (issue #14).
+   * kmem_cache_free of one object, the per-CPU obj stock, the objcg reparenting and release; with
+   * design old, v5.8's per-memcg kmem_caches (model/paths/slab-v58.ts), a slot being a slab page of
+   * one object. 0 (the default) leaves the slab paths out, so the other scopes keep their state spaces.
    */
   readonly objects?: number;
 }
@@ -157,7 +157,7 @@ export const SCOPES: readonly ScopeInfo[] = [
   {
     name: 'slab',
     description:
-      'v5.9 slab accounting: 2 CPUs, root/A, two slab objects (kmem_cache_alloc/free through obj_cgroup, the obj stock, reparenting, obj_cgroup_release), no pages, batch 2, every drain_all_stock caller (design new only)',
+      'slab accounting: 2 CPUs, root/A, two slab objects, no pages, batch 2, every drain_all_stock caller. v5.9: kmem_cache_alloc/free through obj_cgroup, the obj stock, reparenting, obj_cgroup_release; v5.8: per-memcg kmem_caches (their creation, memcg_charge_slab, memcg_uncharge_slab, deactivation, shutdown), one object per slab page',
     config: {
       cpus: 2,
       memcgs: memcgs('root/A'),
@@ -171,7 +171,7 @@ export const SCOPES: readonly ScopeInfo[] = [
   {
     name: 'slab-ci',
     description:
-      'slab with one user page beside the objects (mem_cgroup_charge and the slab path share try_charge and the page stock), try_charge reclaim, no memory.max (design new only; about 17 M states)',
+      'slab with one user page beside the objects (mem_cgroup_charge and the slab path share try_charge and the page stock), try_charge reclaim, no memory.max (v5.9 about 19 M states, v5.8 about 2 M)',
     config: {
       cpus: 2,
       memcgs: memcgs('root/A'),

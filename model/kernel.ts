@@ -81,6 +81,17 @@ export function cssTryget(x: Ctx, m: number): boolean {
   return true;
 }
 
+/** css_tryget_online (percpu_ref_tryget_live): fails once kill_css has run; root never fails. */
+export function cssTrygetOnline(x: Ctx, m: number): boolean {
+  if (isNull(x, m)) return false;
+  if (m === ROOT) return true;
+  deref(x, m);
+  const css = x.s.memcg[m];
+  if (css.killed || css.ref <= 0) return false;
+  css.ref++;
+  return true;
+}
+
 /** mem_cgroup_id_put_many: at zero, mem_cgroup_id_remove and css_put ("memcg ID pins CSS"). */
 export function idPut(x: Ctx, m: number, n = 1): void {
   if (isNull(x, m)) return;
@@ -140,6 +151,9 @@ export function rcuReadUnlock(x: Ctx): void {
   // obj_cgroup_release's kfree_rcu waits for the same readers (empty without --objects).
   const objcgs = x.s.objcg;
   for (let i = 0; i < objcgs.length; i++) if (objcgs[i].gp & bit) objcgs[i].gp &= ~bit;
+  // v5.8: kmemcg_cache_deactivate's call_rcu too (empty in v5.9 and without --objects).
+  const caches = x.s.kmemCache;
+  for (let i = 0; i < caches.length; i++) if (caches[i].gp & bit) caches[i].gp &= ~bit;
 }
 
 /**

@@ -24,6 +24,11 @@ export interface Layout {
   readonly parent: readonly number[];
   readonly ancestors: readonly (readonly number[])[];
   readonly children: readonly (readonly number[])[];
+  /**
+   * The design's reference-counting scheme (from its schema; `new` when the schema names none): the
+   * slab state differs, v5.9's obj_cgroup groups or v5.8's per-memcg kmem_cache groups (schema.ts).
+   */
+  readonly scheme: 'old' | 'new';
 }
 
 export function layoutFor(config: Config, schema: Schema): Layout {
@@ -60,5 +65,6 @@ export function layoutFor(config: Config, schema: Schema): Layout {
     parent,
     ancestors,
     children,
+    scheme: schema.scheme ?? 'new',
   };
 }

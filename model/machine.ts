@@ -78,7 +78,7 @@ export class Machine {
 
   /** Every step name of the design, for coverage. */
   actionKinds(): string[] {
-    const present = (st: Step) => !st.onlyIf || st.onlyIf(this.L.config);
+    const present = (st: Step) => !st.onlyIf || st.onlyIf(this.L.config, this.L);
     return [...new Set(this.design.programs.flatMap((p) => p.steps.filter(present).map((s) => s.name)))];
   }
 

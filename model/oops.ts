@@ -24,6 +24,12 @@ export const Oops = {
   objcgUseAfterFree: 10,
   /** An access through a NULL obj_cgroup pointer (obj_cgroup_memcg(NULL): an oops). */
   nullObjcg: 11,
+  /** percpu_ref_put(&s->memcg_params.refcnt) below zero (v5.8 per-memcg kmem_cache). */
+  cachePutBelowZero: 12,
+  /** percpu_ref_get of a kmem_cache's refcnt on a zero count (a cache resurrected after its shutdown began). */
+  cacheGetOnZero: 13,
+  /** An access to a kmem_cache shutdown_cache freed (KASAN use-after-free). */
+  cacheUseAfterFree: 14,
 } as const;
 
 export const OOPS_NAMES: Record<number, string> = {
@@ -38,10 +44,16 @@ export const OOPS_NAMES: Record<number, string> = {
   9: 'obj_cgroup_get on a zero refcount',
   10: 'use after free of an obj_cgroup',
   11: 'NULL pointer dereference of an obj_cgroup',
+  12: 'kmem_cache refcnt put below zero',
+  13: 'kmem_cache refcnt get on a zero count',
+  14: 'use after free of a kmem_cache',
 };
 
 /** The oops codes of obj_cgroup refcounting: oopsMemcg names the memcg the objcg was made for. */
 export const OBJCG_OOPS: readonly number[] = [8, 9, 10, 11];
+
+/** The oops codes of v5.8's per-memcg kmem_cache refcounting: oopsMemcg names the cache's memcg. */
+export const KMEM_CACHE_OOPS: readonly number[] = [12, 13, 14];
 
 /** Bits of `State.branch`: a rare branch of a kernel function, taken by the step just run. */
 export const Branch = {
@@ -53,4 +65,8 @@ export const Branch = {
   objcgReleaseUncharged: 4,
   /** drain_obj_stock parked a sub-page remainder in objcg->nr_charged_bytes. */
   objStockParkedBytes: 8,
+  /** memcg_kmem_cache_create_func found the memcg's kmem already offline (or a cache made) and made none. */
+  cacheCreateSkipped: 16,
+  /** memcg_charge_slab ran while s->memcg_params.memcg was killed and the cache not yet reparented (F7's window). */
+  chargeSlabDying: 32,
 } as const;

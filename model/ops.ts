@@ -119,7 +119,7 @@ export interface Step {
    * The step exists only at bounds where this holds (e.g. try_charge's retry after a reclaim
    * drain, when the reclaim path is on): elsewhere it is not expected to fire (coverage).
    */
-  readonly onlyIf?: (config: Layout['config']) => boolean;
+  readonly onlyIf?: (config: Layout['config'], L: Layout) => boolean;
 }
 
 /** A kernel path. `slot` paths occupy their CPU across steps; events are a single atomic step. */

@@ -4,6 +4,7 @@
  * pages. properties/holders.ts builds the ledger from these, never from the refcount itself.
  */
 import { nrPagesOf } from './geometry.js';
+import { cacheLinked } from './kmem-cache.js';
 import { memcgName, pageName, ptrName } from './names.js';
 import { PROG } from './paths/order.js';
 import type { OwnHolder, PointerHolder } from './schema.js';
@@ -42,6 +43,13 @@ export const OWN_HOLDERS: readonly OwnHolder[] = [
       for (let i = 0; i < kids.length; i++) if (!s.memcg[kids[i]].freed) n++;
       return n;
     },
+  },
+  {
+    // v5.8 memcg_schedule_kmem_cache_create: css_tryget_online, put by memcg_kmem_cache_create_func.
+    kind: 'create',
+    list: (s, _L, m) =>
+      s.kmemCache[m]?.queued ? [{ who: 'memcg_kmem_cache_create_func work queued', refs: 1 }] : [],
+    refs: (s, _L, m) => (s.kmemCache[m]?.queued ? 1 : 0),
   },
 ];
 
@@ -87,7 +95,9 @@ export const POINTER_HOLDERS: readonly PointerHolder[] = [
     who: (s, _L, i) =>
       s.cpu[i].op === PROG.slabAlloc + 1
         ? `obj_cgroup_charge’s css_get on cpu${i}`
-        : `lookup ref of cpu${i}’s mem_cgroup_charge`,
+        : s.cpu[i].op === PROG.slabAllocV58 + 1
+          ? `memcg_charge_slab’s css_tryget_online on cpu${i}`
+          : `lookup ref of cpu${i}’s mem_cgroup_charge`,
     dangling: 'holding',
     danglingText: (s, L, i) => `cpu${i} mem_cgroup_charge memcg = ${ptrName(L, s.cpu[i].memcg)} (freed)`,
   },
@@ -100,6 +110,19 @@ export const POINTER_HOLDERS: readonly PointerHolder[] = [
     who: (_s, L, i) => `obj_cgroup of ${memcgName(L, i)} (reparented)`,
     dangling: 'holding',
     danglingText: (s, L, i) => `objcg(${memcgName(L, i)})->memcg = ${ptrName(L, s.objcg[i].memcg)} (freed)`,
+  },
+  {
+    // v5.8 memcg_link_cache: css_get(memcg), moved to the parent by memcg_deactivate_kmem_caches,
+    // put by destroy_memcg_params.
+    kind: 'kmem_cache',
+    field: 'kmemCache.memcg',
+    when: (s, i) => cacheLinked(s.kmemCache[i]),
+    refs: { new: 'none', old: 'one' },
+    who: (s, L, i) =>
+      `kmem_cache of ${memcgName(L, i)}${s.kmemCache[i].memcg === i + 1 ? '' : ' (reparented)'}`,
+    dangling: 'holding',
+    danglingText: (s, L, i) =>
+      `kmem_cache(${memcgName(L, i)})->memcg_params.memcg = ${ptrName(L, s.kmemCache[i].memcg)} (freed)`,
   },
   {
     kind: 'charge',

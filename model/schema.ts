@@ -72,9 +72,23 @@ export interface Field {
  * What indexes a group of fields: its length, and whether a symmetry reorders it. The slab
  * domains (model/paths/slab.ts) are empty without `--objects`, so the other scopes keep their
  * bytes: `objcg` is indexed by memcg (the obj_cgroup memcg_online_kmem made for it, reordered with
- * the memcgs), `objcgCpu` by CPU, `object` by slab object slot (slots are not reordered).
+ * the memcgs), `objcgCpu` by CPU, `object` by slab object slot (slots are not reordered). They
+ * are v5.9's (scheme new); v5.8's slab state has its own (model/kmem-cache-state.ts): `kmemCache`
+ * by memcg (the per-memcg kmem_cache made for it, reordered likewise), `kmemCacheCpu` by CPU,
+ * `slabPage` by slot. Each is empty in the other scheme.
  */
-export type Domain = 'memcg' | 'page' | 'frame' | 'cpu' | 'global' | 'objcg' | 'objcgCpu' | 'object';
+export type Domain =
+  | 'memcg'
+  | 'page'
+  | 'frame'
+  | 'cpu'
+  | 'global'
+  | 'objcg'
+  | 'objcgCpu'
+  | 'object'
+  | 'kmemCache'
+  | 'kmemCacheCpu'
+  | 'slabPage';
 
 /** A top-level key of the state: an array of records, an array of numbers, or one number. */
 export interface Group {
@@ -123,6 +137,8 @@ export interface OwnHolder {
 }
 
 export interface Schema {
+  /** The reference-counting scheme of the design this schema is for (designs.ts sets it). */
+  readonly scheme?: 'old' | 'new';
   readonly groups: readonly Group[];
   readonly ownHolders: readonly OwnHolder[];
   readonly pointerHolders: readonly PointerHolder[];
@@ -159,6 +175,7 @@ export function extendSchema(base: Schema, part: SchemaPart): Schema {
   for (const g of part.groups ?? [])
     if (groups.some((h) => h.key === g.key)) throw new Error(`schema: group ${g.key} is declared twice`);
   return {
+    ...(base.scheme ? { scheme: base.scheme } : {}),
     groups: [...groups, ...(part.groups ?? [])],
     ownHolders: [...base.ownHolders, ...(part.ownHolders ?? [])],
     pointerHolders: [...base.pointerHolders, ...(part.pointerHolders ?? [])],
@@ -177,11 +194,17 @@ export function domainSize(L: Layout, d: Domain): number {
     case 'cpu':
       return L.config.cpus;
     case 'objcg':
-      return L.config.objects ? L.config.memcgs.length : 0;
+      return L.config.objects && L.scheme === 'new' ? L.config.memcgs.length : 0;
     case 'objcgCpu':
-      return L.config.objects ? L.config.cpus : 0;
+      return L.config.objects && L.scheme === 'new' ? L.config.cpus : 0;
     case 'object':
-      return L.config.objects ?? 0;
+      return L.scheme === 'new' ? (L.config.objects ?? 0) : 0;
+    case 'kmemCache':
+      return L.config.objects && L.scheme === 'old' ? L.config.memcgs.length : 0;
+    case 'kmemCacheCpu':
+      return L.config.objects && L.scheme === 'old' ? L.config.cpus : 0;
+    case 'slabPage':
+      return L.scheme === 'old' ? (L.config.objects ?? 0) : 0;
     default:
       return 1;
   }

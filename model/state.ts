@@ -4,8 +4,11 @@
  * draft. Pointers to memcgs are stored as index + 1 with 0 for NULL; pointers to page structs
  * likewise. The codec, the symmetry, the reset of a path's locals, the reference holders, the
  * dangling-pointer claim and the per-step diff all read these declarations.
+ *
+ * Long because the fields are declared one by one, each with its kernel name and its diff label.
  */
 import type { Config } from './config.js';
+import { KMEM_CACHE_GROUPS, type KmemCache, type KmemCacheCpu } from './kmem-cache-state.js';
 import { type Layout, layoutFor } from './layout.js';
 import { frameName, memcgName, pageName, ptrName } from './names.js';
 import { OOPS_NAMES } from './oops.js';
@@ -205,6 +208,13 @@ export interface State {
   slabCpu: SlabCpu[];
   /** page_obj_cgroups(page)[off] of each object slot: an obj_cgroup pointer, 0 = free. */
   objects: number[];
+  /** v5.8 slab accounting (model/kmem-cache-state.ts; empty arrays in v5.9 and without --objects). */
+  kmemCache: KmemCache[];
+  kmemCacheCpu: KmemCacheCpu[];
+  /** page->slab_cache of each slab page slot: a per-memcg kmem_cache pointer, 0 = free. */
+  slabPage: number[];
+  /** Ghost: the memcg memcg_charge_slab charged for each slab page (0 = none). */
+  slabCharged: number[];
 }
 
 type DeepReadonly<T> = T extends number
@@ -271,6 +281,7 @@ export const memcgSchema: Schema = {
     }),
     valueGroup('oopsMemcg', 'global', { kind: 'memcg', kernel: 'ghost: the memcg the first bug hit' }),
     ...SLAB_GROUPS,
+    ...KMEM_CACHE_GROUPS,
   ],
   ownHolders: OWN_HOLDERS,
   pointerHolders: POINTER_HOLDERS,

@@ -50,6 +50,10 @@ export function bytePerm(p: Perm, leaves: readonly Leaf[]): BytePerm {
     objcg: inv(p.memcg),
     objcgCpu: undefined,
     object: undefined,
+    // v5.8: kmem_cache i is the one memcg_create_kmem_cache made for memcg i (the same renaming).
+    kmemCache: inv(p.memcg),
+    kmemCacheCpu: undefined,
+    slabPage: undefined,
   };
   const at = new Map(leaves.map((l, i) => [`${l.group.key}/${l.index}/${l.name}`, i]));
   const src = new Int32Array(leaves.length);

@@ -10,6 +10,7 @@ import { newDesign } from './design/new.js';
 import { oldDesign } from './design/old.js';
 import type { Design } from './design/types.js';
 import * as kernel from './kernel.js';
+import * as kmemCache from './kmem-cache.js';
 import * as objcg from './objcg.js';
 import { type Ctx, call, END, type Op, op, type Program, type Step } from './ops.js';
 import { Oops } from './state.js';
@@ -235,6 +236,6 @@ export function defineVariant(def: VariantDef): VariantDef {
 }
 
 /** What a variant file receives when it exports a function instead of a variant object. */
-export const variantApi = { defineVariant, op, call, kernel, objcg, END, Oops } as const;
+export const variantApi = { defineVariant, op, call, kernel, objcg, kmemCache, END, Oops } as const;
 export type VariantApi = typeof variantApi;
-export { call, END, kernel, Oops, objcg, op };
+export { call, END, kernel, kmemCache, Oops, objcg, op };

@@ -78,6 +78,14 @@ export const CLAIMS: readonly ClaimInfo[] = [
       'none yet: an objcg count off by one is a leaked objcg (and its pinned memcg) or a premature obj_cgroup_release',
   },
   {
+    name: 'kmem_cache_refcount_ledger',
+    kind: 'ledger',
+    meaning:
+      "each v5.8 per-memcg kmem_cache's memcg_params.refcnt equals its holders: the base ref until kmemcg_cache_deactivate_after_rcu's percpu_ref_kill, its slab pages, and allocations between memcg_kmem_get_cache and memcg_kmem_put_cache (--objects with design old; vacuous otherwise)",
+    symptom:
+      'none yet: a cache count off by one is a cache never shut down (and the memcg it pins) or one destroyed while its slab pages still point at it',
+  },
+  {
     name: 'id_ledger',
     kind: 'ledger',
     meaning: 'memcg->id.ref is 1 while online and 0 after offline (no swap records are modelled)',
@@ -253,5 +261,30 @@ export const WITNESSES: readonly { readonly name: string; readonly meaning: stri
     name: 'objcg_freed',
     meaning:
       "an objcg goes all the way: reparented, released, and freed after kfree_rcu's grace period (--objects)",
+  },
+  {
+    name: 'kmem_cache_created',
+    meaning:
+      'v5.8: memcg_kmem_cache_create_func makes a per-memcg kmem_cache after memcg_kmem_get_cache found none (--objects, design old)',
+  },
+  {
+    name: 'kmem_cache_create_skipped',
+    meaning:
+      'v5.8: the create work runs after memcg_offline_kmem (or after another made the cache) and makes none, only putting its css reference',
+  },
+  {
+    name: 'memcg_charge_slab_while_the_cache_memcg_is_dying',
+    meaning:
+      "v5.8: a new slab page is charged while the cache's memcg is killed and its cache not yet reparented (finding F7's window)",
+  },
+  {
+    name: 'slab_page_outlives_its_cache_reparenting',
+    meaning:
+      'v5.8: a slab page is still allocated after memcg_deactivate_kmem_caches moved its cache to the parent',
+  },
+  {
+    name: 'kmem_cache_destroyed',
+    meaning:
+      'v5.8: a per-memcg kmem_cache goes all the way: deactivated, killed after RCU, shut down, its css reference put',
   },
 ];

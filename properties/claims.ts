@@ -19,6 +19,17 @@ import {
   sumRefs,
 } from './holders.js';
 import {
+  cacheCounterPages,
+  cacheLedgerBreak,
+  cacheLedgerText,
+  danglingCaches,
+  hasDanglingCache,
+  kmemCacheQuiescent,
+  kmemCacheWitnesses,
+  leakedCache,
+  leakedCacheText,
+} from './kmem-cache-claims.js';
+import {
   danglingObjcgs,
   hasDanglingObjcg,
   leakedObjcg,
@@ -36,15 +47,28 @@ export type Scheme = 'old' | 'new';
 
 const nonRoot = (L: Layout) => L.config.memcgs.map((_, i) => i).filter((i) => i !== 0);
 
-/** An oops claim over a memcg code and, with --objects, its obj_cgroup twin (oopsMemcg: the objcg's memcg). */
-function oopsClaim(name: string, code: number, L: Layout, objcgCode?: number): Invariant<State> {
+/**
+ * An oops claim over a memcg code and, with --objects, its obj_cgroup twin (v5.9) and its
+ * kmem_cache twin (v5.8); oopsMemcg names the objcg's or the cache's memcg.
+ */
+function oopsClaim(
+  name: string,
+  code: number,
+  L: Layout,
+  objcgCode?: number,
+  cacheCode?: number,
+): Invariant<State> {
   return always<State>(
     name,
-    (s) => s.oops !== code && s.oops !== objcgCode,
+    (s) => s.oops !== code && s.oops !== objcgCode && s.oops !== cacheCode,
     (s) =>
       s.oops === objcgCode
         ? `${OOPS_NAMES[s.oops]} on objcg(${ptrName(L, s.oopsMemcg)}) (objcg refcount now ${s.objcg[s.oopsMemcg - 1]?.ref})`
-        : `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (refcount now ${s.memcg[s.oopsMemcg - 1]?.ref})`,
+        : s.oops === cacheCode
+          ? `${OOPS_NAMES[s.oops]} on kmem_cache(${ptrName(L, s.oopsMemcg)}) (refcnt now ${s.kmemCache[s.oopsMemcg - 1]?.refcnt})`
+          : code === Oops.counterUnderflow
+            ? `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (page_counter now ${s.memcg[s.oopsMemcg - 1]?.usage})`
+            : `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (refcount now ${s.memcg[s.oopsMemcg - 1]?.ref})`,
   );
 }
 
@@ -55,7 +79,8 @@ export function quiescent(s: State): boolean {
     s.stock.every((st) => st.cached === 0 && st.work === 0) &&
     s.page.every((pm) => pm === 0) &&
     s.memcg.every((m) => !m.killed || m.offline) &&
-    slabQuiescent(s)
+    slabQuiescent(s) &&
+    kmemCacheQuiescent(s)
   );
 }
 
@@ -85,7 +110,7 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
       for (let k = 0; k < ds.length; k++) sum += local[ds[k]];
       if (
         slab
-          ? s.memcg[m].usage * PAGE_UNITS !== sum * PAGE_UNITS + objcgCounterBytes(s, L, m)
+          ? s.memcg[m].usage * PAGE_UNITS !== sum * PAGE_UNITS + slabCounterBytes(s, L, m)
           : s.memcg[m].usage !== sum
       )
         return false;
@@ -94,24 +119,26 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
   };
   const expectedText = (s: State, m: number) =>
     slab
-      ? `${subtreeCharges(s, L, m)} pages of pages, stocks and charges, plus ${objcgCounterBytes(s, L, m)} slab bytes (2 per page: objcgs in its subtree and bytes left by reparented ones)`
+      ? scheme === 'new'
+        ? `${subtreeCharges(s, L, m)} pages of pages, stocks and charges, plus ${objcgCounterBytes(s, L, m)} slab bytes (2 per page: objcgs in its subtree and bytes left by reparented ones)`
+        : `${subtreeCharges(s, L, m)} pages of pages, stocks and charges, plus ${cacheCounterPages(s, L, m)} slab pages (charged in its subtree, or left by reparented kmem_caches)`
       : `${subtreeCharges(s, L, m)}`;
   const countersOk = (s: State, m: number) =>
     slab
-      ? s.memcg[m].usage * PAGE_UNITS === subtreeCharges(s, L, m) * PAGE_UNITS + objcgCounterBytes(s, L, m)
+      ? s.memcg[m].usage * PAGE_UNITS === subtreeCharges(s, L, m) * PAGE_UNITS + slabCounterBytes(s, L, m)
       : s.memcg[m].usage === subtreeCharges(s, L, m);
   return [
-    oopsClaim('no_use_after_free', Oops.useAfterFree, L, Oops.objcgUseAfterFree),
+    oopsClaim('no_use_after_free', Oops.useAfterFree, L, Oops.objcgUseAfterFree, Oops.cacheUseAfterFree),
     nullClaim(),
-    oopsClaim('no_put_below_zero', Oops.putBelowZero, L, Oops.objcgPutBelowZero),
-    oopsClaim('no_get_on_zero', Oops.getOnZero, L, Oops.objcgGetOnZero),
+    oopsClaim('no_put_below_zero', Oops.putBelowZero, L, Oops.objcgPutBelowZero, Oops.cachePutBelowZero),
+    oopsClaim('no_get_on_zero', Oops.getOnZero, L, Oops.objcgGetOnZero, Oops.cacheGetOnZero),
     oopsClaim('no_id_put_below_zero', Oops.idPutBelowZero, L),
     oopsClaim('page_counter_nonneg', Oops.counterUnderflow, L),
     always<State>(
       'no_dangling_pointer',
-      (s) => !hasDanglingPointer(s, L, scheme) && !hasDanglingObjcg(s),
+      (s) => !hasDanglingPointer(s, L, scheme) && !hasDanglingObjcg(s) && !hasDanglingCache(s),
       (s) =>
-        `pointers to a freed memcg or obj_cgroup: ${[...danglingPointers(s, L, scheme), ...danglingObjcgs(s, L)].join('; ')}`,
+        `pointers to a freed memcg, obj_cgroup or kmem_cache: ${[...danglingPointers(s, L, scheme), ...danglingObjcgs(s, L), ...danglingCaches(s, L)].join('; ')}`,
     ),
     always<State>(
       'refcount_ledger',
@@ -126,6 +153,11 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
       'objcg_refcount_ledger',
       (s) => objcgLedgerBreak(s) < 0,
       (s) => objcgLedgerText(s, L, objcgLedgerBreak(s)),
+    ),
+    always<State>(
+      'kmem_cache_refcount_ledger',
+      (s) => cacheLedgerBreak(s) < 0,
+      (s) => cacheLedgerText(s, L, cacheLedgerBreak(s)),
     ),
     always<State>(
       'id_ledger',
@@ -170,9 +202,11 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
           (m) =>
             !s.memcg[m].killed || s.memcg[m].ref === L.children[m].filter((c) => !s.memcg[c].freed).length,
         ) &&
-          leakedObjcg(s) < 0),
+          leakedObjcg(s) < 0 &&
+          leakedCache(s) < 0),
       (s) => {
         if (leakedObjcg(s) >= 0) return leakedObjcgText(s, L, leakedObjcg(s));
+        if (leakedCache(s) >= 0) return leakedCacheText(s, L, leakedCache(s));
         const m = ms.find(
           (i) =>
             s.memcg[i].killed && s.memcg[i].ref !== L.children[i].filter((c) => !s.memcg[c].freed).length,
@@ -181,6 +215,11 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
       },
     ),
   ];
+}
+
+/** Bytes (PAGE_UNITS per page) m's counter owes to slab accounting: v5.9's objcgs, v5.8's slab pages (each empty in the other design). */
+function slabCounterBytes(s: State, L: Layout, m: number): number {
+  return objcgCounterBytes(s, L, m) + cacheCounterPages(s, L, m) * PAGE_UNITS;
 }
 
 /** PC(m) = Σ charges of non-root memcgs in m's subtree (root's own pages are never charged). */
@@ -229,7 +268,16 @@ export function witnesses(
       ),
     ),
     sometimes('memcg_freed_after_offline', (s) => s.memcg.some((m) => m.freed && m.offline)),
-    sometimes('rcu_reader_delays_a_free', (s) => s.memcg.some((m) => m.released && !m.freed && m.gp !== 0)),
+    // An RCU reader across steps at a release: v5.9's slab lookup has one (get_obj_cgroup_from_current
+    // holds rcu_read_lock from its read to its tryget); v5.8's slab path reads under RCU within single
+    // steps, so without a user page only drain_all_stock would, and none can run on A then (docs/model.md).
+    ...(L.config.frames.length > 0 || scheme === 'new'
+      ? [
+          sometimes<State>('rcu_reader_delays_a_free', (s) =>
+            s.memcg.some((m) => m.released && !m.freed && m.gp !== 0),
+          ),
+        ]
+      : []),
     sometimes('offline_memcg_named_by_an_empty_stock', (s) =>
       s.stock.some((st) => st.cached > 1 && st.nr === 0 && s.memcg[st.cached - 1].offline === 1),
     ),
@@ -325,6 +373,6 @@ export function witnesses(
       ),
     );
   }
-  if ((L.config.objects ?? 0) > 0) all.push(...slabWitnesses(L));
+  if ((L.config.objects ?? 0) > 0) all.push(...(scheme === 'new' ? slabWitnesses(L) : kmemCacheWitnesses()));
   return all;
 }

@@ -1,7 +1,7 @@
 /** The memcg model checked against the claims: what `memcg-check check` runs. */
 import { createHash } from 'node:crypto';
 import { type Invariant, layoutCodec, type Spec, type Witness } from '../checker/index.js';
-import { type Config, ConfigError } from '../model/config.js';
+import type { Config } from '../model/config.js';
 import type { Design } from '../model/design/types.js';
 import { Machine, type MemcgAction } from '../model/machine.js';
 import { initialState, layoutOf, type State } from '../model/state.js';
@@ -17,10 +17,6 @@ export interface MemcgSpec extends Spec<State, MemcgAction> {
 
 /** The spec of a design at a config; `claims` narrows the claims checked (witnesses stay). */
 export function memcgSpec(config: Config, design: Design, claims?: ClaimSelection): MemcgSpec {
-  if ((config.objects ?? 0) > 0 && design.scheme === 'old')
-    throw new ConfigError(
-      `--objects models v5.9's obj_cgroup slab accounting; ${design.name} uses v5.8's reference scheme, whose per-memcg kmem_cache slab path is not modelled yet (issue #14): use --design new (or a variant of new), or drop --objects`,
-    );
   const L = layoutOf(config, design.schema);
   const machine = new Machine(L, design);
   const init = initialState(L);

@@ -9,24 +9,10 @@ import type { Trace } from '../checker/index.js';
 import type { MemcgAction } from '../model/machine.js';
 import type { State } from '../model/state.js';
 
-export const ITF_VARS = [
-  'action',
-  'memcg',
-  'page',
-  'split',
-  'stock',
-  'cpu',
-  'mutex',
-  'cgroupMutex',
-  'branch',
-  'oops',
-  'oopsMemcg',
-  // v5.9 slab accounting (empty lists without --objects).
-  'objcg',
-  'objStock',
-  'slabCpu',
-  'objects',
-] as const;
+/** The variables of a trace: the label of the step, then every group of the state's schema, in its order. */
+function varsOf(s: State): string[] {
+  return ['action', ...Object.keys(s)];
+}
 
 export interface ItfTrace {
   readonly '#meta': Record<string, unknown>;
@@ -47,24 +33,7 @@ export function toItf(
     claims?: readonly string[];
   },
 ): ItfTrace {
-  const state = (s: State, action: string, index: number) => ({
-    '#meta': { index },
-    action,
-    memcg: s.memcg,
-    page: s.page,
-    split: s.split,
-    stock: s.stock,
-    cpu: s.cpu,
-    mutex: s.mutex,
-    cgroupMutex: s.cgroupMutex,
-    branch: s.branch,
-    oops: s.oops,
-    oopsMemcg: s.oopsMemcg,
-    objcg: s.objcg,
-    objStock: s.objStock,
-    slabCpu: s.slabCpu,
-    objects: s.objects,
-  });
+  const state = (s: State, action: string, index: number) => ({ '#meta': { index }, action, ...s });
   return {
     '#meta': {
       format: 'ITF',
@@ -79,7 +48,7 @@ export function toItf(
       ...(meta.claims ? { claims: meta.claims } : {}),
       path: trace.path.join('/'),
     },
-    vars: ITF_VARS,
+    vars: varsOf(trace.initial),
     states: [
       state(trace.initial, 'init', 0),
       ...trace.steps.map((st, i) => state(st.state, st.label, i + 1)),
@@ -95,7 +64,8 @@ export function fromItf(itf: unknown): { states: State[]; labels: string[] } {
   const states: State[] = [];
   const labels: string[] = [];
   t.states.forEach((raw, i) => {
-    for (const v of ITF_VARS) if (!(v in raw)) throw new Error(`ITF state ${i} has no variable "${v}"`);
+    for (const v of t.vars as readonly string[])
+      if (!(v in raw)) throw new Error(`ITF state ${i} has no variable "${v}"`);
     const { action, '#meta': _m, ...rest } = raw as Record<string, unknown>;
     states.push(rest as unknown as State);
     labels.push(String(action));

@@ -10,11 +10,17 @@ import { memcgSchema } from '../state.js';
 import { memCgroupCharge } from './charge.js';
 import { memoryMaxWrite } from './drain-all-stock.js';
 import { freePages, memcgKmemChargePage, splitPage } from './kmem.js';
+import {
+  kmemcgCacheDeactivateAfterRcu,
+  kmemcgCacheShutdownFn,
+  memcgKmemCacheCreateFunc,
+} from './kmem-cache-life.js';
 import { cgroupRmdir, cssFree, cssKilledWorkFn, cssRelease } from './lifecycle.js';
 import { objCgroupRelease } from './objcg-release.js';
 import { PATH_NAMES } from './order.js';
 import type { Ops, Path } from './path.js';
 import { kmemCacheAlloc, kmemCacheFree } from './slab.js';
+import { memcgKmemGetCache, memcgUnchargeSlab } from './slab-v58.js';
 import { splitHugePage } from './split.js';
 import { processOneWork } from './stock.js';
 import { memCgroupUnchargeList } from './uncharge.js';
@@ -36,6 +42,11 @@ export const PATHS: readonly Path[] = inOrder([
   kmemCacheAlloc,
   kmemCacheFree,
   objCgroupRelease,
+  memcgKmemGetCache,
+  memcgUnchargeSlab,
+  memcgKmemCacheCreateFunc,
+  kmemcgCacheDeactivateAfterRcu,
+  kmemcgCacheShutdownFn,
 ]);
 
 function inOrder(paths: readonly Path[]): readonly Path[] {
@@ -67,7 +78,7 @@ export function designOf(info: DesignInfo, paths: readonly Path[] = PATHS): Desi
       throw new Error(`${where}: block "${name}" is defined twice with different ops`);
     blocks[name] = list;
   };
-  let schema: Schema = memcgSchema;
+  let schema: Schema = { ...memcgSchema, scheme: info.scheme };
   const programs: Program[] = paths.map((p) => {
     for (const st of p.steps) put(st.name, st.ops, `path ${p.name}`);
     for (const [name, ops] of Object.entries(p.functions ?? {})) put(name, ops, `path ${p.name}`);

@@ -10,7 +10,7 @@ import { memcgName } from '../names.js';
 import { objcgAt } from '../objcg.js';
 import { call, me, type Op, op, type Step } from '../ops.js';
 import type { Layout } from '../state.js';
-import type { Ops, Path, PathStep } from './path.js';
+import { type Ops, objcgSlab, type Path, type PathStep } from './path.js';
 
 const memcgArg = (arg: number, L: Layout) => memcgName(L, arg);
 
@@ -157,13 +157,13 @@ export function drainAllStockSteps(entryChoices: Step['choices']): PathStep[] {
     {
       name: OBJ_READ_1,
       doc: 'v5.9 obj_stock_flush_required(stock, root_memcg), first read: `if (stock->cached_objcg)`, a plain load of a remote CPU’s stock (no READ_ONCE), still under rcu_read_lock. NULL: no obj flush. Only with --objects.',
-      onlyIf: (c) => (c.objects ?? 0) > 0,
+      onlyIf: objcgSlab,
       ops: objRead1,
     },
     {
       name: OBJ_READ_2,
       doc: 'obj_stock_flush_required, second read: `memcg = obj_cgroup_memcg(stock->cached_objcg)` loads the pointer again and dereferences it, a step of its own: the stock’s CPU can run drain_obj_stock in between and clear it, and the load then dereferences NULL (fixed by 3b8abb323953 with one READ_ONCE, CVE-2023-53401). Then mem_cgroup_is_descendant(memcg, root_memcg); rcu_read_unlock and the flush as for the page stock.',
-      onlyIf: (c) => (c.objects ?? 0) > 0,
+      onlyIf: objcgSlab,
       ops: objRead2,
     },
     {

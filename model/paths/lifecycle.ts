@@ -7,6 +7,7 @@
  */
 import { hasLiveChildCgroups, hasOnlineChildren, indicesWhere, runningOn } from '../guards.js';
 import { cssGet, cssPut, deref, idPut, memcgAt, ROOT } from '../kernel.js';
+import { CacheState } from '../kmem-cache-state.js';
 import { memcgName } from '../names.js';
 import { objcgPut } from '../objcg.js';
 import { me, op } from '../ops.js';
@@ -20,8 +21,7 @@ const memcgArg = (arg: number, L: Layout) => memcgName(L, arg);
 
 /**
  * v5.9 mem_cgroup_css_offline → memcg_offline_kmem → memcg_reparent_objcgs(memcg, parent), before
- * its drain_all_stock (only with --objects; v5.8's memcg_deactivate_kmem_caches is not modelled:
- * docs/model.md). Folded into the step that takes cgroup_mutex: nothing but a cgroup_mutex taker
+ * its drain_all_stock (only with --objects; v5.8's memcg_deactivate_kmem_caches is below). Folded into the step that takes cgroup_mutex: nothing but a cgroup_mutex taker
  * can tell the two apart, and those wait for the mutex. The ghost `stale` keeps the pages memcg's
  * own counter still holds for each objcg moved away from it (they are uncharged at the parent).
  */
@@ -58,6 +58,40 @@ const offlineKmem = [
   ),
 ];
 
+/**
+ * v5.8 mem_cgroup_css_offline → memcg_offline_kmem (before its drain_all_stock; only with
+ * --objects), folded into the offline's first step as v5.9's reparent is (paths/lifecycle.ts):
+ * kmem_state = KMEM_ALLOCATED, then memcg_deactivate_kmem_caches(memcg, parent) under slab_mutex,
+ * then the kmemcg_id of memcg and its descendants set to the parent's.
+ */
+const offlineKmemV58 = op(
+  'memcg_offline_kmem: kmem_state = KMEM_ALLOCATED; memcg_deactivate_kmem_caches(memcg, parent): kmemcg_cache_deactivate (call_rcu) and arr->entries[idx] = NULL; each cache on memcg->kmem_caches: WRITE_ONCE(s->memcg_params.memcg, parent), css_put(&memcg->css); list_splice_init onto the parent’s, css_get_many(&parent->css, n); memcg->kmemcg_id := the parent’s',
+  (x) => {
+    if (!x.L.config.objects) return;
+    const m = me(x).memcg - 1;
+    const p = x.L.parent[m];
+    const own = x.s.kmemCache[m];
+    own.kmemOffline = 1;
+    if (own.state === CacheState.active) {
+      own.state = CacheState.deactivated;
+      let mask = 0;
+      x.s.cpu.forEach((c, i) => {
+        if (c.rcu) mask |= 1 << i;
+      });
+      own.gp = mask;
+    }
+    let n = 0;
+    for (const cache of x.s.kmemCache) {
+      if (cache.state === CacheState.none || cache.state === CacheState.destroyed || cache.memcg !== m + 1)
+        continue;
+      cache.memcg = p + 1;
+      cssPut(x, m);
+      n++;
+    }
+    if (n) cssGet(x, p, n);
+  },
+);
+
 export const cssKilledWorkFn: Path = {
   name: 'css_killed_work_fn',
   slot: true,
@@ -78,7 +112,7 @@ export const cssKilledWorkFn: Path = {
                 !hasOnlineChildren(s, L, m),
             ),
       argName: memcgArg,
-      ops: { old: offlineEntry, new: [...offlineEntry, ...offlineKmem] },
+      ops: { old: [...offlineEntry, offlineKmemV58], new: [...offlineEntry, ...offlineKmem] },
     },
     ...drainAllStockSteps((s, _L, cpu) => [s.cpu[cpu].memcg - 1]),
     {

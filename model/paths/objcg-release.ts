@@ -7,11 +7,9 @@ import { indicesWhere } from '../guards.js';
 import { cssPut, pageCounterUncharge, ROOT } from '../kernel.js';
 import { op } from '../ops.js';
 import { objcgName } from '../slab-state.js';
-import { Branch, type Layout } from '../state.js';
+import { Branch } from '../state.js';
 import { PAGE_UNITS } from './obj-stock.js';
-import type { Path } from './path.js';
-
-const hasObjects = (c: Layout['config']) => (c.objects ?? 0) > 0;
+import { objcgSlab, type Path } from './path.js';
 
 export const objCgroupRelease: Path = {
   name: 'obj_cgroup_release',
@@ -25,7 +23,7 @@ export const objCgroupRelease: Path = {
           s.objcg.length,
           (o) => o !== ROOT && s.objcg[o].killed && s.objcg[o].ref === 0 && !s.objcg[o].released,
         ),
-      onlyIf: hasObjects,
+      onlyIf: objcgSlab,
       argName: (arg, L) => objcgName(L, arg + 1),
       ops: [
         op(

@@ -20,6 +20,11 @@ const ORDER = [
   ['slabAlloc', 'kmem_cache_alloc'],
   ['slabFree', 'kmem_cache_free'],
   ['objcgRelease', 'obj_cgroup_release'],
+  ['slabAllocV58', 'memcg_kmem_get_cache'],
+  ['slabFreeV58', 'memcg_uncharge_slab'],
+  ['cacheCreate', 'memcg_kmem_cache_create_func'],
+  ['cacheDeactivate', 'kmemcg_cache_deactivate_after_rcu'],
+  ['cacheShutdown', 'kmemcg_cache_shutdown_fn'],
 ] as const;
 
 export type PathKey = (typeof ORDER)[number][0];

@@ -29,12 +29,16 @@ export interface Path {
 }
 
 /** The steps, each present only at bounds where `cond` holds too (a path the bounds leave out). */
-export function onlyWhen(
-  steps: readonly PathStep[],
-  cond: (c: Parameters<NonNullable<Step['onlyIf']>>[0]) => boolean,
-): PathStep[] {
+export function onlyWhen(steps: readonly PathStep[], cond: NonNullable<Step['onlyIf']>): PathStep[] {
   return steps.map((st) => {
     const own = st.onlyIf;
-    return { ...st, onlyIf: own ? (c) => cond(c) && own(c) : cond };
+    return { ...st, onlyIf: own ? (c, L) => cond(c, L) && own(c, L) : cond };
   });
 }
+
+/** v5.9's slab accounting through obj_cgroup is at these bounds: --objects, design new (paths/slab.ts). */
+export const objcgSlab: NonNullable<Step['onlyIf']> = (c, L) => (c.objects ?? 0) > 0 && L.scheme === 'new';
+
+/** v5.8's slab accounting through per-memcg kmem_caches: --objects, design old (paths/slab-v58.ts). */
+export const kmemCacheSlab: NonNullable<Step['onlyIf']> = (c, L) =>
+  (c.objects ?? 0) > 0 && L.scheme === 'old';

@@ -5,7 +5,7 @@ import { call, END, me, type Op, op } from '../ops.js';
 import { Branch, type Layout, type ReadonlyState } from '../state.js';
 import { reclaimSteps, tryChargeRetry, tryChargeStep } from './charge.js';
 import { drainObjStock, PAGE_UNITS, refillObjStock } from './obj-stock.js';
-import type { Ops, Path } from './path.js';
+import { type Ops, objcgSlab, onlyWhen, type Path } from './path.js';
 import { runnableCpus, tryChargeFunctions } from './try-charge.js';
 
 export const slabAllocArg = (slot: number, m: number) => slot * 16 + m;
@@ -15,8 +15,6 @@ export const slabFreeArg = (slot: number, t: number) => slot * 8 + t;
 
 const sc = (x: { readonly s: ReadonlyState | import('../state.js').State; readonly cpu: number }) =>
   (x.s as import('../state.js').State).slabCpu[x.cpu];
-
-const hasObjects = (c: Layout['config']) => (c.objects ?? 0) > 0;
 
 /** A free object slot no CPU is allocating into, and any non-root memcg not yet freed (a stale read of current's memcg). */
 function allocChoices(s: ReadonlyState, L: Layout): number[] {
@@ -104,7 +102,7 @@ export const kmemCacheAlloc: Path = {
       name: 'get_obj_cgroup_from_current',
       doc: 'kmem_cache_alloc(s, __GFP_ACCOUNT) → slab_pre_alloc_hook → memcg_slab_pre_alloc_hook → get_obj_cgroup_from_current: rcu_read_lock, current’s memcg (any non-root memcg not yet freed: the read may be stale), then the loop’s reads of memcg->objcg up to the first live one (NULL once reparented: then the parent’s). The object slot is the one being allocated.',
       choices: allocChoices,
-      onlyIf: hasObjects,
+      onlyIf: objcgSlab,
       argName: (arg, L) => `object${argSlot(arg)}, ${memcgName(L, argMemcg(arg))}`,
       ops: [
         op('the object being allocated (page_obj_cgroups(page)[off])', (x) => {
@@ -120,7 +118,7 @@ export const kmemCacheAlloc: Path = {
     {
       name: 'obj_cgroup_tryget',
       doc: 'get_obj_cgroup_from_current: `if (objcg && obj_cgroup_tryget(objcg)) break`, a step of its own: between the rcu_dereference and the tryget only RCU keeps the objcg, so a reparent, the last put and obj_cgroup_release can come in between and the tryget fail; then the loop goes on at the parent. v5.9 does not reset objcg after a failed tryget (fixed by 2f7659a31473).',
-      onlyIf: hasObjects,
+      onlyIf: objcgSlab,
       ops: [
         op('if (objcg && obj_cgroup_tryget(objcg)) break', (x) => {
           const slab = sc(x);
@@ -143,7 +141,7 @@ export const kmemCacheAlloc: Path = {
       name: 'obj_cgroup_charge: consume_obj_stock',
       doc: 'obj_cgroup_charge(objcg, gfp, obj_full_size): consume_obj_stock with irqs off on the CPU the task runs on (the argument: its own, or another not inside a get_cpu region, as try_charge’s stock); a hit returns 0 and memcg_slab_post_alloc_hook stores the objcg in the object. On a miss: rcu_read_lock and memcg = obj_cgroup_memcg(objcg) (READ_ONCE(objcg->memcg)). The read joins the stock test in one step: a reparent between them is the same as one before the test, which it does not change.',
       choices: (s, _L, cpu) => runnableCpus(s, cpu),
-      onlyIf: hasObjects,
+      onlyIf: objcgSlab,
       argName: (arg) => `on cpu${arg}`,
       ops: [
         op('if (consume_obj_stock(objcg, nr_bytes)) return 0; then memcg_slab_post_alloc_hook', (x) => {
@@ -163,7 +161,7 @@ export const kmemCacheAlloc: Path = {
     {
       name: 'obj_cgroup_charge: css_get',
       doc: 'obj_cgroup_charge: css_get(&memcg->css), then rcu_read_unlock. A step of its own: RCU keeps the memcg readable but not its count above zero, so its offline and last put can come between the read and the get (fixed by eefbfa7fd678 with a css_tryget loop, v5.10).',
-      onlyIf: hasObjects,
+      onlyIf: objcgSlab,
       ops: [
         op('css_get(&memcg->css)', (x) => {
           cssGet(x, me(x).memcg - 1);
@@ -172,12 +170,12 @@ export const kmemCacheAlloc: Path = {
         op('rcu_read_unlock', rcuReadUnlock),
       ],
     },
-    { ...tryChargeStep, onlyIf: hasObjects },
+    { ...tryChargeStep, onlyIf: objcgSlab },
     {
       name: 'obj_cgroup_charge: refill_obj_stock',
       doc: 'obj_cgroup_charge after __memcg_kmem_charge → try_charge (one page; root: nothing charged): refill_obj_stock(objcg, PAGE_SIZE - nr_bytes) with irqs off on the CPU the task runs on (the argument), css_put(&memcg->css), then memcg_slab_post_alloc_hook stores the objcg in the object and puts the lookup reference.',
       choices: (s, _L, cpu) => runnableCpus(s, cpu),
-      onlyIf: hasObjects,
+      onlyIf: objcgSlab,
       argName: (arg) => `on cpu${arg}`,
       ops: [
         op(
@@ -207,11 +205,8 @@ export const kmemCacheAlloc: Path = {
         }),
       ],
     },
-    ...reclaimSteps.map((st) => ({
-      ...st,
-      onlyIf: (c: Layout['config']) => hasObjects(c) && c.reclaim !== false,
-    })),
-    { ...tryChargeRetry, onlyIf: (c) => hasObjects(c) && c.reclaim !== false },
+    ...onlyWhen(reclaimSteps, (c, L) => objcgSlab(c, L) && c.reclaim !== false),
+    { ...tryChargeRetry, onlyIf: (c, L) => objcgSlab(c, L) && c.reclaim !== false },
   ],
   functions: { ...tryChargeFunctions, ...objStockFunctions },
 };
@@ -231,7 +226,7 @@ export const kmemCacheFree: Path = {
         }
         return out;
       },
-      onlyIf: hasObjects,
+      onlyIf: objcgSlab,
       argName: (arg) => `object${arg >> 3} on cpu${arg & 7}`,
       ops: [
         op('objcg = page_obj_cgroups(page)[off]; page_obj_cgroups(page)[off] = NULL', (x) => {

@@ -232,6 +232,7 @@ describe('list', () => {
       'slab-css-get',
       'slab-root-charge',
       'slab-flush-read',
+      'slab-v58-charge-cache-memcg',
     ]);
     expect(names('scopes')).toEqual([
       'tiny',

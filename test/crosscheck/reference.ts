@@ -188,6 +188,11 @@ export function rename(s: State, r: Renaming): State {
     root: mp(c.root),
     drained: c.drained,
   }));
+  // v5.8: kmem_cache i is memcg i's, likewise.
+  const kmemCache: State['kmemCache'] = new Array(s.kmemCache.length);
+  s.kmemCache.forEach((c, i) => {
+    kmemCache[r.memcg[i]] = { ...c, memcg: mp(c.memcg) };
+  });
   return {
     memcg,
     page,
@@ -203,6 +208,10 @@ export function rename(s: State, r: Renaming): State {
     objStock: s.objStock.map((st) => ({ cached: mp(st.cached), bytes: st.bytes })),
     slabCpu: s.slabCpu.map((c) => ({ objcg: mp(c.objcg), held: c.held, slot: c.slot })),
     objects: s.objects.map(mp),
+    kmemCache,
+    kmemCacheCpu: s.kmemCacheCpu.map((c) => ({ cache: mp(c.cache), held: c.held, slot: c.slot })),
+    slabPage: s.slabPage.map(mp),
+    slabCharged: s.slabCharged.map(mp),
   };
 }
 

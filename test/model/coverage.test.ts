@@ -34,15 +34,31 @@ const TESTED: Record<string, string> = {
   '__memcg_kmem_charge_page: commit': 'kmem.test.ts',
   __memcg_kmem_uncharge_page: 'kmem.test.ts',
   split_page: 'kmem.test.ts',
-  get_obj_cgroup_from_current: 'slab.test.ts',
-  obj_cgroup_tryget: 'slab.test.ts',
-  'obj_cgroup_charge: consume_obj_stock': 'slab.test.ts',
-  'obj_cgroup_charge: css_get': 'slab.test.ts',
-  'obj_cgroup_charge: refill_obj_stock': 'slab.test.ts',
-  memcg_slab_free_hook: 'slab.test.ts',
-  obj_cgroup_release: 'slab.test.ts',
-  'drain_all_stock: obj_stock_flush_required: read stock->cached_objcg': 'slab.test.ts',
-  'drain_all_stock: obj_stock_flush_required: obj_cgroup_memcg(stock->cached_objcg)': 'slab.test.ts',
+};
+
+/** The step kinds of each design's slab paths (--objects): v5.9's through obj_cgroup, v5.8's through kmem_caches. */
+const TESTED_SLAB: Record<'old' | 'new', Record<string, string>> = {
+  new: {
+    get_obj_cgroup_from_current: 'slab.test.ts',
+    obj_cgroup_tryget: 'slab.test.ts',
+    'obj_cgroup_charge: consume_obj_stock': 'slab.test.ts',
+    'obj_cgroup_charge: css_get': 'slab.test.ts',
+    'obj_cgroup_charge: refill_obj_stock': 'slab.test.ts',
+    memcg_slab_free_hook: 'slab.test.ts',
+    obj_cgroup_release: 'slab.test.ts',
+    'drain_all_stock: obj_stock_flush_required: read stock->cached_objcg': 'slab.test.ts',
+    'drain_all_stock: obj_stock_flush_required: obj_cgroup_memcg(stock->cached_objcg)': 'slab.test.ts',
+  },
+  old: {
+    memcg_kmem_get_cache: 'slab-v58.test.ts',
+    'memcg_charge_slab: css_tryget_online': 'slab-v58.test.ts',
+    'memcg_charge_slab: move the page references to the kmem_cache': 'slab-v58.test.ts',
+    memcg_kmem_put_cache: 'slab-v58.test.ts',
+    memcg_uncharge_slab: 'slab-v58.test.ts',
+    memcg_kmem_cache_create_func: 'slab-v58.test.ts',
+    kmemcg_cache_deactivate_after_rcu: 'slab-v58.test.ts',
+    kmemcg_cache_shutdown_fn: 'slab-v58.test.ts',
+  },
 };
 
 /** Blocks whose ops differ between v5.8 and v5.9 (spec §2.3), written out. */
@@ -127,6 +143,22 @@ const LAYOUT: readonly [string, readonly string[]][] = [
   ],
   ['kmem_cache_free', ['memcg_slab_free_hook']],
   ['obj_cgroup_release', ['obj_cgroup_release']],
+  [
+    'memcg_kmem_get_cache',
+    [
+      'memcg_kmem_get_cache',
+      'memcg_charge_slab: css_tryget_online',
+      'try_charge',
+      'memcg_charge_slab: move the page references to the kmem_cache',
+      'memcg_kmem_put_cache',
+      ...DAS,
+      'try_charge: retry',
+    ],
+  ],
+  ['memcg_uncharge_slab', ['memcg_uncharge_slab']],
+  ['memcg_kmem_cache_create_func', ['memcg_kmem_cache_create_func']],
+  ['kmemcg_cache_deactivate_after_rcu', ['kmemcg_cache_deactivate_after_rcu']],
+  ['kmemcg_cache_shutdown_fn', ['kmemcg_cache_shutdown_fn']],
 ];
 
 describe.each(BOTH)('%s design', (d) => {
@@ -137,7 +169,7 @@ describe.each(BOTH)('%s design', (d) => {
       ...world(d, { ...scopeByName('kmem-split')!.config }).machine.actionKinds(),
       ...world(d, { ...scopeByName('slab')!.config }).machine.actionKinds(),
     ]);
-    expect([...kinds].sort()).toEqual(Object.keys(TESTED).sort());
+    expect([...kinds].sort()).toEqual([...Object.keys(TESTED), ...Object.keys(TESTED_SLAB[d])].sort());
   });
 
   it('the programs have the step layout written out here', () => {
@@ -159,6 +191,11 @@ describe.each(BOTH)('%s design', (d) => {
       'kmem_cache_alloc', // PROG.slabAlloc 12
       'kmem_cache_free', // PROG.slabFree 13
       'obj_cgroup_release', // PROG.objcgRelease 14
+      'memcg_kmem_get_cache', // PROG.slabAllocV58 15
+      'memcg_uncharge_slab', // PROG.slabFreeV58 16
+      'memcg_kmem_cache_create_func', // PROG.cacheCreate 17
+      'kmemcg_cache_deactivate_after_rcu', // PROG.cacheDeactivate 18
+      'kmemcg_cache_shutdown_fn', // PROG.cacheShutdown 19
     ]);
     expect(PROG).toEqual({
       charge: 0,
@@ -176,6 +213,11 @@ describe.each(BOTH)('%s design', (d) => {
       slabAlloc: 12,
       slabFree: 13,
       objcgRelease: 14,
+      slabAllocV58: 15,
+      slabFreeV58: 16,
+      cacheCreate: 17,
+      cacheDeactivate: 18,
+      cacheShutdown: 19,
     });
   });
 });

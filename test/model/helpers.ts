@@ -61,8 +61,8 @@ export function world(
   design: DesignName | Design,
   config: Config = { ...scope('ci'), reclaim: true },
 ): World {
-  const L = layoutOf(config);
   const d = typeof design === 'string' ? DESIGNS[design] : design;
+  const L = layoutOf(config, d.schema);
   return { L, machine: new Machine(L, d), s: initialState(L) };
 }
 

@@ -76,6 +76,11 @@ describe('golden counterexamples (text report, timing line removed)', () => {
     );
   });
 
+  // Issue #14 part 3: v5.8's slab accounting through per-memcg kmem_caches shows F7 at the slab scope.
+  it('old at slab: memcg_charge_slab charges an ancestor, memcg_uncharge_slab uncharges the cache’s memcg (F7)', () => {
+    expectGolden('slab-v58-charge-ancestor.txt', report(['--design', 'old', '--scope', 'slab']));
+  });
+
   it('K3 at tiny, --view timeline', () => {
     expectGolden('K3.timeline.txt', report(['--variant', 'K3', '--scope', 'tiny', '--view', 'timeline']));
   });

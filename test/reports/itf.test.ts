@@ -71,6 +71,10 @@ describe('check --itf writes ADR-015 traces', () => {
       'objStock',
       'slabCpu',
       'objects',
+      'kmemCache',
+      'kmemCacheCpu',
+      'slabPage',
+      'slabCharged',
     ]);
     const r = saved.result;
     const trace = r.violation.trace as { label: string; state: Record<string, unknown> }[];
