@@ -7,7 +7,7 @@
  * All functions take the step context `x` (the draft state and the layout) and a memcg index.
  */
 import type { Ctx } from './ops.js';
-import { type Memcg, Oops } from './state.js';
+import { Branch, type Memcg, Oops } from './state.js';
 
 export const ROOT = 0;
 
@@ -52,12 +52,46 @@ export function deref(x: Ctx, m: number): void {
   if (x.s.memcg[m].freed) oops(x, Oops.useAfterFree, m);
 }
 
-/** css_get / css_get_many: no-op on root (CSS_NO_REF); a get on a zero count resurrects (bug). */
-export function cssGet(x: Ctx, m: number, n = 1): void {
+/**
+ * The reference a path holds on a memcg when it takes one more with css_get (claim
+ * get_with_reference: "a get only while holding a reference, or by tryget"): `lookup` this CPU's
+ * temporary reference (cpu.tmp on cpu.memcg, from a css_tryget), `child` a child's reference on its
+ * parent (init_and_link_css), `base` the base reference of a css not yet killed, `page` a page
+ * struct's (page->mem_cgroup), `create` v5.8's queued kmem_cache create work's css_tryget_online,
+ * `rcu` none: only rcu_read_lock keeps the memcg (always a violation). A get without a backing
+ * (a variant's own op) is not checked.
+ */
+export type Backing = 'lookup' | 'child' | 'base' | 'page' | 'create' | 'rcu';
+
+function backed(x: Ctx, m: number, b: Backing): boolean {
+  switch (b) {
+    case 'lookup': {
+      const c = x.s.cpu[x.task];
+      return c !== undefined && c.tmp === 1 && c.memcg === m + 1;
+    }
+    case 'child':
+      return x.L.children[m].some((ch) => !x.s.memcg[ch].freed);
+    case 'base':
+      return !x.s.memcg[m].killed;
+    case 'page':
+      return x.s.page.includes(m + 1);
+    case 'create':
+      return x.s.kmemCache[m]?.queued === 1;
+    case 'rcu':
+      return false;
+  }
+}
+
+/**
+ * css_get / css_get_many: no-op on root (CSS_NO_REF); a get on a zero count resurrects (bug). With
+ * `backing`, a get by a path that does not hold that reference is marked (Branch.getWithoutRef).
+ */
+export function cssGet(x: Ctx, m: number, n = 1, backing?: Backing): void {
   if (isNull(x, m) || m === ROOT || n === 0) return;
   deref(x, m);
   const css = x.s.memcg[m];
   if (css.ref <= 0) oops(x, Oops.getOnZero, m);
+  else if (backing !== undefined && !backed(x, m, backing)) x.s.branch |= Branch.getWithoutRef;
   css.ref += n;
 }
 

@@ -89,6 +89,7 @@ export const KMEM_CACHE = {
     kind: 'count',
     kernel:
       'ghost: the pages memcg i’s own page counter still holds for slab pages charged through it and uncharged at an ancestor after their cache was reparented (the kernel never reads a dead memcg’s counter again)',
+    show: { label: (i, L) => `ghost: stale pages(${memcgName(L, i)})`, format: 'number' },
   },
 } as const satisfies Record<string, Field>;
 
@@ -132,6 +133,7 @@ export const KMEM_CACHE_GROUPS = [
     kind: 'memcg',
     kernel:
       'ghost: the memcg memcg_charge_slab charged for the slab page (0: none, the walk reached root), for page_counter_hierarchy',
+    show: { label: (k) => `ghost: slab page${k} charged at`, format: 'ptr' },
   }),
 ];
 

@@ -8,7 +8,7 @@
  */
 import { oops } from './kernel.js';
 import { CacheState, type KmemCache } from './kmem-cache-state.js';
-import { Oops } from './oops.js';
+import { Branch, Oops } from './oops.js';
 import type { Ctx } from './ops.js';
 import type { ReadonlyState } from './state.js';
 
@@ -25,11 +25,19 @@ export function cacheAt(x: Ctx, ptr: number): KmemCache | undefined {
   return c;
 }
 
-/** percpu_ref_get_many: a get on a zero count is a resurrection. */
-export function cacheGet(x: Ctx, ptr: number, n = 1): void {
+/**
+ * percpu_ref_get_many: a get on a zero count is a resurrection. With `held`, the get is made on the
+ * strength of this CPU's memcg_kmem_get_cache reference; without it, it is marked
+ * (Branch.getWithoutRef, claim get_with_reference).
+ */
+export function cacheGet(x: Ctx, ptr: number, n = 1, backing?: 'held'): void {
   const c = cacheAt(x, ptr);
   if (!c) return;
   if (c.refcnt <= 0) oops(x, Oops.cacheGetOnZero, ptr - 1);
+  else if (backing === 'held') {
+    const l = x.s.kmemCacheCpu[x.task];
+    if (l?.held !== 1 || l.cache !== ptr) x.s.branch |= Branch.getWithoutRef;
+  }
   c.refcnt += n;
 }
 

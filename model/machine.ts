@@ -63,6 +63,7 @@ export class Machine {
       L,
       s: undefined as unknown as State,
       cpu: -1,
+      task: -1,
       arg: -1,
       m: -1,
       n: -1,
@@ -134,6 +135,7 @@ export class Machine {
     const x = this.x;
     x.s = s;
     x.cpu = prog.slot ? a.cpu : prog.cpuFromArg ? a.arg : -1;
+    x.task = x.cpu;
     x.arg = a.arg;
     x.m = x.n = x.st = x.old = x.batch = -1;
     x.ret = false;

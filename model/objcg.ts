@@ -6,7 +6,7 @@
  * readers it waits for are gone: `released && gp == 0` (kfree_rcu runs no code of ours).
  */
 import { oops } from './kernel.js';
-import { Oops } from './oops.js';
+import { Branch, Oops } from './oops.js';
 import type { Ctx } from './ops.js';
 import type { Objcg } from './slab-state.js';
 import type { ReadonlyState } from './state.js';
@@ -28,11 +28,19 @@ export function objcgAt(x: Ctx, ptr: number): Objcg | undefined {
   return o;
 }
 
-/** obj_cgroup_get (percpu_ref_get): a get on a zero count is a resurrection. */
-export function objcgGet(x: Ctx, ptr: number): void {
+/**
+ * obj_cgroup_get (percpu_ref_get): a get on a zero count is a resurrection. With `held`, the get is
+ * made on the strength of this CPU's slab lookup reference (slabCpu.held on this objcg); without
+ * it, it is marked (Branch.getWithoutRef, claim get_with_reference).
+ */
+export function objcgGet(x: Ctx, ptr: number, backing?: 'held'): void {
   const o = objcgAt(x, ptr);
   if (!o) return;
   if (o.ref <= 0) oops(x, Oops.objcgGetOnZero, ptr - 1);
+  else if (backing === 'held') {
+    const c = x.s.slabCpu[x.task];
+    if (c?.held !== 1 || c.objcg !== ptr) x.s.branch |= Branch.getWithoutRef;
+  }
   o.ref++;
 }
 

@@ -69,4 +69,10 @@ export const Branch = {
   cacheCreateSkipped: 16,
   /** memcg_charge_slab ran while s->memcg_params.memcg was killed and the cache not yet reparented (F7's window). */
   chargeSlabDying: 32,
+  /**
+   * A get (css_get, obj_cgroup_get, a kmem_cache's percpu_ref_get) by a path that holds no
+   * reference on the object it gets: only rcu_read_lock, or nothing, kept it (claim
+   * get_with_reference). Transient like the others: it marks the state right after the get.
+   */
+  getWithoutRef: 64,
 } as const;

@@ -12,6 +12,12 @@ export interface Ctx {
   readonly s: State;
   /** The CPU running the step (for events that run on a CPU, that CPU; else -1). */
   cpu: number;
+  /**
+   * The CPU whose path runs the step, as `cpu` was when the step began: an op that switches `cpu`
+   * to another CPU's stock (try_charge's refill on a CPU the task migrated to) keeps the task's
+   * locals here (kernel.ts's get_with_reference backings read them).
+   */
+  task: number;
   /** The step's chosen argument (a page struct, frame, memcg or CPU index), -1 if none. */
   arg: number;
   /** Function arguments: a memcg index, a page count, a stock's CPU, drain_stock's `old`. */

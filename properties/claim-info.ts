@@ -20,7 +20,7 @@ export const CLAIMS: readonly ClaimInfo[] = [
     name: 'no_use_after_free',
     kind: 'operational',
     meaning:
-      'no access to a freed memcg outside the RCU protection that keeps it readable, nor to an obj_cgroup after its kfree_rcu (--objects)',
+      'no access to a freed memcg outside the RCU protection that keeps it readable, nor to an obj_cgroup after its kfree_rcu, nor to a v5.8 kmem_cache after shutdown_cache freed it (--objects)',
     symptom: 'KASAN use-after-free (e.g. in drain_all_stock or page_counter_uncharge), "spinlock corrupted"',
   },
   {
@@ -33,15 +33,24 @@ export const CLAIMS: readonly ClaimInfo[] = [
   {
     name: 'no_put_below_zero',
     kind: 'operational',
-    meaning: 'no css_put takes a css refcount below zero, nor obj_cgroup_put an objcg refcount (--objects)',
+    meaning:
+      'no css_put takes a css refcount below zero, nor obj_cgroup_put an objcg refcount, nor a percpu_ref_put a kmem_cache refcnt (--objects)',
     symptom: '"percpu ref (css_release) <= 0 after switching to atomic", then a premature free',
   },
   {
     name: 'no_get_on_zero',
     kind: 'operational',
     meaning:
-      'no css_get on a css whose refcount is zero, nor obj_cgroup_get on an objcg at zero (css_tryget and obj_cgroup_tryget are the only ways to get from a pointer without a reference)',
+      'no css_get on a css whose refcount is zero, nor obj_cgroup_get on an objcg or percpu_ref_get on a kmem_cache at zero (css_tryget and obj_cgroup_tryget are the only ways to get from a pointer without a reference)',
     symptom: 'a css resurrected after its release: a later use-after-free',
+  },
+  {
+    name: 'get_with_reference',
+    kind: 'operational',
+    meaning:
+      'every css_get (and every obj_cgroup_get or kmem_cache percpu_ref_get on a pointer the path looked up) is made by a path holding a reference on that object (its lookup tryget, a page, a child, the base ref, a create work), or is a tryget: never on the strength of rcu_read_lock alone',
+    symptom:
+      'none yet: the get is racy; when the last reference is dropped between the read and the get, it is a get on zero (a resurrected css, then a use after free)',
   },
   {
     name: 'no_id_put_below_zero',
@@ -59,7 +68,7 @@ export const CLAIMS: readonly ClaimInfo[] = [
     name: 'no_dangling_pointer',
     kind: 'operational',
     meaning:
-      'no page, stock (in v5.9; in v5.8 one with pages), uncharge batch, lookup or reparented objcg pointer names a freed memcg, and no object, obj stock or slab lookup names a freed obj_cgroup',
+      'no page, stock (in v5.9; in v5.8 one with pages), uncharge batch, lookup, reparented objcg or kmem_cache pointer names a freed memcg, no object, obj stock or slab lookup names a freed obj_cgroup, and no v5.8 slab page or cache lookup names a freed kmem_cache',
     symptom: 'a use-after-free waiting for the next access through that pointer',
   },
   {
@@ -95,7 +104,7 @@ export const CLAIMS: readonly ClaimInfo[] = [
     name: 'page_counter_hierarchy',
     kind: 'ledger',
     meaning:
-      "each page counter equals the charges (pages, stocks, batches, in-flight charges) in its memcg's subtree",
+      "each page counter equals the charges (pages, stocks, batches, in-flight charges) in its memcg's subtree; with --objects also the slab charges of its subtree (v5.9: objcg bytes; v5.8: slab pages at the memcg memcg_charge_slab charged) and the stale charges reparenting leaves in a dead child's counter",
     symptom: 'memory.current drifts from the real usage; limits and OOM decisions go wrong',
   },
   {
@@ -116,7 +125,7 @@ export const CLAIMS: readonly ClaimInfo[] = [
     name: 'no_leak_at_quiescence',
     kind: 'operational',
     meaning:
-      'once nothing is in flight, no page is charged and the stocks are empty, every killed memcg has no reference left but its unfreed children',
+      'once nothing is in flight, no page is charged and the stocks are empty, every killed memcg has no reference left but its unfreed children, every reparented objcg is released and every kmem_cache of an offline memcg destroyed (--objects)',
     symptom: 'a dying memcg that is never freed (zombie memcgs pile up in /proc/cgroups)',
   },
 ];

@@ -132,6 +132,12 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
     nullClaim(),
     oopsClaim('no_put_below_zero', Oops.putBelowZero, L, Oops.objcgPutBelowZero, Oops.cachePutBelowZero),
     oopsClaim('no_get_on_zero', Oops.getOnZero, L, Oops.objcgGetOnZero, Oops.cacheGetOnZero),
+    always<State>(
+      'get_with_reference',
+      (s) => (s.branch & Branch.getWithoutRef) === 0,
+      () =>
+        'the last step took a reference (css_get, obj_cgroup_get or a kmem_cache percpu_ref_get) without holding one on that object and not by a tryget: only rcu_read_lock, or nothing, kept it alive, so the same get can take a count that reached zero back up (no_get_on_zero shows it when it does)',
+    ),
     oopsClaim('no_id_put_below_zero', Oops.idPutBelowZero, L),
     oopsClaim('page_counter_nonneg', Oops.counterUnderflow, L),
     always<State>(

@@ -178,7 +178,7 @@ export const memCgroupCharge: Path = {
         ops: {
           // The page inherits the nr_pages refs try_charge took.
           old: [commitPointer],
-          new: [op('css_get(memcg)', (x) => cssGet(x, x.s.cpu[x.cpu].memcg - 1)), commitPointer],
+          new: [op('css_get(memcg)', (x) => cssGet(x, x.s.cpu[x.cpu].memcg - 1, 1, 'lookup')), commitPointer],
         },
       },
     ),

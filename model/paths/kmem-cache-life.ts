@@ -36,7 +36,7 @@ export const memcgKmemCacheCreateFunc: Path = {
             return;
           }
           cache.refcnt = 1;
-          cssGet(x, x.arg);
+          cssGet(x, x.arg, 1, 'create');
           cache.memcg = x.arg + 1;
           cache.state = CacheState.active;
         }),

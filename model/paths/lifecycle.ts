@@ -45,10 +45,10 @@ const offlineKmem = [
       own.killed = 1;
       own.stale += objcgUnits(x.s, m + 1);
       own.memcg = p + 1;
-      cssGet(x, p);
+      cssGet(x, p, 1, 'child');
       x.s.objcg.forEach((iter, i) => {
         if (i === m || !iter.killed || iter.released || iter.memcg !== m + 1) return;
-        cssGet(x, p);
+        cssGet(x, p, 1, 'child');
         own.stale += objcgUnits(x.s, i + 1);
         iter.memcg = p + 1;
         cssPut(x, m);
@@ -88,7 +88,7 @@ const offlineKmemV58 = op(
       cssPut(x, m);
       n++;
     }
-    if (n) cssGet(x, p, n);
+    if (n) cssGet(x, p, n, 'child');
   },
 );
 
@@ -152,11 +152,14 @@ export const cgroupRmdir: Path = {
                 !s.cpu.some((c) => c.op === PROG.drainAll + 1 && c.root === m + 1),
             ),
       argName: memcgArg,
+      // `killed` records the whole kill (CSS_DYING and the base ref dropped), so it is set with the
+      // put: the extra css_get is made while the base ref is still held (get_with_reference), and
+      // nothing in this one step reads CSS_DYING, which kill_css sets first.
       ops: [
+        op('css_get(css) (extra ref until ->css_offline)', (x) => cssGet(x, x.arg, 1, 'base')),
         op('css->flags |= CSS_DYING', (x) => {
           x.s.memcg[x.arg].killed = 1;
         }),
-        op('css_get(css) (extra ref until ->css_offline)', (x) => cssGet(x, x.arg)),
         op('percpu_ref_kill_and_confirm(&css->refcnt) (drops the base ref)', (x) => cssPut(x, x.arg)),
       ],
     },

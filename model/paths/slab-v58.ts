@@ -2,11 +2,11 @@
  * v5.8 slab accounting through per-memcg kmem_caches (mm/slab.h, mm/slab_common.c, mm/memcontrol.c
  * v5.8; spec §2.2 the memcg_charge_slab row; docs/research/kmem-v59-notes.md §4): the allocation
  * from a per-memcg cache (memcg_kmem_get_cache, memcg_charge_slab of a new slab page with its
- * try_charge, the transfer of the page's references to the cache, memcg_kmem_put_cache), the free
- * of a slab page (memcg_uncharge_slab), and the cache's life: memcg_kmem_cache_create_func,
- * kmemcg_cache_deactivate_after_rcu (after memcg_offline_kmem's deactivate and reparent, which
- * paths/lifecycle.ts folds into the offline step) and kmemcg_cache_shutdown_fn. Each slab page
- * holds one object (model/kmem-cache-state.ts says why).
+ * try_charge, the transfer of the page's references to the cache, memcg_kmem_put_cache) and the
+ * free of a slab page (memcg_uncharge_slab). The cache's life (its create work, its deactivation
+ * after RCU, its shutdown) is in kmem-cache-life.ts; memcg_offline_kmem's deactivate and reparent is
+ * folded into the offline step (paths/lifecycle.ts). Each slab page holds one object
+ * (model/kmem-cache-state.ts says why).
  *
  * The programs exist in both designs; their groups are empty in v5.9, so they never fire there.
  */
@@ -34,6 +34,16 @@ const argSlot = (arg: number) => arg >> 4;
 const argMemcg = (arg: number) => arg & 15;
 
 const kc = (x: Ctx) => x.s.kmemCacheCpu[x.cpu];
+
+/**
+ * memcg_kmem_enabled() in v5.8: the static key memcg_online_kmem increments and memcg_free_kmem (at
+ * css_free) decrements, so it is on while some non-root memcg is not yet freed (every non-root
+ * memcg of the model exists from the start). No state of its own: it is read off the memcgs.
+ */
+export function memcgKmemEnabled(s: ReadonlyState): boolean {
+  for (let m = 1; m < s.memcg.length; m++) if (!s.memcg[m].freed) return true;
+  return false;
+}
 
 /** A slab page slot an allocation in flight is filling (its object is not yet returned). */
 const filling = (s: ReadonlyState, k: number) => s.kmemCacheCpu.some((c) => c.slot === k + 1);
@@ -81,10 +91,11 @@ export const memcgKmemGetCache: Path = {
         op('rcu_read_lock; memcg = current->active_memcg ?: mem_cgroup_from_task(current)', (x) => {
           rcuReadLock(x);
           kc(x).slot = argSlot(x.arg) + 1;
-          me(x).memcg = argMemcg(x.arg) + 1;
+          // current's memcg, a local of this step only (no reference is held on it).
+          x.n = argMemcg(x.arg);
         }),
         op('kmemcg_id = READ_ONCE(memcg->kmemcg_id); if (kmemcg_id < 0) goto out_unlock', (x) => {
-          const m = me(x).memcg - 1;
+          const m = x.n;
           deref(x, m);
           let e = m;
           while (e !== ROOT && x.s.kmemCache[e].kmemOffline) e = x.L.parent[e];
@@ -99,7 +110,7 @@ export const memcgKmemGetCache: Path = {
           'memcg_cachep = READ_ONCE(arr->entries[kmemcg_id]); if (!memcg_cachep) memcg_schedule_kmem_cache_create(memcg, cachep)',
           (x) => {
             if (x.s.kmemCache[x.m].state === CacheState.active) return;
-            const m = me(x).memcg - 1;
+            const m = x.n;
             // css_tryget_online(&memcg->css), then queue_work; one create work per memcg at a time.
             const cache = x.s.kmemCache[m];
             if (!cache.queued && cssTrygetOnline(x, m)) cache.queued = 1;
@@ -148,7 +159,7 @@ export const memcgKmemGetCache: Path = {
           (x) => {
             if (me(x).memcg - 1 !== ROOT) return;
             const c = kc(x);
-            cacheGet(x, c.cache);
+            cacheGet(x, c.cache, 1, 'held');
             x.s.slabPage[c.slot - 1] = c.cache;
             x.s.slabCharged[c.slot - 1] = 0;
             x.jump = 'memcg_kmem_put_cache';
@@ -165,7 +176,7 @@ export const memcgKmemGetCache: Path = {
       ops: [
         op('percpu_ref_get_many(&s->memcg_params.refcnt, 1 << order)', (x) => {
           const c = kc(x);
-          cacheGet(x, c.cache);
+          cacheGet(x, c.cache, 1, 'held');
           x.s.slabPage[c.slot - 1] = c.cache;
           x.s.slabCharged[c.slot - 1] = me(x).memcg;
         }),
@@ -182,12 +193,17 @@ export const memcgKmemGetCache: Path = {
     },
     {
       name: 'memcg_kmem_put_cache',
-      doc: 'slab_post_alloc_hook → memcg_kmem_put_cache(s): percpu_ref_put(&s->memcg_params.refcnt) (memcg_kmem_get_cache’s reference); the object is returned.',
+      doc: 'slab_post_alloc_hook: `if (memcg_kmem_enabled()) memcg_kmem_put_cache(s)`: percpu_ref_put(&s->memcg_params.refcnt) (memcg_kmem_get_cache’s reference); the object is returned. In v5.8 the static key turns off once the last non-root memcg is freed, and the put is then skipped although the lookup took the reference (F8, made one-way by d648bcc7fe65).',
       onlyIf: kmemCacheSlab,
       ops: [
-        op('percpu_ref_put(&s->memcg_params.refcnt)', (x) => {
-          cachePut(x, kc(x).cache);
-        }),
+        // v5.8's static key goes back to false once no non-root memcg is left (memcg_free_kmem's
+        // static_branch_dec; made one-way by d648bcc7fe65 in v5.9): then the put is skipped (F8).
+        op(
+          'if (memcg_kmem_enabled()) memcg_kmem_put_cache(s): percpu_ref_put(&s->memcg_params.refcnt)',
+          (x) => {
+            if (memcgKmemEnabled(x.s)) cachePut(x, kc(x).cache);
+          },
+        ),
         op('return the object', (x) => {
           call(x, 'slab v5.8: locals out of scope', {});
         }),

@@ -75,7 +75,7 @@ const outOfScope: readonly Op[] = [
 const postAlloc: readonly Op[] = [
   op('obj_cgroup_get(objcg); page_obj_cgroups(page)[off] = objcg', (x) => {
     const slab = sc(x);
-    objcgGet(x, slab.objcg);
+    objcgGet(x, slab.objcg, 'held');
     x.s.objects[slab.slot - 1] = slab.objcg;
   }),
   op('obj_cgroup_put(objcg) (the reference get_obj_cgroup_from_current took)', (x) =>
@@ -164,7 +164,8 @@ export const kmemCacheAlloc: Path = {
       onlyIf: objcgSlab,
       ops: [
         op('css_get(&memcg->css)', (x) => {
-          cssGet(x, me(x).memcg - 1);
+          // Only rcu_read_lock keeps the memcg here: get_with_reference flags it (eefbfa7fd678).
+          cssGet(x, me(x).memcg - 1, 1, 'rcu');
           me(x).tmp = 1;
         }),
         op('rcu_read_unlock', rcuReadUnlock),

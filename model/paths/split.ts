@@ -33,7 +33,7 @@ export const splitHugePage: Path = {
         new: [
           splitMemcg,
           op('css_get(memcg) for each tail', (x) => {
-            for (let k = 1; k < x.L.frameSize[x.arg]; k++) cssGet(x, x.m);
+            for (let k = 1; k < x.L.frameSize[x.arg]; k++) cssGet(x, x.m, 1, 'page');
           }),
           splitPointers,
         ],

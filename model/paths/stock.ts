@@ -70,7 +70,7 @@ export const stockFunctions: Readonly<Record<string, Ops>> = {
     new: [
       drainIfSwitching,
       op('if (stock->cached != memcg) css_get(memcg)', (x) => {
-        if (x.s.stock[x.cpu].cached !== x.m + 1) cssGet(x, x.m);
+        if (x.s.stock[x.cpu].cached !== x.m + 1) cssGet(x, x.m, 1, 'lookup');
       }),
       setCached,
       addPages,

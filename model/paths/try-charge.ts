@@ -173,7 +173,7 @@ const tryChargeOld: readonly Op[] = [
   batchCharge,
   // done_restock: css_get_many(&memcg->css, batch); force: css_get_many(&memcg->css, nr_pages),
   // the same as a batch of nr_pages (see TC.exact).
-  op('css_get_many(memcg, batch)', (x) => cssGet(x, x.m, x.batch)),
+  op('css_get_many(memcg, batch)', (x) => cssGet(x, x.m, x.batch, 'lookup')),
   refillRest,
   handToCaller,
 ];

@@ -64,7 +64,7 @@ export const K8 = defineVariant({
       'mem_cgroup_split_huge_fixup',
       { after: 'memcg = head->mem_cgroup' },
       op('css_get(memcg) for each tail', (x) => {
-        for (let k = 1; k < x.L.frameSize[x.arg]; k++) kernel.cssGet(x, x.m);
+        for (let k = 1; k < x.L.frameSize[x.arg]; k++) kernel.cssGet(x, x.m, 1, 'page');
       }),
     ),
 });
@@ -78,7 +78,7 @@ export const K9 = defineVariant({
     d.insert(
       'try_charge()',
       { after: 'batch = max(MEMCG_CHARGE_BATCH, nr_pages); page_counter_try_charge(memcg, batch)' },
-      op('css_get_many(memcg, batch)', (x) => kernel.cssGet(x, x.m, x.batch)),
+      op('css_get_many(memcg, batch)', (x) => kernel.cssGet(x, x.m, x.batch, 'lookup')),
     ),
 });
 

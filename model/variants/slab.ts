@@ -148,8 +148,8 @@ export const slabRootReturn = bugAlone(
 export const slabCssGet = bugAlone(
   'slab-css-get',
   'cssTryget',
-  'no_get_on_zero',
-  'v5.9 obj_cgroup_charge without eefbfa7fd678: css_get on the memcg read from objcg->memcg, whose count may have reached zero meanwhile (F4)',
+  'get_with_reference',
+  'v5.9 obj_cgroup_charge without eefbfa7fd678: css_get on the memcg read from objcg->memcg under rcu_read_lock alone (get_with_reference), whose count may have reached zero meanwhile (F4: no_get_on_zero with that claim skipped)',
 );
 export const slabRootCharge = bugAlone(
   'slab-root-charge',

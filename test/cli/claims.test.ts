@@ -232,7 +232,9 @@ describe('list', () => {
       'slab-css-get',
       'slab-root-charge',
       'slab-flush-read',
-      'slab-v58-charge-cache-memcg',
+      'slab-v58-fixed',
+      'slab-v58-charge-ancestor',
+      'slab-v58-kmem-key',
     ]);
     expect(names('scopes')).toEqual([
       'tiny',

@@ -110,7 +110,7 @@ const SLAB: Case = {
     [{ frame: [], struct: [] }],
   ),
 };
-const SLAB_FIXED = { old: 'slab-v58-charge-cache-memcg', new: 'slab-fixed' } as const;
+const SLAB_FIXED = { old: 'slab-v58-fixed', new: 'slab-fixed' } as const;
 
 const RUNS = [
   ...CASES.flatMap((c) => (['old', 'new'] as const).map((d) => [c.title, d, c, DESIGNS[d]] as const)),

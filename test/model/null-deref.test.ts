@@ -35,6 +35,7 @@ function ctx(s: State): Ctx {
     L,
     s,
     cpu: 0,
+    task: 0,
     arg: -1,
     m: -1,
     n: -1,

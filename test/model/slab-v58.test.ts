@@ -13,11 +13,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type Config, scopeByName } from '../../model/config.js';
+import type { Design } from '../../model/design/types.js';
 import { CacheState } from '../../model/kmem-cache-state.js';
 import { Branch, Oops } from '../../model/oops.js';
 import type { State } from '../../model/state.js';
 import { buildVariant, DESIGNS } from '../../model/variant.js';
-import { slabV58ChargeCacheMemcg } from '../../model/variants/slab-v58.js';
+import { slabV58Fixed, slabV58KmemKey } from '../../model/variants/slab-v58.js';
 import { memcgSpec } from '../../properties/spec.js';
 import { A, argsOf, at, copy, expectDisabled, fire, IDLE, PROG, pc, ptr, ROOT, world } from './helpers.js';
 
@@ -52,8 +53,8 @@ function created(s: State, m: number, refcnt = 1): void {
 }
 
 /** CPU 0 allocating `slot` from memcg m's cache at `step`, holding the lookup reference. */
-function allocating(s: State, step: string, slot: number, m: number, locals = {}): void {
-  at(s, 0, PROG.slabAllocV58, step, locals);
+function allocating(s: State, step: string, slot: number, m: number, locals = {}, design?: Design): void {
+  at(s, 0, PROG.slabAllocV58, pc(PROG.slabAllocV58, step, design), locals);
   s.kmemCacheCpu[0] = { cache: ptr(m), held: 1, slot: slot + 1 };
 }
 
@@ -126,8 +127,7 @@ describe('memcg_kmem_get_cache', () => {
       ...IDLE,
       op: PROG.slabAllocV58 + 1,
       pc: pc(PROG.slabAllocV58, 'memcg_charge_slab: css_tryget_online'),
-      memcg: ptr(A),
-    };
+    }; // current's memcg is a local of the step: no reference is held on it
     want.kmemCacheCpu[0] = { cache: ptr(A), held: 1, slot: 2 };
     expect(after).toEqual(want);
   });
@@ -178,20 +178,38 @@ describe('memcg_charge_slab: css_tryget_online', () => {
     expect(after).toEqual(want);
   });
 
-  it('the proposed fix charges the killed memcg itself (css_tryget succeeds: the cache holds a reference)', () => {
-    const v = buildVariant(slabV58ChargeCacheMemcg);
+  it('the proposed fix reads the cache’s memcg, then (a step of its own) css_tryget: the killed memcg itself', () => {
+    const v = buildVariant(slabV58Fixed);
     const { machine, s } = world(v, slabScope());
     created(s, A, 2);
     s.memcg[A].killed = 1;
     s.memcg[A].ref = 3;
-    allocating(s, 'memcg_charge_slab: css_tryget_online', 0, A, { memcg: ptr(A) });
-    const after = fire(machine, s, TRYGET);
+    allocating(s, 'memcg_charge_slab: css_tryget_online', 0, A, {}, v);
+    const read = fire(machine, s, TRYGET);
     const want = copy(s);
+    want.cpu[0].memcg = ptr(A);
+    want.cpu[0].rcu = 1;
+    want.cpu[0].pc = pc(PROG.slabAllocV58, 'memcg_charge_slab: css_tryget', v);
+    expect(read).toEqual(want);
+    const after = fire(machine, read, { kind: 'memcg_charge_slab: css_tryget', cpu: 0 });
     want.memcg[A].ref = 4;
     want.cpu[0].tmp = 1;
+    want.cpu[0].rcu = 0;
     want.cpu[0].pc = pc(PROG.slabAllocV58, 'try_charge', v);
     want.branch = Branch.chargeSlabDying;
     expect(after).toEqual(want);
+  });
+
+  it('the proposed fix: a reparent and the last put between the read and the tryget make it fail and read again', () => {
+    const v = buildVariant(slabV58Fixed);
+    const { machine, s } = world(v, slabScope());
+    s.kmemCache[A] = { ...s.kmemCache[A], state: CacheState.deactivated, memcg: ptr(ROOT), refcnt: 2 };
+    s.memcg[A] = { ...s.memcg[A], killed: 1, offline: 1, ref: 0, id: 0 };
+    allocating(s, 'memcg_charge_slab: css_tryget', 0, A, { memcg: ptr(A), rcu: 1 }, v);
+    const after = fire(machine, s, { kind: 'memcg_charge_slab: css_tryget', cpu: 0 });
+    expect(after.memcg[A].ref).toBe(0);
+    expect(after.cpu[0].pc).toBe(pc(PROG.slabAllocV58, 'memcg_charge_slab: css_tryget_online', v));
+    expect(after.cpu[0].rcu).toBe(0);
   });
 });
 
@@ -234,6 +252,43 @@ describe('memcg_kmem_put_cache', () => {
     want.cpu[0] = { ...IDLE };
     want.kmemCacheCpu[0] = IDLE_CPU;
     expect(after).toEqual(want);
+  });
+});
+
+describe('memcg_kmem_put_cache and the static key (F8)', () => {
+  it('v5.8: once no non-root memcg is left, memcg_kmem_enabled() is false and the put is skipped', () => {
+    const { machine, s } = world('old', slabScope());
+    s.kmemCache[A] = {
+      ...s.kmemCache[A],
+      state: CacheState.killed,
+      memcg: ptr(ROOT),
+      refcnt: 2,
+      kmemOffline: 1,
+    };
+    s.memcg[A] = { ...s.memcg[A], killed: 1, offline: 1, released: 1, freed: 1, ref: 0, id: 0 };
+    s.slabPage[0] = ptr(A);
+    allocating(s, 'memcg_kmem_put_cache', 0, A);
+    const after = fire(machine, s, PUT);
+    expect(after.kmemCache[A].refcnt).toBe(2); // the lookup's reference is never put
+    expect(after.kmemCacheCpu[0]).toEqual(IDLE_CPU);
+  });
+
+  it('d648bcc7fe65 (the key never goes back): the put is made', () => {
+    const v = buildVariant(slabV58Fixed);
+    const { machine, s } = world(v, slabScope());
+    s.kmemCache[A] = {
+      ...s.kmemCache[A],
+      state: CacheState.killed,
+      memcg: ptr(ROOT),
+      refcnt: 2,
+      kmemOffline: 1,
+    };
+    s.memcg[A] = { ...s.memcg[A], killed: 1, offline: 1, released: 1, freed: 1, ref: 0, id: 0 };
+    s.slabPage[0] = ptr(A);
+    allocating(s, 'memcg_kmem_put_cache', 0, A, {}, v);
+    expect(fire(machine, s, PUT).kmemCache[A].refcnt).toBe(1);
+    // The variant with only that fix left out shows the skipped put.
+    expect(buildVariant(slabV58KmemKey).name).toBe('slab-v58-kmem-key');
   });
 });
 

@@ -65,8 +65,20 @@ describe('golden counterexamples (text report, timing line removed)', () => {
   });
 
   // Issue #14 part 2: v5.9's slab bugs F3-F6, each alone (every other fix applied), at the slab scope.
-  it.each(['slab-root-return', 'slab-css-get', 'slab-root-charge', 'slab-flush-read'])('%s at slab', (v) => {
+  it.each(['slab-root-return', 'slab-root-charge', 'slab-flush-read'])('%s at slab', (v) => {
     expectGolden(`${v}.txt`, report(['--variant', v, '--scope', 'slab']));
+  });
+
+  // F4: the css_get on rcu_read_lock alone (get_with_reference, at its first run), and the race it
+  // loses with that claim skipped (the get on a count at zero).
+  it('slab-css-get at slab: get_with_reference', () => {
+    expectGolden('slab-css-get.unbacked.txt', report(['--variant', 'slab-css-get', '--scope', 'slab']));
+  });
+  it('slab-css-get at slab with get_with_reference skipped: the get on zero', () => {
+    expectGolden(
+      'slab-css-get.txt',
+      report(['--variant', 'slab-css-get', '--scope', 'slab', '--skip-claims', 'get_with_reference']),
+    );
   });
 
   it('slab-root-charge at slab with the counter ledger skipped (the page_counter underflow itself)', () => {
@@ -79,6 +91,9 @@ describe('golden counterexamples (text report, timing line removed)', () => {
   // Issue #14 part 3: v5.8's slab accounting through per-memcg kmem_caches shows F7 at the slab scope.
   it('old at slab: memcg_charge_slab charges an ancestor, memcg_uncharge_slab uncharges the cache’s memcg (F7)', () => {
     expectGolden('slab-v58-charge-ancestor.txt', report(['--design', 'old', '--scope', 'slab']));
+  });
+  it('slab-v58-kmem-key at slab: memcg_kmem_put_cache skipped once the static key is off (F8)', () => {
+    expectGolden('slab-v58-kmem-key.txt', report(['--variant', 'slab-v58-kmem-key', '--scope', 'slab']));
   });
 
   it('K3 at tiny, --view timeline', () => {
