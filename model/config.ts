@@ -183,6 +183,20 @@ export const SCOPES: readonly ScopeInfo[] = [
     },
   },
   {
+    name: 'slab-nested',
+    description:
+      'v5.8 slab with a cache reparented twice: 1 CPU, root/A/A1, two slab objects, no pages, batch 2, try_charge reclaim (one CPU: with two CPUs and two non-root memcgs v5.8 reaches F1 first; v5.9 at one CPU misses two objcg corners, so it is gated at slab and slab-ci)',
+    config: {
+      cpus: 1,
+      memcgs: memcgs('root/A,A/A1'),
+      frames: [],
+      batch: 2,
+      drainAll: false,
+      reclaim: true,
+      objects: 2,
+    },
+  },
+  {
     name: 'large',
     description:
       '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2, memory.max drain_all_stock too (no try_charge reclaim; does not finish here)',

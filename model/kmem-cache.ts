@@ -34,7 +34,7 @@ export function cacheGet(x: Ctx, ptr: number, n = 1, backing?: 'held'): void {
   const c = cacheAt(x, ptr);
   if (!c) return;
   if (c.refcnt <= 0) oops(x, Oops.cacheGetOnZero, ptr - 1);
-  else if (backing === 'held') {
+  if (backing === 'held') {
     const l = x.s.kmemCacheCpu[x.task];
     if (l?.held !== 1 || l.cache !== ptr) x.s.branch |= Branch.getWithoutRef;
   }

@@ -135,7 +135,9 @@ export class Machine {
     const x = this.x;
     x.s = s;
     x.cpu = prog.slot ? a.cpu : prog.cpuFromArg ? a.arg : -1;
-    x.task = x.cpu;
+    // The path whose locals back a get: a slot path's CPU; none for an event (a work item on a CPU
+    // holds no lookup of its own).
+    x.task = prog.slot ? a.cpu : -1;
     x.arg = a.arg;
     x.m = x.n = x.st = x.old = x.batch = -1;
     x.ret = false;

@@ -37,7 +37,7 @@ export function objcgGet(x: Ctx, ptr: number, backing?: 'held'): void {
   const o = objcgAt(x, ptr);
   if (!o) return;
   if (o.ref <= 0) oops(x, Oops.objcgGetOnZero, ptr - 1);
-  else if (backing === 'held') {
+  if (backing === 'held') {
     const c = x.s.slabCpu[x.task];
     if (c?.held !== 1 || c.objcg !== ptr) x.s.branch |= Branch.getWithoutRef;
   }

@@ -75,4 +75,5 @@ export const Branch = {
    * get_with_reference). Transient like the others: it marks the state right after the get.
    */
   getWithoutRef: 64,
+  // The byte is full: a next bit needs the branch field widened (it is a signed byte in the codec).
 } as const;

@@ -13,7 +13,7 @@ export interface Ctx {
   /** The CPU running the step (for events that run on a CPU, that CPU; else -1). */
   cpu: number;
   /**
-   * The CPU whose path runs the step, as `cpu` was when the step began: an op that switches `cpu`
+   * The CPU whose path runs the step (a slot path's CPU; -1 for an event): an op that switches `cpu`
    * to another CPU's stock (try_charge's refill on a CPU the task migrated to) keeps the task's
    * locals here (kernel.ts's get_with_reference backings read them).
    */

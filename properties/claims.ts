@@ -265,7 +265,9 @@ export function witnesses(
   const kmemStructs = L.structFrame.map((_, p) => p).filter((p) => L.isKmem[L.structFrame[p]]);
   const kmemSplitFrames = L.config.frames.map((_, f) => f).filter((f) => L.isKmem[f] && L.frameSize[f] > 1);
   const twoMemcgs = L.config.memcgs.length >= 3;
-  const secondDrain = L.config.drainAll || L.config.reclaim !== false;
+  // One CPU has no remote stock, no second drainer and no other CPU to change a stock mid-read.
+  const twoCpus = L.config.cpus >= 2;
+  const secondDrain = twoCpus && (L.config.drainAll || L.config.reclaim !== false);
   const readNr = 'drain_all_stock: read stock->nr_pages';
   const all: Witness<State>[] = [
     sometimes('offline_with_stock_pages_pending', (s) =>
@@ -287,8 +289,16 @@ export function witnesses(
     sometimes('offline_memcg_named_by_an_empty_stock', (s) =>
       s.stock.some((st) => st.cached > 1 && st.nr === 0 && s.memcg[st.cached - 1].offline === 1),
     ),
-    sometimes('drain_work_queued_on_a_remote_cpu', (s) => s.stock.some((st) => st.work === 1)),
-    sometimes('refill_stock_drains_an_overflowing_stock', (s) => (s.branch & Branch.refillOverflow) !== 0),
+    // A remote drain work, and a stock refilled past the batch by a task that migrated to it: two CPUs.
+    ...(twoCpus
+      ? [
+          sometimes<State>('drain_work_queued_on_a_remote_cpu', (s) => s.stock.some((st) => st.work === 1)),
+          sometimes<State>(
+            'refill_stock_drains_an_overflowing_stock',
+            (s) => (s.branch & Branch.refillOverflow) !== 0,
+          ),
+        ]
+      : []),
   ];
   // The corners of the page paths: at bounds with pages (a slab scope may have none).
   if (L.config.frames.length > 0)
@@ -355,7 +365,7 @@ export function witnesses(
         s.cpu.some((c, i) => at(c, 'drain_all_stock: mutex_trylock') && s.mutex !== 0 && s.mutex !== i + 1),
       ),
     );
-  if (twoMemcgs) {
+  if (twoMemcgs && twoCpus) {
     all.push(
       // The stale read F1 needs: the stock named one memcg, and now caches another one with pages.
       sometimes('drain_all_stock_reads_a_stock_that_changed_under_it', (s) =>

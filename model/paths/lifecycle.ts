@@ -45,10 +45,10 @@ const offlineKmem = [
       own.killed = 1;
       own.stale += objcgUnits(x.s, m + 1);
       own.memcg = p + 1;
-      cssGet(x, p, 1, 'child');
+      cssGet(x, p, 1, { child: m });
       x.s.objcg.forEach((iter, i) => {
         if (i === m || !iter.killed || iter.released || iter.memcg !== m + 1) return;
-        cssGet(x, p, 1, 'child');
+        cssGet(x, p, 1, { child: m });
         own.stale += objcgUnits(x.s, i + 1);
         iter.memcg = p + 1;
         cssPut(x, m);
@@ -88,7 +88,7 @@ const offlineKmemV58 = op(
       cssPut(x, m);
       n++;
     }
-    if (n) cssGet(x, p, n, 'child');
+    if (n) cssGet(x, p, n, { child: m });
   },
 );
 

@@ -32,7 +32,9 @@ export const refillObjStock: readonly Op[] = [
       const st = x.s.objStock[x.st];
       if (st.cached === x.m + 1) return;
       call(x, 'drain_obj_stock', { st: x.st });
-      objcgGet(x, x.m + 1);
+      // An allocation's refill is backed by its lookup's tryget reference (x.task's slab locals); a
+      // free's by the freed object's, held in a local the state does not show: not checked.
+      objcgGet(x, x.m + 1, x.task >= 0 ? 'held' : undefined);
       st.cached = x.m + 1;
       const o = objcgAt(x, x.m + 1);
       if (o) {

@@ -33,7 +33,7 @@ export const splitHugePage: Path = {
         new: [
           splitMemcg,
           op('css_get(memcg) for each tail', (x) => {
-            for (let k = 1; k < x.L.frameSize[x.arg]; k++) cssGet(x, x.m, 1, 'page');
+            for (let k = 1; k < x.L.frameSize[x.arg]; k++) cssGet(x, x.m, 1, { page: x.L.frameFirst[x.arg] });
           }),
           splitPointers,
         ],

@@ -125,6 +125,8 @@ export const processOneWork: Path = {
       name: 'drain_local_stock (work)',
       doc: 'the stock->work item on its CPU (irqs off); not while that CPU has preemption off (drain_all_stock between get_cpu and put_cpu).',
       choices: (s, L) => indicesWhere(L.config.cpus, (c) => s.stock[c].work && !s.cpu[c].preempt),
+      // drain_all_stock drains its own CPU's stock in place: a work item needs a second CPU.
+      onlyIf: (c) => c.cpus >= 2,
       argName: (arg) => `cpu${arg}`,
       ops: [
         op('drain_local_stock(&stock->work)', (x) => {

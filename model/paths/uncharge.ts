@@ -64,7 +64,7 @@ export const memCgroupUnchargeList: Path = {
           new: [
             gatherSwitch,
             op('if (ug->memcg was just set) css_get(ug->memcg)', (x) => {
-              if (x.ret) cssGet(x, x.m, 1, 'page');
+              if (x.ret) cssGet(x, x.m, 1, { page: x.arg });
             }),
             gatherPages,
             clearPagePointer,

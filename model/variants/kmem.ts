@@ -31,7 +31,7 @@ export const splitPageMemcg = defineVariant({
           const first = x.L.frameFirst[x.arg];
           const m = x.s.page[first] - 1;
           for (let k = 1; k < x.L.frameSize[x.arg]; k++) x.s.page[first + k] = m + 1;
-          kernel.cssGet(x, m, x.L.frameSize[x.arg] - 1, 'page');
+          kernel.cssGet(x, m, x.L.frameSize[x.arg] - 1, { page: first });
         },
       ),
     ),

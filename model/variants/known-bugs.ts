@@ -64,7 +64,8 @@ export const K8 = defineVariant({
       'mem_cgroup_split_huge_fixup',
       { after: 'memcg = head->mem_cgroup' },
       op('css_get(memcg) for each tail', (x) => {
-        for (let k = 1; k < x.L.frameSize[x.arg]; k++) kernel.cssGet(x, x.m, 1, 'page');
+        for (let k = 1; k < x.L.frameSize[x.arg]; k++)
+          kernel.cssGet(x, x.m, 1, { page: x.L.frameFirst[x.arg] });
       }),
     ),
 });

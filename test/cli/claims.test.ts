@@ -246,6 +246,7 @@ describe('list', () => {
       'kmem-ci',
       'slab',
       'slab-ci',
+      'slab-nested',
       'large',
     ]);
     for (const d of j.designs as { description: string }[]) expect(d.description).not.toBe('');

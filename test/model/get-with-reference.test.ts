@@ -58,14 +58,14 @@ describe('each backing holds exactly when its reference is there', () => {
       },
     ],
     [
-      'page',
+      { page: 0 },
       (s) => {
         s.page[0] = ptr(A);
       },
     ],
     ['base', () => {}],
   ];
-  it.each(cases)('%s', (b, give) => {
+  it.each(cases)('%j', (b, give) => {
     const { s } = world('new');
     s.memcg[A].ref = 3;
     if (b === 'base') s.memcg[A].killed = 1; // the base ref dropped
@@ -81,12 +81,22 @@ describe('each backing holds exactly when its reference is there', () => {
     expect(marked(held)).toBe(false);
   });
 
-  it('child: a parent gets on the strength of a child not yet freed', () => {
+  it('child: a parent gets on the strength of that child, not yet freed', () => {
     const { s } = world('new', nested);
-    cssGet(ctx(s, nested), A, 1, 'child');
+    cssGet(ctx(s, nested), A, 1, { child: A1 });
     expect(marked(s)).toBe(false);
+    cssGet(ctx(s, nested), A, 1, { child: A }); // A is not its own child
+    expect(marked(s)).toBe(true);
+    s.branch = 0;
     s.memcg[A1].freed = 1;
-    cssGet(ctx(s, nested), A, 1, 'child');
+    cssGet(ctx(s, nested), A, 1, { child: A1 });
+    expect(marked(s)).toBe(true);
+  });
+
+  it('page: that page struct, not any page of the memcg', () => {
+    const { s } = world('new');
+    s.page[1] = ptr(A); // another page of A
+    cssGet(ctx(s), A, 1, { page: 0 });
     expect(marked(s)).toBe(true);
   });
 
@@ -107,14 +117,15 @@ describe('each backing holds exactly when its reference is there', () => {
     expect(marked(s)).toBe(true);
   });
 
-  it('a get at zero is no_get_on_zero, not this claim; a get without a backing is not checked', () => {
+  it('a get at zero without a reference is marked too (no_get_on_zero, checked first, names it); unchecked is not', () => {
     const { s } = world('new');
     s.memcg[A].ref = 0;
     cssGet(ctx(s), A, 1, 'rcu');
-    expect(marked(s)).toBe(false);
+    expect(marked(s)).toBe(true);
     expect(s.oops).not.toBe(0);
     const t = world('new').s;
     cssGet(ctx(t), A, 1);
+    cssGet(ctx(t), A, 1, 'unchecked');
     expect(marked(t)).toBe(false);
   });
 
@@ -188,6 +199,19 @@ describe('the get sites of the paths', () => {
     s.slabCpu[0].held = 1;
     s.objcg[A].ref = 3;
     expect(marked(fire(machine, s, { kind: 'obj_cgroup_charge: consume_obj_stock', cpu: 0, arg: 0 }))).toBe(
+      false,
+    );
+  });
+
+  it('v5.9 refill_obj_stock in the allocation: obj_cgroup_get of an objcg the lookup holds no reference on is marked (F3)', () => {
+    const { machine, s } = world('new', slab());
+    at(s, 0, PROG.slabAlloc, 'obj_cgroup_charge: refill_obj_stock', { memcg: ptr(ROOT), nr: 0 });
+    s.slabCpu[0] = { objcg: ptr(A), held: 0, slot: 1 };
+    const after = fire(machine, s, { kind: 'obj_cgroup_charge: refill_obj_stock', cpu: 0, arg: 0 });
+    expect(marked(after)).toBe(true);
+    s.slabCpu[0].held = 1;
+    s.objcg[A].ref = 2;
+    expect(marked(fire(machine, s, { kind: 'obj_cgroup_charge: refill_obj_stock', cpu: 0, arg: 0 }))).toBe(
       false,
     );
   });
