@@ -5,7 +5,7 @@
  * vacuously in v5.9 and without --objects (the groups are empty).
  */
 import { sometimes, type Witness } from '../checker/index.js';
-import { cacheFreed } from '../model/kmem-cache.js';
+import { cacheFreed, cacheLinked } from '../model/kmem-cache.js';
 import { CACHE_STATE_NAMES, CacheState, kmemCacheName } from '../model/kmem-cache-state.js';
 import { memcgName } from '../model/names.js';
 import { Branch, type Layout, type State } from '../model/state.js';
@@ -17,8 +17,6 @@ export interface CacheHolder {
 
 /** The base ref lives from percpu_ref_init (memcg_create_kmem_cache) to percpu_ref_kill. */
 const hasBase = (state: number) => state === CacheState.active || state === CacheState.deactivated;
-/** The count means something from creation until shutdown_cache frees the cache. */
-const counted = (state: number) => state !== CacheState.none && state !== CacheState.destroyed;
 
 /** The holders of references on cache `i` (memcg i's): the base ref, each slab page, each lookup in flight. */
 export function cacheHolders(s: State, i: number): CacheHolder[] {
@@ -46,7 +44,7 @@ function cacheHolderRefs(s: State, i: number): number {
 /** The first cache whose count is not its holders' (-1: none). Root has no per-memcg cache. */
 export function cacheLedgerBreak(s: State): number {
   for (let i = 1; i < s.kmemCache.length; i++)
-    if (counted(s.kmemCache[i].state) && s.kmemCache[i].refcnt !== cacheHolderRefs(s, i)) return i;
+    if (cacheLinked(s.kmemCache[i]) && s.kmemCache[i].refcnt !== cacheHolderRefs(s, i)) return i;
   return -1;
 }
 
@@ -107,10 +105,7 @@ export function kmemCacheQuiescent(s: State): boolean {
 
 /** At quiescence every cache of a memcg whose kmem went offline has been destroyed (else it leaks). */
 export function leakedCache(s: State): number {
-  return s.kmemCache.findIndex(
-    (c, i) =>
-      i !== 0 && c.kmemOffline === 1 && c.state !== CacheState.none && c.state !== CacheState.destroyed,
-  );
+  return s.kmemCache.findIndex((c, i) => i !== 0 && c.kmemOffline === 1 && cacheLinked(c));
 }
 
 export function leakedCacheText(s: State, L: Layout, i: number): string {

@@ -7,6 +7,7 @@
  */
 import { hasLiveChildCgroups, hasOnlineChildren, indicesWhere, runningOn } from '../guards.js';
 import { cssGet, cssPut, deref, idPut, memcgAt, ROOT } from '../kernel.js';
+import { cacheLinked } from '../kmem-cache.js';
 import { CacheState } from '../kmem-cache-state.js';
 import { memcgName } from '../names.js';
 import { objcgPut } from '../objcg.js';
@@ -82,8 +83,7 @@ const offlineKmemV58 = op(
     }
     let n = 0;
     for (const cache of x.s.kmemCache) {
-      if (cache.state === CacheState.none || cache.state === CacheState.destroyed || cache.memcg !== m + 1)
-        continue;
+      if (!cacheLinked(cache) || cache.memcg !== m + 1) continue;
       cache.memcg = p + 1;
       cssPut(x, m);
       n++;

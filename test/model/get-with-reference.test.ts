@@ -8,7 +8,7 @@
  * backing fails when its reference is missing.
  */
 import { describe, expect, it } from 'vitest';
-import { type Config, scopeByName } from '../../model/config.js';
+import type { Config } from '../../model/config.js';
 import { type Backing, cssGet } from '../../model/kernel.js';
 import { cacheGet } from '../../model/kmem-cache.js';
 import { CacheState } from '../../model/kmem-cache-state.js';
@@ -21,33 +21,16 @@ import type { State } from '../../model/state.js';
 import { buildVariant } from '../../model/variant.js';
 import { slabFixed } from '../../model/variants/slab.js';
 import { memcgSpec } from '../../properties/spec.js';
-import { A, at, fire, PROG, ptr, ROOT, world } from './helpers.js';
+import { A, at, fire, PROG, ptr, ROOT, slabNested, slabScope, stepCtx, world } from './helpers.js';
 
-const slab = (): Config => scopeByName('slab')!.config;
-const nested: Config = { ...slab(), memcgs: [...slab().memcgs, { name: 'A1', parent: 1 }] };
+const slab = slabScope;
+const nested = slabNested;
 const A1 = 2;
 const marked = (s: State) => (s.branch & Branch.getWithoutRef) !== 0;
 
 /** A step context on `s` for calling a primitive directly, running on CPU `cpu`. */
-function ctx(s: State, config?: Config, design: 'old' | 'new' = 'new', cpu = 0): Ctx {
-  const { L, machine } = world(design, config);
-  return {
-    L,
-    s,
-    cpu,
-    task: cpu,
-    arg: -1,
-    m: -1,
-    n: -1,
-    st: -1,
-    old: -1,
-    batch: -1,
-    ret: false,
-    stop: false,
-    jump: null,
-    blocks: machine.design.blocks,
-  };
-}
+const ctx = (s: State, config?: Config, design: 'old' | 'new' = 'new', cpu = 0): Ctx =>
+  stepCtx(s, design, config, cpu);
 
 describe('each backing holds exactly when its reference is there', () => {
   const cases: readonly [Backing, (s: State) => void][] = [

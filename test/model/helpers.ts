@@ -13,6 +13,7 @@ import { expect } from 'vitest';
 import { type Config, scopeByName } from '../../model/config.js';
 import type { Design } from '../../model/design/types.js';
 import { Machine, type MemcgAction } from '../../model/machine.js';
+import type { Ctx } from '../../model/ops.js';
 import { PROG } from '../../model/paths/order.js';
 import { type Cpu, initialState, type Layout, layoutOf, type State } from '../../model/state.js';
 import { DESIGNS } from '../../model/variant.js';
@@ -169,3 +170,35 @@ export function fire(machine: Machine, s: State, p: Pick): State {
 
 /** A deep, mutable copy of a state to write the expected result into. */
 export const copy = (s: State): State => structuredClone(s);
+
+/** The slab scope's bounds (root/A, 2 CPUs, two slab slots, no pages), and root/A/A1 on them. */
+export function slabScope(): Config {
+  const info = scopeByName('slab');
+  if (!info) throw new Error('no slab scope');
+  return info.config;
+}
+export const slabNested: Config = {
+  ...slabScope(),
+  memcgs: [...slabScope().memcgs, { name: 'A1', parent: 1 }],
+};
+
+/** A step context on `s` for calling a kernel primitive directly, running on CPU `cpu`. */
+export function stepCtx(s: State, design: DesignName = 'new', config?: Config, cpu = 0): Ctx {
+  const { L, machine } = world(design, config);
+  return {
+    L,
+    s,
+    cpu,
+    task: cpu,
+    arg: -1,
+    m: -1,
+    n: -1,
+    st: -1,
+    old: -1,
+    batch: -1,
+    ret: false,
+    stop: false,
+    jump: null,
+    blocks: machine.design.blocks,
+  };
+}

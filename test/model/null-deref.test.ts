@@ -25,29 +25,11 @@ import { Oops, type State } from '../../model/state.js';
 import { buildVariant, defineVariant, op } from '../../model/variant.js';
 import { memcgSpec } from '../../properties/spec.js';
 import { naiveBfs } from '../checker/naive.js';
-import { copy, world } from './helpers.js';
+import { copy, stepCtx, world } from './helpers.js';
 
 const NULL = -1;
 
-function ctx(s: State): Ctx {
-  const { L, machine } = world('new');
-  return {
-    L,
-    s,
-    cpu: 0,
-    task: 0,
-    arg: -1,
-    m: -1,
-    n: -1,
-    st: -1,
-    old: -1,
-    batch: -1,
-    ret: false,
-    stop: false,
-    jump: null,
-    blocks: machine.design.blocks,
-  };
-}
+const ctx = (s: State): Ctx => stepCtx(s);
 
 const PRIMITIVES: readonly [string, (x: Ctx) => unknown, number][] = [
   ['cssGet', (x) => cssGet(x, NULL), Oops.nullMemcg],

@@ -12,7 +12,6 @@
  * Long because each step is checked with its expected state written out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { type Config, scopeByName } from '../../model/config.js';
 import type { Design } from '../../model/design/types.js';
 import { CacheState } from '../../model/kmem-cache-state.js';
 import { Branch, Oops } from '../../model/oops.js';
@@ -20,15 +19,25 @@ import type { State } from '../../model/state.js';
 import { buildVariant, DESIGNS } from '../../model/variant.js';
 import { slabV58Fixed, slabV58KmemKey } from '../../model/variants/slab-v58.js';
 import { memcgSpec } from '../../properties/spec.js';
-import { A, argsOf, at, copy, expectDisabled, fire, IDLE, PROG, pc, ptr, ROOT, world } from './helpers.js';
+import {
+  A,
+  argsOf,
+  at,
+  copy,
+  expectDisabled,
+  fire,
+  IDLE,
+  PROG,
+  pc,
+  ptr,
+  ROOT,
+  slabNested,
+  slabScope,
+  world,
+} from './helpers.js';
 
-function slabScope(): Config {
-  const info = scopeByName('slab');
-  if (!info) throw new Error('no slab scope');
-  return info.config;
-}
 /** root/A/A1: a cache reparented twice. */
-const nested: Config = { ...slabScope(), memcgs: [...slabScope().memcgs, { name: 'A1', parent: 1 }] };
+const nested = slabNested;
 const A1 = 2;
 
 const allocArg = (slot: number, m: number) => slot * 16 + m;

@@ -12,7 +12,6 @@
  * Long because each step is checked with its expected state written out by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { type Config, scopeByName } from '../../model/config.js';
 import { Oops } from '../../model/oops.js';
 import { slabAllocArg, slabFreeArg } from '../../model/paths/slab.js';
 import { TC } from '../../model/paths/try-charge.js';
@@ -20,15 +19,25 @@ import type { State } from '../../model/state.js';
 import { buildVariant, DESIGNS } from '../../model/variant.js';
 import { slabFixed, slabRootReturn } from '../../model/variants/slab.js';
 import { memcgSpec } from '../../properties/spec.js';
-import { A, argsOf, at, copy, expectDisabled, fire, IDLE, PROG, pc, ptr, ROOT, world } from './helpers.js';
+import {
+  A,
+  argsOf,
+  at,
+  copy,
+  expectDisabled,
+  fire,
+  IDLE,
+  PROG,
+  pc,
+  ptr,
+  ROOT,
+  slabNested,
+  slabScope,
+  world,
+} from './helpers.js';
 
-function slabScope(): Config {
-  const info = scopeByName('slab');
-  if (!info) throw new Error('no slab scope');
-  return info.config;
-}
 /** root/A/A1: an objcg reparented twice. */
-const nested: Config = { ...slabScope(), memcgs: [...slabScope().memcgs, { name: 'A1', parent: 1 }] };
+const nested = slabNested;
 const A1 = 2;
 
 const ALLOC = (slot: number, m: number, cpu = 0) => ({
