@@ -55,6 +55,8 @@ export const BOUND_FLAGS = [
   'reclaim',
   'split-page',
   'objects',
+  'swap',
+  'swap-slots',
 ] as const;
 /** The flags that say which model and claims a run checks. */
 export const MODEL_FLAGS = ['design', 'variant', ...BOUND_FLAGS, 'claims', 'skip-claims'] as const;
@@ -83,12 +85,20 @@ export function boundsOf(flags: Flags): Pick<ModelRef, 'scope' | 'bounds'> {
     if (flags.reclaim !== undefined) bounds.reclaim = onOff('reclaim', flags.reclaim);
     if (flags['split-page'] !== undefined) bounds.splitPage = onOff('split-page', flags['split-page']);
     if (flags.objects !== undefined) bounds.objects = count('objects', flags.objects, 0);
+    if (flags.swap !== undefined) bounds.swap = swapVersion(flags.swap);
+    if (flags['swap-slots'] !== undefined) bounds.swapSlots = count('swap-slots', flags['swap-slots'], 1);
     validateConfig({ ...info.config, ...bounds });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
     throw e;
   }
   return { scope, ...(Object.keys(bounds).length > 0 ? { bounds } : {}) };
+}
+
+/** --swap v1|v2|off: `off` leaves swap out, even at a swap scope. */
+function swapVersion(v: string): 'v1' | 'v2' | 'off' {
+  if (v === 'v1' || v === 'v2' || v === 'off') return v;
+  throw new UsageError(`--swap must be v1, v2 or off, got "${v}"`);
 }
 
 function onOff(flag: string, v: string): boolean {
@@ -164,6 +174,8 @@ export function refArgs(ref: ModelRef): string {
     ...(b.reclaim !== undefined ? [`--reclaim ${onOffText(b.reclaim)}`] : []),
     ...(b.splitPage !== undefined ? [`--split-page ${onOffText(b.splitPage)}`] : []),
     ...(b.objects !== undefined ? [`--objects ${b.objects}`] : []),
+    ...(b.swap !== undefined ? [`--swap ${b.swap}`] : []),
+    ...(b.swapSlots !== undefined ? [`--swap-slots ${b.swapSlots}`] : []),
     ...(ref.claims?.only ? [`--claims ${ref.claims.only.join(',')}`] : []),
     ...(ref.claims?.skip ? [`--skip-claims ${ref.claims.skip.join(',')}`] : []),
   ].join(' ');

@@ -16,6 +16,8 @@ export const OPTION_SPEC = {
   reclaim: { type: 'string' },
   'split-page': { type: 'string' },
   objects: { type: 'string' },
+  swap: { type: 'string' },
+  'swap-slots': { type: 'string' },
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
   timeout: { type: 'string' },

@@ -29,6 +29,9 @@ Bounds (override the scope's):
   --reclaim on|off       try_charge's reclaim: drain_all_stock(mem_over_limit) when every charge fails
   --split-page on|off    split_page of a high-order kernel page (needs kmem:2 in --pages; off unless on)
   --objects N            N slab object slots: v5.9 obj_cgroup, or v5.8 per-memcg kmem_cache, slab accounting (0 = off)
+  --swap v1|v2|off       swap records and memcg ids: v1 memsw and mem_cgroup_swapout, v2 the swap
+                         counter and mem_cgroup_try_charge_swap; both the slot free and the swap-in
+  --swap-slots N         swap slots (1-3, default 2; a THP of k subpages takes k)
 
 Options:
   --max-states N  --max-depth N  --timeout SECONDS (at least 1; none if left out)  --max-memory MB

@@ -51,6 +51,25 @@ export interface Config {
    * one object. 0 (the default) leaves the slab paths out, so the other scopes keep their state spaces.
    */
   readonly objects?: number;
+  /**
+   * Swap records and memcg ids (model/paths/swap.ts): `v2` is cgroup v2's swap counter and
+   * mem_cgroup_try_charge_swap, `v1` the memsw counter and mem_cgroup_swapout; both have
+   * mem_cgroup_uncharge_swap and the swap-in charge. Absent (the default) leaves swap out, so the
+   * other scopes keep their state spaces. The two count differently, so they are two bounds.
+   */
+  readonly swap?: 'v1' | 'v2' | 'off';
+  /** Swap slots (swap_cgroup records) with `swap`: a THP of k subpages takes k of them. Default 2. */
+  readonly swapSlots?: number;
+}
+
+/** The swap version at these bounds (`off` and absent alike: none). */
+export function swapOf(c: Config): 'v1' | 'v2' | undefined {
+  return c.swap === 'v1' || c.swap === 'v2' ? c.swap : undefined;
+}
+
+/** The swap slots at these bounds: 0 without swap. */
+export function swapSlotsOf(c: Config): number {
+  return swapOf(c) ? (c.swapSlots ?? 2) : 0;
 }
 
 export interface ScopeInfo {
@@ -197,6 +216,36 @@ export const SCOPES: readonly ScopeInfo[] = [
     },
   },
   {
+    name: 'swap',
+    description:
+      'cgroup v2 swap: 2 CPUs, root/A, one 2-subpage THP (swapped out whole, or split and swapped in page by page), two swap slots, batch 2: mem_cgroup_try_charge_swap, __remove_mapping, the slot free (mem_cgroup_uncharge_swap), the swap-in charge; drain_all_stock through css offline only (about 4 M states)',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A'),
+      frames: parseFrames('thp:2'),
+      batch: 2,
+      drainAll: false,
+      reclaim: false,
+      swap: 'v2',
+      swapSlots: 2,
+    },
+  },
+  {
+    name: 'swap-v1',
+    description:
+      'cgroup v1 swap (memsw): swap with mem_cgroup_swapout instead of mem_cgroup_try_charge_swap (the page uncharged at swap-out, memsw moved to the id holder; about 1.5 M states)',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A'),
+      frames: parseFrames('thp:2'),
+      batch: 2,
+      drainAll: false,
+      reclaim: false,
+      swap: 'v1',
+      swapSlots: 2,
+    },
+  },
+  {
     name: 'large',
     description:
       '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2, memory.max drain_all_stock too (no try_charge reclaim; does not finish here)',
@@ -226,6 +275,7 @@ export const LIMITS = {
   thpSubpages: 4,
   kmemPages: 4,
   objects: 3,
+  swapSlots: 3,
 } as const;
 
 export class ConfigError extends Error {
@@ -318,6 +368,19 @@ export function validateConfig(c: Config): void {
     throw new ConfigError(
       '--pages 0 leaves nothing to charge: give a page (e.g. --pages 1) or slab objects (--objects 2)',
     );
+  if (c.swap !== undefined && c.swap !== 'v1' && c.swap !== 'v2' && c.swap !== 'off')
+    throw new ConfigError(`--swap must be v1, v2 or off, got "${String(c.swap)}"`);
+  if (c.swapSlots !== undefined && !swapOf(c))
+    throw new ConfigError('--swap-slots needs --swap v1 or --swap v2 (swap is off at these bounds)');
+  if (swapOf(c)) {
+    const slots = swapSlotsOf(c);
+    if (!Number.isInteger(slots) || slots < 1 || slots > LIMITS.swapSlots)
+      fail(`--swap-slots ${slots} is out of range 1..${LIMITS.swapSlots}`);
+    if (!c.frames.some((f) => f.kind !== 'kmem'))
+      throw new ConfigError(
+        '--swap needs a user page to swap out: add a small page or a THP to --pages (kernel pages are never swapped)',
+      );
+  }
   if (!Number.isInteger(c.batch) || c.batch < 1 || c.batch > LIMITS.batch)
     fail(`--batch ${c.batch} is out of range 1..${LIMITS.batch}`);
   // The kernel's order: a THP (HPAGE_PMD_NR = 512) is larger than MEMCG_CHARGE_BATCH (32), so

@@ -29,6 +29,9 @@ function isNull(x: Ctx, m: number): boolean {
   return true;
 }
 
+/** A NULL memcg pointer for a primitive of another module (model/swap.ts): records the oops. */
+export const isNullMemcg = isNull;
+
 /**
  * The memcg struct at index m for a field access (`memcg->...`), or undefined after recording the
  * oops when m is NULL; a freed memcg is a use after free. Ops read and write fields through it.

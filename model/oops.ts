@@ -30,6 +30,8 @@ export const Oops = {
   cacheGetOnZero: 13,
   /** An access to a kmem_cache shutdown_cache freed (KASAN use-after-free). */
   cacheUseAfterFree: 14,
+  /** mem_cgroup_id_get_many on a zero id.ref (refcount_t: "addition on 0; use-after-free"; the WARN of 8d22a9351035). */
+  idGetOnZero: 15,
 } as const;
 
 export const OOPS_NAMES: Record<number, string> = {
@@ -47,6 +49,7 @@ export const OOPS_NAMES: Record<number, string> = {
   12: 'kmem_cache refcnt put below zero',
   13: 'kmem_cache refcnt get on a zero count',
   14: 'use after free of a kmem_cache',
+  15: 'mem_cgroup_id_get on a zero id refcount',
 };
 
 /** The oops codes of obj_cgroup refcounting: oopsMemcg names the memcg the objcg was made for. */

@@ -125,6 +125,15 @@ export const POINTER_HOLDERS: readonly PointerHolder[] = [
       `kmem_cache(${memcgName(L, i)})->memcg_params.memcg = ${ptrName(L, s.kmemCache[i].memcg)} (freed)`,
   },
   {
+    // A swap record holds no css reference: it pins the memcg's id (the `id` own holder's one ref).
+    kind: 'swap_record',
+    field: 'swapRecord',
+    refs: { new: 'none', old: 'none' },
+    who: (_s, _L, k) => `swap record of slot ${k}`,
+    dangling: 'set',
+    danglingText: (s, L, k) => `swap slot ${k}'s swap_cgroup record = ${ptrName(L, s.swapRecord[k])} (freed)`,
+  },
+  {
     kind: 'charge',
     field: 'cpu.memcg',
     pages: (s, _L, i) => s.cpu[i].nr,

@@ -13,6 +13,7 @@
  *
  * A new field is one declaration; a new kernel path adds its fields with `extendSchema`.
  */
+import { swapOf, swapSlotsOf } from './config.js';
 import type { Layout, State } from './state.js';
 
 /** What a number in the state means; the symmetry and the claims read only this. */
@@ -75,7 +76,9 @@ export interface Field {
  * the memcgs), `objcgCpu` by CPU, `object` by slab object slot (slots are not reordered). They
  * are v5.9's (scheme new); v5.8's slab state has its own (model/kmem-cache-state.ts): `kmemCache`
  * by memcg (the per-memcg kmem_cache made for it, reordered likewise), `kmemCacheCpu` by CPU,
- * `slabPage` by slot. Each is empty in the other scheme.
+ * `slabPage` by slot. Each is empty in the other scheme. The swap domains (model/swap-state.ts)
+ * are empty without `--swap`: `swapMemcg` by memcg (reordered with the memcgs), `swapSlot` by swap
+ * slot (not reordered), `swapCpu` by CPU, `swapGlobal` one entry (a ghost).
  */
 export type Domain =
   | 'memcg'
@@ -88,7 +91,11 @@ export type Domain =
   | 'object'
   | 'kmemCache'
   | 'kmemCacheCpu'
-  | 'slabPage';
+  | 'slabPage'
+  | 'swapMemcg'
+  | 'swapSlot'
+  | 'swapCpu'
+  | 'swapGlobal';
 
 /** A top-level key of the state: an array of records, an array of numbers, or one number. */
 export interface Group {
@@ -205,6 +212,14 @@ export function domainSize(L: Layout, d: Domain): number {
       return L.config.objects && L.scheme === 'old' ? L.config.cpus : 0;
     case 'slabPage':
       return L.scheme === 'old' ? (L.config.objects ?? 0) : 0;
+    case 'swapMemcg':
+      return swapOf(L.config) ? L.config.memcgs.length : 0;
+    case 'swapSlot':
+      return swapSlotsOf(L.config);
+    case 'swapCpu':
+      return swapOf(L.config) ? L.config.cpus : 0;
+    case 'swapGlobal':
+      return swapOf(L.config) ? 1 : 0;
     default:
       return 1;
   }

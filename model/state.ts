@@ -7,7 +7,7 @@
  *
  * Long because the fields are declared one by one, each with its kernel name and its diff label.
  */
-import type { Config } from './config.js';
+import { type Config, swapOf } from './config.js';
 import { KMEM_CACHE_GROUPS, type KmemCache, type KmemCacheCpu } from './kmem-cache-state.js';
 import { type Layout, layoutFor } from './layout.js';
 import { frameName, memcgName, pageName, ptrName } from './names.js';
@@ -16,6 +16,7 @@ import { OWN_HOLDERS, POINTER_HOLDERS } from './references.js';
 import { type Field, initialValues, recordGroup, type Schema, valueGroup } from './schema.js';
 import { type Objcg, type ObjStock, SLAB_GROUPS, type SlabCpu } from './slab-state.js';
 import { drainMemcgChange, lookupRefChange } from './state-changes.js';
+import { SWAP_GROUPS, type SwapCpu } from './swap-state.js';
 
 export type { Layout } from './layout.js';
 export { Branch, OOPS_NAMES, Oops } from './oops.js';
@@ -38,9 +39,14 @@ const MEMCG = {
   },
   id: {
     kind: 'count',
-    kernel: 'memcg->id.ref (refcount_t): the online pin plus swap records (none modelled)',
+    kernel: 'memcg->id.ref (refcount_t): the online pin plus one per swap record naming the memcg (--swap)',
     init: () => 1,
-    show: { label: (i, L) => `id.ref(${memcgName(L, i)})`, format: 'number', hide: (i) => i === 0 },
+    // Root's id is real with swap (records on root take id references), so it is shown then.
+    show: {
+      label: (i, L) => `id.ref(${memcgName(L, i)})`,
+      format: 'number',
+      hide: (i, L) => i === 0 && !swapOf(L.config),
+    },
   },
   killed: {
     kind: 'flag',
@@ -215,6 +221,15 @@ export interface State {
   slabPage: number[];
   /** Ghost: the memcg memcg_charge_slab charged for each slab page (0 = none). */
   slabCharged: number[];
+  /** Swap (model/swap-state.ts; empty arrays without --swap): per memcg, v2 swap or v1 memsw − memory. */
+  swapCounter: number[];
+  /** The swap_cgroup record of each swap slot (memcg index + 1, 0 = none). */
+  swapRecord: number[];
+  /** Each swap slot: SwapMap.free, .out (on disk only) or .cache (a swap cache page holds it). */
+  swapMap: number[];
+  swapCpu: SwapCpu[];
+  /** Ghost, transient: SwapBranch bits of the last step (one entry with --swap, else none). */
+  swapBranch: number[];
 }
 
 type DeepReadonly<T> = T extends number
@@ -282,6 +297,7 @@ export const memcgSchema: Schema = {
     valueGroup('oopsMemcg', 'global', { kind: 'memcg', kernel: 'ghost: the memcg the first bug hit' }),
     ...SLAB_GROUPS,
     ...KMEM_CACHE_GROUPS,
+    ...SWAP_GROUPS,
   ],
   ownHolders: OWN_HOLDERS,
   pointerHolders: POINTER_HOLDERS,

@@ -54,6 +54,11 @@ export function bytePerm(p: Perm, leaves: readonly Leaf[]): BytePerm {
     kmemCache: inv(p.memcg),
     kmemCacheCpu: undefined,
     slabPage: undefined,
+    // swapCounter i is memcg i's swap (v2) or memsw (v1) counter: reordered with the memcgs.
+    swapMemcg: inv(p.memcg),
+    swapSlot: undefined,
+    swapCpu: undefined,
+    swapGlobal: undefined,
   };
   const at = new Map(leaves.map((l, i) => [`${l.group.key}/${l.index}/${l.name}`, i]));
   const src = new Int32Array(leaves.length);

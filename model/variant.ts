@@ -14,6 +14,7 @@ import * as kmemCache from './kmem-cache.js';
 import * as objcg from './objcg.js';
 import { type Ctx, call, END, type Op, op, type Program, type Step } from './ops.js';
 import { Oops } from './state.js';
+import * as swap from './swap.js';
 
 export class VariantError extends Error {
   override name = 'VariantError';
@@ -236,6 +237,6 @@ export function defineVariant(def: VariantDef): VariantDef {
 }
 
 /** What a variant file receives when it exports a function instead of a variant object. */
-export const variantApi = { defineVariant, op, call, kernel, objcg, kmemCache, END, Oops } as const;
+export const variantApi = { defineVariant, op, call, kernel, objcg, kmemCache, swap, END, Oops } as const;
 export type VariantApi = typeof variantApi;
-export { call, END, kernel, kmemCache, Oops, objcg, op };
+export { call, END, kernel, kmemCache, Oops, objcg, op, swap };

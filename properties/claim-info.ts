@@ -3,6 +3,8 @@
  * of claims a run checks (`--claims`, `--skip-claims`). The operational claims are the ones a
  * kernel developer sees as a crash or a warning; the ledger claims compare a count with what the
  * design says it must be, and usually fail first, several steps before the crash they lead to.
+ *
+ * Long because the claims are listed one by one, each with its meaning and its kernel symptom.
  */
 export type ClaimKind = 'operational' | 'ledger';
 
@@ -59,6 +61,14 @@ export const CLAIMS: readonly ClaimInfo[] = [
     symptom: '"refcount_t: underflow; use-after-free" warning',
   },
   {
+    name: 'no_id_get_on_zero',
+    kind: 'operational',
+    meaning:
+      'no mem_cgroup_id_get_many or mem_cgroup_id_get_online takes a reference on a memcg->id.ref that reached zero (--swap)',
+    symptom:
+      '"refcount_t: addition on 0; use-after-free" warnings, the count saturated (8d22a9351035: thousands of warnings, then OOM)',
+  },
+  {
     name: 'page_counter_nonneg',
     kind: 'operational',
     meaning: 'no page counter goes below zero',
@@ -97,15 +107,25 @@ export const CLAIMS: readonly ClaimInfo[] = [
   {
     name: 'id_ledger',
     kind: 'ledger',
-    meaning: 'memcg->id.ref is 1 while online and 0 after offline (no swap records are modelled)',
-    symptom: 'none yet: a memcg ID that is never removed pins its css (a leak), or is removed early',
+    meaning:
+      'memcg->id.ref is the online pin (1 until offline) plus one per swap record naming the memcg (I-OLD-ID, I-NEW-ID; root included with --swap)',
+    symptom:
+      'a memcg ID never removed pins its css (a dying memcg leaked), or one removed early: its css put while records still name it, a later mem_cgroup_from_id finds nothing and the swap charge is never uncharged',
   },
   {
     name: 'page_counter_hierarchy',
     kind: 'ledger',
     meaning:
-      "each page counter equals the charges (pages, stocks, batches, in-flight charges) in its memcg's subtree; with --objects also the slab charges of its subtree (v5.9: objcg bytes; v5.8: slab pages at the memcg memcg_charge_slab charged) and the stale charges reparenting leaves in a dead child's counter",
+      "each page counter equals the charges (pages, stocks, batches, in-flight charges) in its memcg's subtree; with --objects also the slab charges of its subtree (v5.9: objcg bytes; v5.8: slab pages at the memcg memcg_charge_slab charged) and the stale charges reparenting leaves in a dead child's counter; with --swap each swap (v2) or memsw minus memory (v1) counter equals the swap records naming a non-root memcg of its subtree",
     symptom: 'memory.current drifts from the real usage; limits and OOM decisions go wrong',
+  },
+  {
+    name: 'swap_slot_accounted',
+    kind: 'ledger',
+    meaning:
+      'with --swap, every swap slot in use is charged once: a slot swapped out has a swap_cgroup record; in the swap cache, with cgroup v2 it has one too (swap is counted apart from memory), with cgroup v1 none once its swap-in is done (the page’s memsw charge took the slot’s over)',
+    symptom:
+      'swap usage miscounted: v2 memory.swap.current below the swap space the cgroup occupies, so memory.swap.max is not enforced on it (cae3af62b33a); v1 memsw counting a swapped-in page twice',
   },
   {
     name: 'stock_consistent',

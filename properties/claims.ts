@@ -5,7 +5,9 @@
  *
  * Long because the claims and the witnesses read best as two lists, each in the order it is reported.
  */
+
 import { always, type Invariant, sometimes, type Witness } from '../checker/index.js';
+import { swapOf } from '../model/config.js';
 import { newDesign } from '../model/design/new.js';
 import { memcgName, ptrName } from '../model/names.js';
 import type { Program } from '../model/ops.js';
@@ -42,6 +44,7 @@ import {
   slabQuiescent,
   slabWitnesses,
 } from './objcg-claims.js';
+import { swapSlotClaim, swapWitnesses } from './swap-claims.js';
 
 export type Scheme = 'old' | 'new';
 
@@ -68,7 +71,9 @@ function oopsClaim(
           ? `${OOPS_NAMES[s.oops]} on kmem_cache(${ptrName(L, s.oopsMemcg)}) (refcnt now ${s.kmemCache[s.oopsMemcg - 1]?.refcnt})`
           : code === Oops.counterUnderflow
             ? `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (page_counter now ${s.memcg[s.oopsMemcg - 1]?.usage})`
-            : `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (refcount now ${s.memcg[s.oopsMemcg - 1]?.ref})`,
+            : code === Oops.idGetOnZero || code === Oops.idPutBelowZero
+              ? `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (id.ref now ${s.memcg[s.oopsMemcg - 1]?.id})`
+              : `${OOPS_NAMES[code]} on ${ptrName(L, s.oopsMemcg)} (refcount now ${s.memcg[s.oopsMemcg - 1]?.ref})`,
   );
 }
 
@@ -78,6 +83,7 @@ export function quiescent(s: State): boolean {
     s.cpu.every((c) => c.op === 0) &&
     s.stock.every((st) => st.cached === 0 && st.work === 0) &&
     s.page.every((pm) => pm === 0) &&
+    s.swapRecord.every((r) => r === 0) &&
     s.memcg.every((m) => !m.killed || m.offline) &&
     slabQuiescent(s) &&
     kmemCacheQuiescent(s)
@@ -123,6 +129,34 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
         ? `${subtreeCharges(s, L, m)} pages of pages, stocks and charges, plus ${objcgCounterBytes(s, L, m)} slab bytes (2 per page: objcgs in its subtree and bytes left by reparented ones)`
         : `${subtreeCharges(s, L, m)} pages of pages, stocks and charges, plus ${cacheCounterPages(s, L, m)} slab pages (charged in its subtree, or left by reparented kmem_caches)`
       : `${subtreeCharges(s, L, m)}`;
+  // The id ledger (I-OLD-ID, I-NEW-ID): the online pin plus the swap records naming the memcg; root's
+  // id is real with swap (records on root take id references), its css is not.
+  const swap = swapOf(L.config) !== undefined;
+  const idMemcgs = swap ? L.config.memcgs.map((_, i) => i) : ms;
+  const idRecords = (s: State, m: number) => {
+    let n = 0;
+    for (let k = 0; k < s.swapRecord.length; k++) if (s.swapRecord[k] === m + 1) n++;
+    return n;
+  };
+  const idExpected = (s: State, m: number) => (s.memcg[m].offline ? 0 : 1) + idRecords(s, m);
+  const idBreak = (s: State) => {
+    for (const m of idMemcgs) if (!s.memcg[m].freed && s.memcg[m].id !== idExpected(s, m)) return m;
+    return -1;
+  };
+  // The swap (v2) or memsw − memory (v1) counter of m: the records naming a non-root memcg of its subtree.
+  const subtreeRecords = (s: State, m: number) => {
+    let n = 0;
+    for (let k = 0; k < s.swapRecord.length; k++) {
+      const r = s.swapRecord[k];
+      if (r > 1 && L.ancestors[r - 1].includes(m)) n++;
+    }
+    return n;
+  };
+  const swapBreak = (s: State) => {
+    for (let m = 0; m < s.swapCounter.length; m++) if (s.swapCounter[m] !== subtreeRecords(s, m)) return m;
+    return -1;
+  };
+  const swapCounterText = L.config.swap === 'v1' ? 'memsw − memory' : 'swap counter';
   const countersOk = (s: State, m: number) =>
     slab
       ? s.memcg[m].usage * PAGE_UNITS === subtreeCharges(s, L, m) * PAGE_UNITS + slabCounterBytes(s, L, m)
@@ -139,6 +173,7 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
         'the last step took a reference (css_get, obj_cgroup_get or a kmem_cache percpu_ref_get) without holding one on that object and not by a tryget: only rcu_read_lock, or nothing, kept it alive, so the same get can take a count that reached zero back up (no_get_on_zero shows it when it does)',
     ),
     oopsClaim('no_id_put_below_zero', Oops.idPutBelowZero, L),
+    oopsClaim('no_id_get_on_zero', Oops.idGetOnZero, L),
     oopsClaim('page_counter_nonneg', Oops.counterUnderflow, L),
     always<State>(
       'no_dangling_pointer',
@@ -167,20 +202,26 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
     ),
     always<State>(
       'id_ledger',
-      (s) => ms.every((m) => s.memcg[m].freed || s.memcg[m].id === (s.memcg[m].offline ? 0 : 1)),
+      (s) => idBreak(s) < 0,
       (s) => {
-        const m = ms.find((i) => !s.memcg[i].freed && s.memcg[i].id !== (s.memcg[i].offline ? 0 : 1))!;
-        return `${memcgName(L, m)}: id.ref ${s.memcg[m].id}, expected ${s.memcg[m].offline ? 0 : 1} (the online pin; no swap records are modelled)`;
+        const m = idBreak(s);
+        const recs = idRecords(s, m);
+        return `${memcgName(L, m)}: id.ref ${s.memcg[m].id}, expected ${idExpected(s, m)} (${s.memcg[m].offline ? 'offline: no online pin' : 'the online pin'}${swap ? `, ${recs} swap record${recs === 1 ? '' : 's'}` : '; no swap at these bounds'})`;
       },
     ),
     always<State>(
       'page_counter_hierarchy',
-      (s) => countersMatch(s),
+      (s) => countersMatch(s) && swapBreak(s) < 0,
       (s) => {
         const m = L.config.memcgs.findIndex((_, i) => !countersOk(s, i));
+        if (m < 0) {
+          const w = swapBreak(s);
+          return `${memcgName(L, w)}: ${swapCounterText} ${s.swapCounter[w]}, swap records naming a non-root memcg of its subtree ${subtreeRecords(s, w)}`;
+        }
         return `${memcgName(L, m)}: page_counter ${s.memcg[m].usage}, charges in its subtree ${expectedText(s, m)}`;
       },
     ),
+    swapSlotClaim(L),
     always<State>(
       'stock_consistent',
       (s) =>
@@ -390,5 +431,6 @@ export function witnesses(
     );
   }
   if ((L.config.objects ?? 0) > 0) all.push(...(scheme === 'new' ? slabWitnesses(L) : kmemCacheWitnesses()));
+  if (swapOf(L.config)) all.push(...swapWitnesses(L, scheme));
   return all;
 }

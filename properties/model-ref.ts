@@ -23,6 +23,7 @@ import { KMEM_VARIANTS } from '../model/variants/kmem.js';
 import { KNOWN_BUGS } from '../model/variants/known-bugs.js';
 import { SLAB_VARIANTS } from '../model/variants/slab.js';
 import { SLAB_V58_VARIANTS } from '../model/variants/slab-v58.js';
+import { SWAP_VARIANTS } from '../model/variants/swap.js';
 import type { ClaimSelection } from './claim-info.js';
 import { type MemcgSpec, memcgSpec } from './spec.js';
 
@@ -55,6 +56,7 @@ export const BUILTIN_VARIANTS: readonly VariantDef[] = [
   ...KMEM_VARIANTS,
   ...SLAB_VARIANTS,
   ...SLAB_V58_VARIANTS,
+  ...SWAP_VARIANTS,
 ];
 
 /** The spec a reference names: the one function both a command and a parallel worker build it with. */

@@ -66,7 +66,7 @@ export const unlock = op('rcu_read_unlock', rcuReadUnlock);
 
 // The page stays the charging task's own (cpu.page keeps it busy, see guards.ts busy) until
 // mem_cgroup_charge returns: it is not yet mapped or on an LRU, so no other path can reach it.
-const commitPointer = op('commit_charge: page->mem_cgroup = memcg', (x) => {
+export const commitPointer = op('commit_charge: page->mem_cgroup = memcg', (x) => {
   const c = me(x);
   if (pageOk(x, c.page - 1)) x.s.page[c.page - 1] = c.memcg;
   c.nr = 0;

@@ -23,6 +23,8 @@ import { kmemCacheAlloc, kmemCacheFree } from './slab.js';
 import { memcgKmemGetCache, memcgUnchargeSlab } from './slab-v58.js';
 import { splitHugePage } from './split.js';
 import { processOneWork } from './stock.js';
+import { memCgroupSwapout, memCgroupTryChargeSwap, memCgroupUnchargeSwap, removeMapping } from './swap.js';
+import { doSwapPage } from './swap-in.js';
 import { memCgroupUnchargeList } from './uncharge.js';
 
 /** Every kernel path of the model, in program order (order.ts). */
@@ -47,6 +49,11 @@ export const PATHS: readonly Path[] = inOrder([
   memcgKmemCacheCreateFunc,
   kmemcgCacheDeactivateAfterRcu,
   kmemcgCacheShutdownFn,
+  memCgroupSwapout,
+  memCgroupTryChargeSwap,
+  memCgroupUnchargeSwap,
+  doSwapPage,
+  removeMapping,
 ]);
 
 function inOrder(paths: readonly Path[]): readonly Path[] {

@@ -25,6 +25,11 @@ const ORDER = [
   ['cacheCreate', 'memcg_kmem_cache_create_func'],
   ['cacheDeactivate', 'kmemcg_cache_deactivate_after_rcu'],
   ['cacheShutdown', 'kmemcg_cache_shutdown_fn'],
+  ['swapOut', 'mem_cgroup_swapout'],
+  ['trySwap', 'mem_cgroup_try_charge_swap'],
+  ['swapFree', 'mem_cgroup_uncharge_swap'],
+  ['swapIn', 'do_swap_page'],
+  ['swapDrop', '__remove_mapping'],
 ] as const;
 
 export type PathKey = (typeof ORDER)[number][0];

@@ -1,6 +1,7 @@
 /**
  * The known bugs of spec §4 as variants (negative controls), written with the same public API a
- * user has (model/variant.ts). K1 and K6 need charge moving and swap, which the model leaves out.
+ * user has (model/variant.ts), each found at scope tiny. K6 needs swap: model/variants/swap.ts; K1
+ * needs v1 charge moving.
  */
 import { defineVariant, kernel, op, type VariantDef } from '../variant.js';
 

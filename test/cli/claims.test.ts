@@ -235,6 +235,11 @@ describe('list', () => {
       'slab-v58-fixed',
       'slab-v58-charge-ancestor',
       'slab-v58-kmem-key',
+      'K6',
+      'swapout-put-one',
+      'swap-in-memsw-guard',
+      'swap-in-memsw-guard-old',
+      'swap-id-of-offline',
     ]);
     expect(names('scopes')).toEqual([
       'tiny',
@@ -247,6 +252,8 @@ describe('list', () => {
       'slab',
       'slab-ci',
       'slab-nested',
+      'swap',
+      'swap-v1',
       'large',
     ]);
     for (const d of j.designs as { description: string }[]) expect(d.description).not.toBe('');

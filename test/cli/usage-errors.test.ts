@@ -45,7 +45,10 @@ describe('usage errors exit 2 with a message naming what is wrong', () => {
     [
       'unknown scope',
       ['check', '--scope', 'huge'],
-      ['"huge"', 'tiny, small, reclaim, ci, kmem, kmem-split, kmem-ci, slab, slab-ci, slab-nested, large'],
+      [
+        '"huge"',
+        'tiny, small, reclaim, ci, kmem, kmem-split, kmem-ci, slab, slab-ci, slab-nested, swap, swap-v1, large',
+      ],
     ],
     ['memcg without parent/child', ['check', '--memcgs', 'root-A'], ['--memcgs', '"root-A"', 'root/A']],
     ['memcg whose parent is undeclared', ['check', '--memcgs', 'root/A,B/C'], ['"B/C"', 'parent "B"']],

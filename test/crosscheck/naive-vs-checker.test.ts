@@ -35,7 +35,12 @@ const TWO_MEMCGS_THP = cfg(1, 'root/A,root/B', '1,thp:2', false);
 /** 2 CPUs, root/A, an order-0 and an order-1 kernel page (issue #14), no drain_all_stock caller but offline. */
 const KERNEL_PAGES: Config = { ...cfg(2, 'root/A', 'kmem:1,kmem:2', false), reclaim: false };
 
+/** 1 CPU, root/A, a 2-subpage THP, cgroup v1 swap with two slots (issue #15): swap-out, slot free, swap-in. */
+const SWAP_V1: Config = { ...cfg(1, 'root/A', 'thp:2', false), reclaim: false, swap: 'v1', swapSlots: 2 };
+
 const CASES: readonly [string, Config, 'old' | 'new'][] = [
+  ['1 cpu, root/A, thp:2, --swap v1', SWAP_V1, 'old'],
+  ['1 cpu, root/A, thp:2, --swap v1', SWAP_V1, 'new'],
   ['2 cpus, root/A, kmem:1,kmem:2', KERNEL_PAGES, 'old'],
   ['2 cpus, root/A, kmem:1,kmem:2', KERNEL_PAGES, 'new'],
   ['2 cpus, root/A, 1 page, drainAll', ONE_MEMCG, 'old'],

@@ -193,6 +193,11 @@ export function rename(s: State, r: Renaming): State {
   s.kmemCache.forEach((c, i) => {
     kmemCache[r.memcg[i]] = { ...c, memcg: mp(c.memcg) };
   });
+  // swapCounter i is memcg i's counter: reordered with the memcgs; a record names a memcg.
+  const swapCounter: number[] = new Array(s.swapCounter.length);
+  s.swapCounter.forEach((v, i) => {
+    swapCounter[r.memcg[i]] = v;
+  });
   return {
     memcg,
     page,
@@ -212,6 +217,11 @@ export function rename(s: State, r: Renaming): State {
     kmemCacheCpu: s.kmemCacheCpu.map((c) => ({ cache: mp(c.cache), held: c.held, slot: c.slot })),
     slabPage: s.slabPage.map(mp),
     slabCharged: s.slabCharged.map(mp),
+    swapCounter,
+    swapRecord: s.swapRecord.map(mp),
+    swapMap: [...s.swapMap],
+    swapCpu: s.swapCpu.map((c) => ({ slot: c.slot })),
+    swapBranch: [...s.swapBranch],
   };
 }
 

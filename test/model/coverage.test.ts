@@ -61,6 +61,17 @@ const TESTED_SLAB: Record<'old' | 'new', Record<string, string>> = {
   },
 };
 
+/** The step kinds of the swap paths (--swap v1 and v2: model/paths/swap.ts), the same in both designs. */
+const TESTED_SWAP: Record<string, string> = {
+  mem_cgroup_swapout: 'swap.test.ts',
+  mem_cgroup_try_charge_swap: 'swap.test.ts',
+  '__remove_mapping: mem_cgroup_swapout (cgroup v2: returns at once)': 'swap.test.ts',
+  swap_entry_free: 'swap.test.ts',
+  'do_swap_page: mem_cgroup_charge: mem_cgroup_from_id': 'swap.test.ts',
+  'do_swap_page: commit_charge': 'swap.test.ts',
+  'do_swap_page: get_mem_cgroup_from_mm': 'swap.test.ts',
+};
+
 /** Blocks whose ops differ between v5.8 and v5.9 (spec §2.3), written out. */
 const DIFFERING = [
   '__memcg_kmem_charge_page: commit',
@@ -68,10 +79,13 @@ const DIFFERING = [
   'commit_charge',
   // v5.9 only: memcg_offline_kmem's reparenting, drain_obj_stock, obj_stock_flush_required (--objects).
   'css_killed_work_fn',
+  // The swap-in's commit_charge (v5.9's css_get) and mem_cgroup_swapout's put (K6's line).
+  'do_swap_page: commit_charge',
   'drain_all_stock: read stock->nr_pages',
   'drain_local_stock',
   'drain_stock',
   'mem_cgroup_split_huge_fixup',
+  'mem_cgroup_swapout',
   'refill_stock',
   'try_charge()',
   'uncharge_batch()',
@@ -159,6 +173,23 @@ const LAYOUT: readonly [string, readonly string[]][] = [
   ['memcg_kmem_cache_create_func', ['memcg_kmem_cache_create_func']],
   ['kmemcg_cache_deactivate_after_rcu', ['kmemcg_cache_deactivate_after_rcu']],
   ['kmemcg_cache_shutdown_fn', ['kmemcg_cache_shutdown_fn']],
+  ['mem_cgroup_swapout', ['mem_cgroup_swapout']],
+  ['mem_cgroup_try_charge_swap', ['mem_cgroup_try_charge_swap']],
+  ['mem_cgroup_uncharge_swap', ['swap_entry_free']],
+  [
+    'do_swap_page',
+    [
+      'do_swap_page: mem_cgroup_charge: mem_cgroup_from_id',
+      'try_charge',
+      'do_swap_page: commit_charge',
+      'css_put(memcg)',
+      'get_mem_cgroup_from_mm: retry',
+      ...DAS,
+      'try_charge: retry',
+      'do_swap_page: get_mem_cgroup_from_mm',
+    ],
+  ],
+  ['__remove_mapping', ['__remove_mapping: mem_cgroup_swapout (cgroup v2: returns at once)']],
 ];
 
 describe.each(BOTH)('%s design', (d) => {
@@ -168,8 +199,12 @@ describe.each(BOTH)('%s design', (d) => {
       ...world(d).machine.actionKinds(),
       ...world(d, { ...scopeByName('kmem-split')!.config }).machine.actionKinds(),
       ...world(d, { ...scopeByName('slab')!.config }).machine.actionKinds(),
+      ...world(d, { ...scopeByName('swap')!.config }).machine.actionKinds(),
+      ...world(d, { ...scopeByName('swap-v1')!.config }).machine.actionKinds(),
     ]);
-    expect([...kinds].sort()).toEqual([...Object.keys(TESTED), ...Object.keys(TESTED_SLAB[d])].sort());
+    expect([...kinds].sort()).toEqual(
+      [...Object.keys(TESTED), ...Object.keys(TESTED_SLAB[d]), ...Object.keys(TESTED_SWAP)].sort(),
+    );
   });
 
   it('the programs have the step layout written out here', () => {
@@ -196,6 +231,11 @@ describe.each(BOTH)('%s design', (d) => {
       'memcg_kmem_cache_create_func', // PROG.cacheCreate 17
       'kmemcg_cache_deactivate_after_rcu', // PROG.cacheDeactivate 18
       'kmemcg_cache_shutdown_fn', // PROG.cacheShutdown 19
+      'mem_cgroup_swapout', // PROG.swapOut 20
+      'mem_cgroup_try_charge_swap', // PROG.trySwap 21
+      'mem_cgroup_uncharge_swap', // PROG.swapFree 22
+      'do_swap_page', // PROG.swapIn 23
+      '__remove_mapping', // PROG.swapDrop 24
     ]);
     expect(PROG).toEqual({
       charge: 0,
@@ -218,6 +258,11 @@ describe.each(BOTH)('%s design', (d) => {
       cacheCreate: 17,
       cacheDeactivate: 18,
       cacheShutdown: 19,
+      swapOut: 20,
+      trySwap: 21,
+      swapFree: 22,
+      swapIn: 23,
+      swapDrop: 24,
     });
   });
 });

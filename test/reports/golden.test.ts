@@ -2,7 +2,8 @@
  * Golden counterexamples: the text report of each known-bug variant at scope tiny, pinned in
  * test/reports/golden/K*.txt, the `--view timeline` report of K3 in golden/K3.timeline.txt,
  * finding F2 of both designs at kmem-split (F2-*.txt), the history variant uncharge-batch-uaf, and
- * v5.9's slab bugs F3-F6 (slab-*.txt, each variant with every other fix applied).
+ * v5.9's slab bugs F3-F6 (slab-*.txt, each variant with every other fix applied), finding F9 of
+ * both designs at swap (F9-*.txt), and K6, its inverse and swap-id-of-offline at swap-v1.
  * The one line with timings ("N distinct states, ... s (N states/s, ...)") is removed before the
  * comparison; its counts are pinned in proofs.json (gate K*-tiny).
  *
@@ -47,6 +48,15 @@ describe('golden counterexamples (text report, timing line removed)', () => {
   // Issue #14: finding F2 in both designs, its fixes' verdicts are in proofs.json; the history variant.
   it.each(['new', 'old'])('F2: design %s at kmem-split', (d) => {
     expectGolden(`F2-${d}.txt`, report(['--design', d, '--scope', 'kmem-split']));
+  });
+
+  // Issue #15: finding F9 in both designs at swap (cgroup v2); K6 and its inverse at swap-v1.
+  it.each(['new', 'old'])('F9: design %s at swap', (d) => {
+    expectGolden(`F9-${d}.txt`, report(['--design', d, '--scope', 'swap']));
+  });
+
+  it.each(['K6', 'swapout-put-one', 'swap-id-of-offline'])('%s at swap-v1', (v) => {
+    expectGolden(`${v}.txt`, report(['--variant', v, '--scope', 'swap-v1']));
   });
 
   it('uncharge-batch-uaf at tiny, and with the ledger claims skipped (the use after free itself)', () => {

@@ -75,6 +75,11 @@ describe('check --itf writes ADR-015 traces', () => {
       'kmemCacheCpu',
       'slabPage',
       'slabCharged',
+      'swapCounter',
+      'swapRecord',
+      'swapMap',
+      'swapCpu',
+      'swapBranch',
     ]);
     const r = saved.result;
     const trace = r.violation.trace as { label: string; state: Record<string, unknown> }[];

@@ -1,0 +1,121 @@
+/**
+ * Variants of the swap paths (model/paths/swap.ts), written with the public API (model/variant.ts):
+ * spec §4's K6, its inverse for v5.8, and the swap-in guard of cae3af62b33a (finding F9's fix).
+ * Each is checked at the swap scopes in proofs.json, the bugs with their shortest counterexample in
+ * a golden test (test/reports/golden.test.ts).
+ */
+import type { Ctx } from '../ops.js';
+import { defineVariant, kernel, op, swap, type VariantDef } from '../variant.js';
+
+/**
+ * K6 (spec §4): v5.9's mem_cgroup_swapout keeping v5.8's `css_put_many(&memcg->css, nr_entries)`.
+ * Under NEW a page holds one reference whatever its size, so swapping out a THP of k subpages
+ * over-puts k - 1 (1a3e1f40962c changed the put to css_put for this reason). cgroup v1 only:
+ * v2's mem_cgroup_swapout returns at once.
+ */
+export const K6 = defineVariant({
+  name: 'K6',
+  base: 'new',
+  expect: { violated: 'refcount_ledger' },
+  description:
+    'mem_cgroup_swapout doing css_put_many(memcg, nr_entries) (the v5.8 put under v5.9): swapping out a THP puts one reference per subpage although the page held one (cgroup v1, --swap v1)',
+  edit: (d) =>
+    d.replace(
+      'mem_cgroup_swapout',
+      'css_put(&memcg->css)',
+      op('if (!mem_cgroup_is_root(memcg)) css_put_many(&memcg->css, nr_entries)', (x) => {
+        if (x.m !== 0) kernel.cssPut(x, x.m, x.n);
+      }),
+    ),
+});
+
+/** K6's inverse: v5.8's mem_cgroup_swapout with v5.9's single css_put leaks nr_entries - 1 references. */
+export const swapoutPutOne = defineVariant({
+  name: 'swapout-put-one',
+  base: 'old',
+  expect: { violated: 'refcount_ledger' },
+  description:
+    'v5.8 mem_cgroup_swapout doing css_put(memcg) (the v5.9 put under v5.8): a THP held one reference per subpage, so k - 1 of them leak (cgroup v1, --swap v1)',
+  edit: (d) =>
+    d.replace(
+      'mem_cgroup_swapout',
+      'if (!mem_cgroup_is_root(memcg)) css_put_many(&memcg->css, nr_entries)',
+      op('css_put(&memcg->css)', (x) => kernel.cssPut(x, x.m)),
+    ),
+});
+
+/**
+ * cae3af62b33a "mm: memcontrol: fix swap undercounting in cgroup2" (Muchun Song, v5.12-rc1, Cc
+ * stable 5.8+): mem_cgroup_charge uncharges the swap record of a swapped-in page only when
+ * do_memsw_account() (cgroup v1, where the page's memsw charge takes the slot's over). v5.8 and v5.9
+ * do it on cgroup v2 too, so a slot in the swap cache is charged to nobody (finding F9).
+ */
+function swapInGuard(name: string, base: 'old' | 'new'): VariantDef {
+  return defineVariant({
+    name,
+    base,
+    expect: 'verified',
+    description: `${base === 'new' ? 'v5.9' : 'v5.8'} with cae3af62b33a: the swap-in uncharges the slot's swap record only when do_memsw_account() (cgroup v1), so a cgroup v2 slot in the swap cache stays charged (finding F9 fixed)`,
+    edit: (d) =>
+      d.when(
+        'do_swap_page: commit_charge',
+        'if (PageSwapCache(page)) mem_cgroup_uncharge_swap(entry, nr_pages)',
+        'do_memsw_account()',
+        (x) => x.L.config.swap === 'v1',
+      ),
+  });
+}
+
+export const swapInMemswGuard = swapInGuard('swap-in-memsw-guard', 'new');
+export const swapInMemswGuardOld = swapInGuard('swap-in-memsw-guard-old', 'old');
+
+/** hpage_nr_pages of page struct p (the swap-outs' nr_entries). */
+const nrEntries = (x: Ctx, p: number) => {
+  const f = x.L.structFrame[p];
+  return x.L.structIsHead[p] && !x.s.split[f] ? x.L.frameSize[f] : 1;
+};
+
+/**
+ * Before 1f47b61fb407 "mm: memcontrol: fix swap counter leak on swapout from offline cgroup"
+ * (Vladimir Davydov, v4.8-rc): the swap-out took the id of the page's own memcg
+ * (`mem_cgroup_id_get(memcg)`), offline or not, where v4.8 on walks to the closest memcg whose id is
+ * still live (mem_cgroup_id_get_online). The id of an offline memcg with no record left is at 0 and
+ * already removed: the get resurrects it (refcount_t: "addition on 0"), and the swap charge goes to
+ * a memcg nothing will ever look up again (the leak of the title). Both swap-outs, v1 and v2.
+ */
+export const swapIdOfOffline = defineVariant({
+  name: 'swap-id-of-offline',
+  base: 'new',
+  expect: { violated: 'no_id_get_on_zero' },
+  description:
+    'before 1f47b61fb407: mem_cgroup_swapout and mem_cgroup_try_charge_swap take the id of the page’s own memcg even when it is offline (no mem_cgroup_id_get_online): an id at 0 is taken again',
+  edit: (d) =>
+    d
+      .replace(
+        'mem_cgroup_swapout',
+        'memcg = page->mem_cgroup; swap_memcg = mem_cgroup_id_get_online(memcg)',
+        op('memcg = page->mem_cgroup; mem_cgroup_id_get(memcg); swap_memcg = memcg', (x) => {
+          x.m = x.s.page[x.arg] - 1;
+          x.n = nrEntries(x, x.arg);
+          swap.idGetMany(x, x.m, 1);
+          x.st = x.m;
+        }),
+      )
+      .replace(
+        'mem_cgroup_try_charge_swap',
+        'memcg = page->mem_cgroup; memcg = mem_cgroup_id_get_online(memcg)',
+        op('memcg = page->mem_cgroup; mem_cgroup_id_get(memcg)', (x) => {
+          x.n = nrEntries(x, x.arg);
+          x.st = x.s.page[x.arg] - 1;
+          swap.idGetMany(x, x.st, 1);
+        }),
+      ),
+});
+
+export const SWAP_VARIANTS: readonly VariantDef[] = [
+  K6,
+  swapoutPutOne,
+  swapInMemswGuard,
+  swapInMemswGuardOld,
+  swapIdOfOffline,
+];
