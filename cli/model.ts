@@ -57,6 +57,7 @@ export const BOUND_FLAGS = [
   'objects',
   'swap',
   'swap-slots',
+  'migrate',
 ] as const;
 /** The flags that say which model and claims a run checks. */
 export const MODEL_FLAGS = ['design', 'variant', ...BOUND_FLAGS, 'claims', 'skip-claims'] as const;
@@ -87,6 +88,7 @@ export function boundsOf(flags: Flags): Pick<ModelRef, 'scope' | 'bounds'> {
     if (flags.objects !== undefined) bounds.objects = count('objects', flags.objects, 0);
     if (flags.swap !== undefined) bounds.swap = swapVersion(flags.swap);
     if (flags['swap-slots'] !== undefined) bounds.swapSlots = count('swap-slots', flags['swap-slots'], 1);
+    if (flags.migrate !== undefined) bounds.migrate = onOff('migrate', flags.migrate);
     validateConfig({ ...info.config, ...bounds });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
@@ -176,6 +178,7 @@ export function refArgs(ref: ModelRef): string {
     ...(b.objects !== undefined ? [`--objects ${b.objects}`] : []),
     ...(b.swap !== undefined ? [`--swap ${b.swap}`] : []),
     ...(b.swapSlots !== undefined ? [`--swap-slots ${b.swapSlots}`] : []),
+    ...(b.migrate !== undefined ? [`--migrate ${onOffText(b.migrate)}`] : []),
     ...(ref.claims?.only ? [`--claims ${ref.claims.only.join(',')}`] : []),
     ...(ref.claims?.skip ? [`--skip-claims ${ref.claims.skip.join(',')}`] : []),
   ].join(' ');

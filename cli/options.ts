@@ -18,6 +18,7 @@ export const OPTION_SPEC = {
   objects: { type: 'string' },
   swap: { type: 'string' },
   'swap-slots': { type: 'string' },
+  migrate: { type: 'string' },
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
   timeout: { type: 'string' },

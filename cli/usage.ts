@@ -32,6 +32,7 @@ Bounds (override the scope's):
   --swap v1|v2|off       swap records and memcg ids: v1 memsw and mem_cgroup_swapout, v2 the swap
                          counter and mem_cgroup_try_charge_swap; both the slot free and the swap-in
   --swap-slots N         swap slots (1-3, default 2; a THP of k subpages takes k)
+  --migrate on|off       page migration: mem_cgroup_migrate of a charged page to a free one (off unless on)
 
 Options:
   --max-states N  --max-depth N  --timeout SECONDS (at least 1; none if left out)  --max-memory MB

@@ -60,6 +60,11 @@ export interface Config {
   readonly swap?: 'v1' | 'v2' | 'off';
   /** Swap slots (swap_cgroup records) with `swap`: a THP of k subpages takes k of them. Default 2. */
   readonly swapSlots?: number;
+  /**
+   * Page migration (model/paths/migrate.ts): mem_cgroup_migrate of a charged page to a free page of
+   * the same size, the old page uncharged when freed. Off unless true.
+   */
+  readonly migrate?: boolean;
 }
 
 /** The swap version at these bounds (`off` and absent alike: none). */
@@ -246,6 +251,20 @@ export const SCOPES: readonly ScopeInfo[] = [
     },
   },
   {
+    name: 'migrate',
+    description:
+      'page migration: 2 CPUs, root/A, two 2-subpage THPs (a THP migrated to the other frame, or, split, page by page), batch 2: mem_cgroup_migrate, the old page uncharged when freed; drain_all_stock through css offline only (about 1 M states)',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A'),
+      frames: parseFrames('thp:2,thp:2'),
+      batch: 2,
+      drainAll: false,
+      reclaim: false,
+      migrate: true,
+    },
+  },
+  {
     name: 'large',
     description:
       '2 CPUs, root/A,root/B,A/A1, two small pages, one 2-subpage THP, batch 2, memory.max drain_all_stock too (no try_charge reclaim; does not finish here)',
@@ -381,6 +400,10 @@ export function validateConfig(c: Config): void {
         '--swap needs a user page to swap out: add a small page or a THP to --pages (kernel pages are never swapped)',
       );
   }
+  if (c.migrate && c.frames.filter((f) => f.kind !== 'kmem').length < 2)
+    throw new ConfigError(
+      '--migrate on needs two user page frames, the old page and the new one: e.g. --pages 2 or --pages thp:2,thp:2',
+    );
   if (!Number.isInteger(c.batch) || c.batch < 1 || c.batch > LIMITS.batch)
     fail(`--batch ${c.batch} is out of range 1..${LIMITS.batch}`);
   // The kernel's order: a THP (HPAGE_PMD_NR = 512) is larger than MEMCG_CHARGE_BATCH (32), so

@@ -144,7 +144,7 @@ export class Machine {
     x.stop = false;
     x.jump = null;
     s.branch = 0;
-    if (s.swapBranch.length > 0) s.swapBranch[0] = 0;
+    if (s.branch2.length > 0) s.branch2[0] = 0;
     if (prog.slot && s.cpu[a.cpu].op === 0) {
       s.cpu[a.cpu].op = a.prog + 1;
       s.cpu[a.cpu].pc = 0;

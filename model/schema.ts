@@ -13,6 +13,7 @@
  *
  * A new field is one declaration; a new kernel path adds its fields with `extendSchema`.
  */
+import { hasBranch2 } from './branch2.js';
 import { swapOf, swapSlotsOf } from './config.js';
 import type { Layout, State } from './state.js';
 
@@ -78,7 +79,7 @@ export interface Field {
  * by memcg (the per-memcg kmem_cache made for it, reordered likewise), `kmemCacheCpu` by CPU,
  * `slabPage` by slot. Each is empty in the other scheme. The swap domains (model/swap-state.ts)
  * are empty without `--swap`: `swapMemcg` by memcg (reordered with the memcgs), `swapSlot` by swap
- * slot (not reordered), `swapCpu` by CPU, `swapGlobal` one entry (a ghost).
+ * slot (not reordered), `swapCpu` by CPU, `branch2` one entry (a ghost).
  */
 export type Domain =
   | 'memcg'
@@ -95,7 +96,7 @@ export type Domain =
   | 'swapMemcg'
   | 'swapSlot'
   | 'swapCpu'
-  | 'swapGlobal';
+  | 'branch2';
 
 /** A top-level key of the state: an array of records, an array of numbers, or one number. */
 export interface Group {
@@ -218,8 +219,8 @@ export function domainSize(L: Layout, d: Domain): number {
       return swapSlotsOf(L.config);
     case 'swapCpu':
       return swapOf(L.config) ? L.config.cpus : 0;
-    case 'swapGlobal':
-      return swapOf(L.config) ? 1 : 0;
+    case 'branch2':
+      return hasBranch2(L.config) ? 1 : 0;
     default:
       return 1;
   }

@@ -7,6 +7,8 @@
  *
  * Long because the fields are declared one by one, each with its kernel name and its diff label.
  */
+
+import { BRANCH2_GROUP } from './branch2.js';
 import { type Config, swapOf } from './config.js';
 import { KMEM_CACHE_GROUPS, type KmemCache, type KmemCacheCpu } from './kmem-cache-state.js';
 import { type Layout, layoutFor } from './layout.js';
@@ -229,7 +231,7 @@ export interface State {
   swapMap: number[];
   swapCpu: SwapCpu[];
   /** Ghost, transient: SwapBranch bits of the last step (one entry with --swap, else none). */
-  swapBranch: number[];
+  branch2: number[];
 }
 
 type DeepReadonly<T> = T extends number
@@ -298,6 +300,7 @@ export const memcgSchema: Schema = {
     ...SLAB_GROUPS,
     ...KMEM_CACHE_GROUPS,
     ...SWAP_GROUPS,
+    BRANCH2_GROUP,
   ],
   ownHolders: OWN_HOLDERS,
   pointerHolders: POINTER_HOLDERS,

@@ -13,6 +13,7 @@
  *   records, index + 1; 0 = no record, the slot free). A `memcg` field: renamed with its memcg.
  * - `swapMap`, per swap slot: whether it is in use, and whether a page in the swap cache holds it.
  * - `swapCpu`, per CPU: the swap-in path's local, the slot whose page it charges.
+ * The swap witnesses read the transient ghost `branch2` (model/branch2.ts).
  */
 
 import { memcgName } from './names.js';
@@ -64,28 +65,4 @@ export const SWAP_GROUPS = [
     },
   }),
   recordGroup('swapCpu', 'swapCpu', SWAP_CPU),
-  valueGroup('swapBranch', 'swapGlobal', {
-    kind: 'code',
-    kernel: 'ghost, transient: the rare branches of the swap paths the last step took (SwapBranch bits)',
-  }),
 ];
-
-/**
- * Bits of `State.swapBranch[0]`: a rare branch of a swap path, taken by the step just run (reset
- * at every step like `branch`, whose byte is full). Witnesses read them.
- */
-export const SwapBranch = {
-  /** mem_cgroup_id_get_online skipped a memcg whose id.ref was 0: the record names an ancestor. */
-  idOfAncestor: 1,
-  /** mem_cgroup_id_put_many reached 0: mem_cgroup_id_remove and the css_put the id held. */
-  idRemoved: 2,
-  /** Swap-in: the recorded memcg failed css_tryget_online; the page is charged to the task's memcg. */
-  swapInFallback: 4,
-  /** mem_cgroup_uncharge_swap of a record naming an offline memcg. */
-  unchargeOffline: 8,
-} as const;
-
-/** Marks a swap branch (no-op without --swap: the group is empty then). */
-export function markSwapBranch(s: { swapBranch: number[] }, bit: number): void {
-  if (s.swapBranch.length > 0) s.swapBranch[0] |= bit;
-}

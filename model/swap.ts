@@ -4,11 +4,12 @@
  * mem_cgroup_from_id, and the swap (v2) or memsw (v1) page counter, kept as `swapCounter` (model/swap-state.ts).
  * Each records the first bug it hits in the ghost `oops` field.
  */
+
+import { Branch2, markBranch2 } from './branch2.js';
 import { deref, isNullMemcg, oops, ROOT } from './kernel.js';
 import type { Ctx } from './ops.js';
 import type { ReadonlyState } from './state.js';
 import { Oops } from './state.js';
-import { markSwapBranch, SwapBranch } from './swap-state.js';
 
 /** mem_cgroup_id_get_many: refcount_add(n, &memcg->id.ref); on a zero count refcount_t WARNs ("addition on 0"). */
 export function idGetMany(x: Ctx, m: number, n: number): void {
@@ -31,7 +32,7 @@ export function idGetOnline(x: Ctx, m: number): number {
     const memcg = x.s.memcg[a];
     if (memcg.id > 0) {
       memcg.id++;
-      if (a !== m) markSwapBranch(x.s, SwapBranch.idOfAncestor);
+      if (a !== m) markBranch2(x.s, Branch2.idOfAncestor);
       return a;
     }
     if (a === ROOT) {

@@ -58,7 +58,7 @@ export function bytePerm(p: Perm, leaves: readonly Leaf[]): BytePerm {
     swapMemcg: inv(p.memcg),
     swapSlot: undefined,
     swapCpu: undefined,
-    swapGlobal: undefined,
+    branch2: undefined,
   };
   const at = new Map(leaves.map((l, i) => [`${l.group.key}/${l.index}/${l.name}`, i]));
   const src = new Int32Array(leaves.length);

@@ -7,6 +7,7 @@
  */
 
 import { always, type Invariant, sometimes, type Witness } from '../checker/index.js';
+import { Branch2 } from '../model/branch2.js';
 import { swapOf } from '../model/config.js';
 import { newDesign } from '../model/design/new.js';
 import { memcgName, ptrName } from '../model/names.js';
@@ -432,5 +433,13 @@ export function witnesses(
   }
   if ((L.config.objects ?? 0) > 0) all.push(...(scheme === 'new' ? slabWitnesses(L) : kmemCacheWitnesses()));
   if (swapOf(L.config)) all.push(...swapWitnesses(L, scheme));
+  if (L.config.migrate)
+    all.push(
+      // v5.9's css_get for the new page is backed by the old page's reference, the memcg offline.
+      sometimes<State>(
+        'migration_of_a_page_of_an_offline_memcg',
+        (s) => s.branch2.length > 0 && (s.branch2[0] & Branch2.migrateOffline) !== 0,
+      ),
+    );
   return all;
 }

@@ -5,10 +5,11 @@
  * no_dangling_pointer the records, no_id_get_on_zero the id gets.
  */
 import { always, type Invariant, sometimes, type Witness } from '../checker/index.js';
-import type { Layout, State } from '../model/state.js';
-import { SwapBranch, SwapMap } from '../model/swap-state.js';
+import { Branch2 } from '../model/branch2.js';
 import { memcgName } from '../model/names.js';
 import { swappingIn } from '../model/paths/swap.js';
+import type { Layout, State } from '../model/state.js';
+import { SwapMap } from '../model/swap-state.js';
 import { holders } from './holders.js';
 
 /**
@@ -43,17 +44,15 @@ export function swapSlotClaim(L: Layout): Invariant<State> {
   );
 }
 
-const branch = (s: State, bit: number) => s.swapBranch.length > 0 && (s.swapBranch[0] & bit) !== 0;
+const branch = (s: State, bit: number) => s.branch2.length > 0 && (s.branch2[0] & bit) !== 0;
 
 export function swapWitnesses(L: Layout, scheme: 'old' | 'new'): Witness<State>[] {
   return [
     // mem_cgroup_id_get_online climbed: the page's memcg is offline with no record left (id.ref 0).
-    sometimes('swap_out_records_an_ancestor_id', (s) => branch(s, SwapBranch.idOfAncestor)),
-    sometimes('swap_slot_freed_while_its_memcg_is_offline', (s) => branch(s, SwapBranch.unchargeOffline)),
-    sometimes('last_swap_record_removes_the_id_and_puts_the_css', (s) => branch(s, SwapBranch.idRemoved)),
-    sometimes('swap_in_of_an_offline_memcg_charges_the_task_memcg', (s) =>
-      branch(s, SwapBranch.swapInFallback),
-    ),
+    sometimes('swap_out_records_an_ancestor_id', (s) => branch(s, Branch2.idOfAncestor)),
+    sometimes('swap_slot_freed_while_its_memcg_is_offline', (s) => branch(s, Branch2.unchargeOffline)),
+    sometimes('last_swap_record_removes_the_id_and_puts_the_css', (s) => branch(s, Branch2.idRemoved)),
+    sometimes('swap_in_of_an_offline_memcg_charges_the_task_memcg', (s) => branch(s, Branch2.swapInFallback)),
     // A dying memcg pinned by swap records alone (through its id): the "zombie" of swap.
     sometimes('swap_records_are_the_last_holder_of_an_offline_memcg', (s) =>
       s.memcg.some((m, i) => {

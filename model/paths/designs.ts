@@ -16,6 +16,7 @@ import {
   memcgKmemCacheCreateFunc,
 } from './kmem-cache-life.js';
 import { cgroupRmdir, cssFree, cssKilledWorkFn, cssRelease } from './lifecycle.js';
+import { memCgroupMigrate } from './migrate.js';
 import { objCgroupRelease } from './objcg-release.js';
 import { PATH_NAMES } from './order.js';
 import type { Ops, Path } from './path.js';
@@ -54,6 +55,7 @@ export const PATHS: readonly Path[] = inOrder([
   memCgroupUnchargeSwap,
   doSwapPage,
   removeMapping,
+  memCgroupMigrate,
 ]);
 
 function inOrder(paths: readonly Path[]): readonly Path[] {

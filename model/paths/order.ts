@@ -30,6 +30,7 @@ const ORDER = [
   ['swapFree', 'mem_cgroup_uncharge_swap'],
   ['swapIn', 'do_swap_page'],
   ['swapDrop', '__remove_mapping'],
+  ['migrate', 'mem_cgroup_migrate'],
 ] as const;
 
 export type PathKey = (typeof ORDER)[number][0];

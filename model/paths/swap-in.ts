@@ -7,13 +7,15 @@
  * (2d1c498072de dropped the do_memsw_account() guard; cae3af62b33a, v5.12, restored it: finding F9
  * and the variant swap-in-memsw-guard). The rest of the swap paths: swap.ts.
  */
+
+import { Branch2, markBranch2 } from '../branch2.js';
 import { chargeable, indicesWhere } from '../guards.js';
 import { cssGet, cssTrygetOnline, rcuReadLock, rcuReadUnlock } from '../kernel.js';
 import { memcgName, pageName } from '../names.js';
 import { type Ctx, call, me, op } from '../ops.js';
 import type { Layout, ReadonlyState } from '../state.js';
 import { memcgFromId } from '../swap.js';
-import { markSwapBranch, SwapBranch, SwapMap } from '../swap-state.js';
+import { SwapMap } from '../swap-state.js';
 import { chargeSteps, commitPointer, tryget, unlock } from './charge.js';
 import { onlyWhen, type Path } from './path.js';
 import { swapOn, unchargeSwap } from './swap.js';
@@ -66,7 +68,7 @@ export const doSwapPage: Path = {
               if (cssTrygetOnline(x, c.memcg - 1)) c.tmp = 1;
               else {
                 c.memcg = 0;
-                markSwapBranch(x.s, SwapBranch.swapInFallback);
+                markBranch2(x.s, Branch2.swapInFallback);
               }
             }),
             op('rcu_read_unlock', rcuReadUnlock),

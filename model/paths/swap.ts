@@ -23,6 +23,8 @@
  * one entry at a time (a THP cluster's free is mem_cgroup_uncharge_swap(entry, SWAPFILE_CLUSTER):
  * the same puts in one step).
  */
+
+import { Branch2, markBranch2 } from '../branch2.js';
 import { swapOf } from '../config.js';
 import { nrPagesOf } from '../geometry.js';
 import { indicesWhere, unchargeable } from '../guards.js';
@@ -39,7 +41,7 @@ import {
   swapCounterCharge,
   swapCounterUncharge,
 } from '../swap.js';
-import { markSwapBranch, SwapBranch, SwapMap } from '../swap-state.js';
+import { SwapMap } from '../swap-state.js';
 import type { Path } from './path.js';
 
 /** The swap paths are at these bounds: --swap v1 or v2 (and only that version's swap-out). */
@@ -172,9 +174,9 @@ export const unchargeSwap = [
   ),
   op('if (memcg) mem_cgroup_id_put_many(memcg, nr_pages)', (x) => {
     if (x.m < 0) return;
-    if (x.s.memcg[x.m].offline) markSwapBranch(x.s, SwapBranch.unchargeOffline);
+    if (x.s.memcg[x.m].offline) markBranch2(x.s, Branch2.unchargeOffline);
     idPut(x, x.m, 1);
-    if (x.s.memcg[x.m].id === 0) markSwapBranch(x.s, SwapBranch.idRemoved);
+    if (x.s.memcg[x.m].id === 0) markBranch2(x.s, Branch2.idRemoved);
   }),
 ];
 

@@ -1,6 +1,7 @@
 /**
  * Variants of the swap paths (model/paths/swap.ts), written with the public API (model/variant.ts):
- * spec §4's K6, its inverse for v5.8, and the swap-in guard of cae3af62b33a (finding F9's fix).
+ * spec §4's K6, its inverse for v5.8, the swap-in guard of cae3af62b33a (finding F9's fix), the
+ * swap-out before 1f47b61fb407, and mem_cgroup_migrate's get with the other design's count.
  * Each is checked at the swap scopes in proofs.json, the bugs with their shortest counterexample in
  * a golden test (test/reports/golden.test.ts).
  */
@@ -112,10 +113,46 @@ export const swapIdOfOffline = defineVariant({
       ),
 });
 
+/**
+ * mem_cgroup_migrate's reference with the other design's count (1a3e1f40962c changed
+ * css_get_many(nr_pages) to css_get): under v5.9 the v5.8 get takes nr_pages - 1 references no
+ * holder accounts for (a leak); under v5.8 the v5.9 get leaves a migrated THP short of nr_pages - 1
+ * (an over-put when it is uncharged). Design swaps like K6, checked at the migrate scope.
+ */
+export const migrateGetMany = defineVariant({
+  name: 'migrate-get-many',
+  base: 'new',
+  expect: { violated: 'refcount_ledger' },
+  description:
+    'v5.9 mem_cgroup_migrate taking css_get_many(memcg, nr_pages) (the v5.8 get): a migrated THP takes references nobody puts (--migrate on)',
+  edit: (d) =>
+    d.replace(
+      'migrate_page_states → mem_cgroup_migrate',
+      'css_get(&memcg->css)',
+      op('css_get_many(&memcg->css, nr_pages)', (x) => kernel.cssGet(x, x.m, x.n, { page: x.arg >> 4 })),
+    ),
+});
+
+export const migrateGetOne = defineVariant({
+  name: 'migrate-get-one',
+  base: 'old',
+  expect: { violated: 'refcount_ledger' },
+  description:
+    'v5.8 mem_cgroup_migrate taking one css_get (the v5.9 get): a migrated THP holds one reference for its nr_pages charged pages (--migrate on)',
+  edit: (d) =>
+    d.replace(
+      'migrate_page_states → mem_cgroup_migrate',
+      'css_get_many(&memcg->css, nr_pages)',
+      op('css_get(&memcg->css)', (x) => kernel.cssGet(x, x.m, 1, { page: x.arg >> 4 })),
+    ),
+});
+
 export const SWAP_VARIANTS: readonly VariantDef[] = [
   K6,
   swapoutPutOne,
   swapInMemswGuard,
   swapInMemswGuardOld,
   swapIdOfOffline,
+  migrateGetMany,
+  migrateGetOne,
 ];

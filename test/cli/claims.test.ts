@@ -2,6 +2,9 @@
  * Issue #10 items 8 and 10: `--claims` / `--skip-claims` (check, gate, proofs.json) to ask which
  * operational claim fails first, `list claims` with each claim's meaning and kernel symptom, and
  * `list --format json`.
+ *
+ * Long because `list --format json` is checked against every built-in variant and scope written
+ * out by name (a new one must be added here on purpose).
  */
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
@@ -240,6 +243,8 @@ describe('list', () => {
       'swap-in-memsw-guard',
       'swap-in-memsw-guard-old',
       'swap-id-of-offline',
+      'migrate-get-many',
+      'migrate-get-one',
     ]);
     expect(names('scopes')).toEqual([
       'tiny',
@@ -254,6 +259,7 @@ describe('list', () => {
       'slab-nested',
       'swap',
       'swap-v1',
+      'migrate',
       'large',
     ]);
     for (const d of j.designs as { description: string }[]) expect(d.description).not.toBe('');

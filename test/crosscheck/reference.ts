@@ -221,7 +221,7 @@ export function rename(s: State, r: Renaming): State {
     swapRecord: s.swapRecord.map(mp),
     swapMap: [...s.swapMap],
     swapCpu: s.swapCpu.map((c) => ({ slot: c.slot })),
-    swapBranch: [...s.swapBranch],
+    branch2: [...s.branch2],
   };
 }
 

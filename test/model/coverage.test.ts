@@ -70,6 +70,7 @@ const TESTED_SWAP: Record<string, string> = {
   'do_swap_page: mem_cgroup_charge: mem_cgroup_from_id': 'swap.test.ts',
   'do_swap_page: commit_charge': 'swap.test.ts',
   'do_swap_page: get_mem_cgroup_from_mm': 'swap.test.ts',
+  'migrate_page_states → mem_cgroup_migrate': 'migrate.test.ts',
 };
 
 /** Blocks whose ops differ between v5.8 and v5.9 (spec §2.3), written out. */
@@ -86,6 +87,8 @@ const DIFFERING = [
   'drain_stock',
   'mem_cgroup_split_huge_fixup',
   'mem_cgroup_swapout',
+  // v5.8 css_get_many(nr_pages), v5.9 css_get.
+  'migrate_page_states → mem_cgroup_migrate',
   'refill_stock',
   'try_charge()',
   'uncharge_batch()',
@@ -190,6 +193,7 @@ const LAYOUT: readonly [string, readonly string[]][] = [
     ],
   ],
   ['__remove_mapping', ['__remove_mapping: mem_cgroup_swapout (cgroup v2: returns at once)']],
+  ['mem_cgroup_migrate', ['migrate_page_states → mem_cgroup_migrate']],
 ];
 
 describe.each(BOTH)('%s design', (d) => {
@@ -201,6 +205,7 @@ describe.each(BOTH)('%s design', (d) => {
       ...world(d, { ...scopeByName('slab')!.config }).machine.actionKinds(),
       ...world(d, { ...scopeByName('swap')!.config }).machine.actionKinds(),
       ...world(d, { ...scopeByName('swap-v1')!.config }).machine.actionKinds(),
+      ...world(d, { ...scopeByName('migrate')!.config }).machine.actionKinds(),
     ]);
     expect([...kinds].sort()).toEqual(
       [...Object.keys(TESTED), ...Object.keys(TESTED_SLAB[d]), ...Object.keys(TESTED_SWAP)].sort(),
@@ -236,6 +241,7 @@ describe.each(BOTH)('%s design', (d) => {
       'mem_cgroup_uncharge_swap', // PROG.swapFree 22
       'do_swap_page', // PROG.swapIn 23
       '__remove_mapping', // PROG.swapDrop 24
+      'mem_cgroup_migrate', // PROG.migrate 25
     ]);
     expect(PROG).toEqual({
       charge: 0,
@@ -263,6 +269,7 @@ describe.each(BOTH)('%s design', (d) => {
       swapFree: 22,
       swapIn: 23,
       swapDrop: 24,
+      migrate: 25,
     });
   });
 });

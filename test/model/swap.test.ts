@@ -12,10 +12,11 @@
  * Long because each step is checked with its expected state written out by hand.
  */
 import { describe, expect, it } from 'vitest';
+import { Branch2 } from '../../model/branch2.js';
 import { scopeByName } from '../../model/config.js';
 import { Oops } from '../../model/oops.js';
 import type { State } from '../../model/state.js';
-import { SwapBranch, SwapMap } from '../../model/swap-state.js';
+import { SwapMap } from '../../model/swap-state.js';
 import { buildVariant } from '../../model/variant.js';
 import { K6, swapInMemswGuard, swapoutPutOne } from '../../model/variants/swap.js';
 import { A, argsOf, at, copy, expectDisabled, fire, PROG, pc, ptr, ROOT, world } from './helpers.js';
@@ -57,7 +58,7 @@ function offlined(s: State, m = A): void {
 describe('the swap state', () => {
   it('is empty without --swap, and sized by the bounds with it', () => {
     const tiny = world('new', scopeByName('tiny')!.config).s;
-    expect([tiny.swapCounter, tiny.swapRecord, tiny.swapMap, tiny.swapCpu, tiny.swapBranch]).toEqual([
+    expect([tiny.swapCounter, tiny.swapRecord, tiny.swapMap, tiny.swapCpu, tiny.branch2]).toEqual([
       [],
       [],
       [],
@@ -69,7 +70,7 @@ describe('the swap state', () => {
     expect(s.swapRecord).toEqual([0, 0]);
     expect(s.swapMap).toEqual([0, 0]);
     expect(s.swapCpu).toEqual([{ slot: 0 }, { slot: 0 }]);
-    expect(s.swapBranch).toEqual([0]);
+    expect(s.branch2).toEqual([0]);
     // Root's id is real: 1, the online pin.
     expect(s.memcg.map((m) => m.id)).toEqual([1, 1]);
   });
@@ -128,7 +129,7 @@ describe('mem_cgroup_swapout (cgroup v1)', () => {
     // memory −2 at A and root, memsw −2 at A and root (root's memsw not charged): swap part 0.
     want.swapCounter = [0, 0];
     want.memcg[A].ref = 0;
-    want.swapBranch = [SwapBranch.idOfAncestor];
+    want.branch2 = [Branch2.idOfAncestor];
     expect(fire(machine, s, SWAPOUT(H0))).toEqual(want);
   });
 
@@ -164,7 +165,7 @@ describe('mem_cgroup_try_charge_swap (cgroup v2)', () => {
     want.memcg[ROOT].id = 3;
     want.swapRecord = [ptr(ROOT), ptr(ROOT)];
     want.swapMap = [SwapMap.cache, SwapMap.cache];
-    want.swapBranch = [SwapBranch.idOfAncestor];
+    want.branch2 = [Branch2.idOfAncestor];
     expect(fire(machine, s, TRY_SWAP(H0))).toEqual(want);
   });
 
@@ -210,7 +211,7 @@ describe('swap_entry_free → mem_cgroup_uncharge_swap', () => {
     want.swapCounter = [0, 0];
     want.memcg[A].id = 0;
     want.memcg[A].ref = 0;
-    want.swapBranch = [SwapBranch.unchargeOffline | SwapBranch.idRemoved];
+    want.branch2 = [Branch2.unchargeOffline | Branch2.idRemoved];
     expect(fire(machine, s, FREE(0))).toEqual(want);
   });
 
@@ -279,7 +280,7 @@ describe('do_swap_page → mem_cgroup_charge of a swap cache page', () => {
     want.cpu[0] = { ...want.cpu[0], op: PROG.swapIn + 1, pc: pc(PROG.swapIn, FALLBACK), page: 1 };
     want.swapCpu[0].slot = 1;
     want.swapMap[0] = SwapMap.cache;
-    want.swapBranch = [SwapBranch.swapInFallback];
+    want.branch2 = [Branch2.swapInFallback];
     const after = fire(machine, s, { kind: LOOKUP, cpu: 0, arg: swapInArg(0, 0) });
     expect(after).toEqual(want);
     // The fallback: a memcg not freed, css_tryget, then try_charge.

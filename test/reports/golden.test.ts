@@ -3,7 +3,8 @@
  * test/reports/golden/K*.txt, the `--view timeline` report of K3 in golden/K3.timeline.txt,
  * finding F2 of both designs at kmem-split (F2-*.txt), the history variant uncharge-batch-uaf, and
  * v5.9's slab bugs F3-F6 (slab-*.txt, each variant with every other fix applied), finding F9 of
- * both designs at swap (F9-*.txt), and K6, its inverse and swap-id-of-offline at swap-v1.
+ * both designs at swap (F9-*.txt), K6, its inverse and swap-id-of-offline at swap-v1, and the
+ * migrate-get-* design swaps at migrate.
  * The one line with timings ("N distinct states, ... s (N states/s, ...)") is removed before the
  * comparison; its counts are pinned in proofs.json (gate K*-tiny).
  *
@@ -57,6 +58,10 @@ describe('golden counterexamples (text report, timing line removed)', () => {
 
   it.each(['K6', 'swapout-put-one', 'swap-id-of-offline'])('%s at swap-v1', (v) => {
     expectGolden(`${v}.txt`, report(['--variant', v, '--scope', 'swap-v1']));
+  });
+
+  it.each(['migrate-get-many', 'migrate-get-one'])('%s at migrate', (v) => {
+    expectGolden(`${v}.txt`, report(['--variant', v, '--scope', 'migrate']));
   });
 
   it('uncharge-batch-uaf at tiny, and with the ledger claims skipped (the use after free itself)', () => {

@@ -79,7 +79,7 @@ describe('check --itf writes ADR-015 traces', () => {
       'swapRecord',
       'swapMap',
       'swapCpu',
-      'swapBranch',
+      'branch2',
     ]);
     const r = saved.result;
     const trace = r.violation.trace as { label: string; state: Record<string, unknown> }[];
