@@ -58,6 +58,7 @@ export const BOUND_FLAGS = [
   'swap',
   'swap-slots',
   'migrate',
+  'move',
 ] as const;
 /** The flags that say which model and claims a run checks. */
 export const MODEL_FLAGS = ['design', 'variant', ...BOUND_FLAGS, 'claims', 'skip-claims'] as const;
@@ -89,6 +90,7 @@ export function boundsOf(flags: Flags): Pick<ModelRef, 'scope' | 'bounds'> {
     if (flags.swap !== undefined) bounds.swap = swapVersion(flags.swap);
     if (flags['swap-slots'] !== undefined) bounds.swapSlots = count('swap-slots', flags['swap-slots'], 1);
     if (flags.migrate !== undefined) bounds.migrate = onOff('migrate', flags.migrate);
+    if (flags.move !== undefined) bounds.move = onOff('move', flags.move);
     validateConfig({ ...info.config, ...bounds });
   } catch (e) {
     if (e instanceof ConfigError) throw new UsageError(e.message);
@@ -179,6 +181,7 @@ export function refArgs(ref: ModelRef): string {
     ...(b.swap !== undefined ? [`--swap ${b.swap}`] : []),
     ...(b.swapSlots !== undefined ? [`--swap-slots ${b.swapSlots}`] : []),
     ...(b.migrate !== undefined ? [`--migrate ${onOffText(b.migrate)}`] : []),
+    ...(b.move !== undefined ? [`--move ${onOffText(b.move)}`] : []),
     ...(ref.claims?.only ? [`--claims ${ref.claims.only.join(',')}`] : []),
     ...(ref.claims?.skip ? [`--skip-claims ${ref.claims.skip.join(',')}`] : []),
   ].join(' ');

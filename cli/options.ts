@@ -19,6 +19,7 @@ export const OPTION_SPEC = {
   swap: { type: 'string' },
   'swap-slots': { type: 'string' },
   migrate: { type: 'string' },
+  move: { type: 'string' },
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
   timeout: { type: 'string' },

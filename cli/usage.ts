@@ -33,6 +33,8 @@ Bounds (override the scope's):
                          counter and mem_cgroup_try_charge_swap; both the slot free and the swap-in
   --swap-slots N         swap slots (1-3, default 2; a THP of k subpages takes k)
   --migrate on|off       page migration: mem_cgroup_migrate of a charged page to a free one (off unless on)
+  --move on|off          cgroup v1 charge moving of a task's pages and swap entries (off unless on;
+                         not with --swap v2)
 
 Options:
   --max-states N  --max-depth N  --timeout SECONDS (at least 1; none if left out)  --max-memory MB

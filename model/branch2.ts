@@ -19,12 +19,14 @@ export const Branch2 = {
   unchargeOffline: 8,
   /** mem_cgroup_migrate of a page whose memcg is offline: the new page's reference backed by the old page's. */
   migrateOffline: 16,
-  // 32 and 64 are free; the byte is signed in the codec (no 128).
+  /** mem_cgroup_uncharge_swap of a record a charge move has just moved (mc.to's, mc.moved_swap > 0): 8d22a9351035's race. */
+  moveRacesSwapFree: 32,
+  // 64 is free; the byte is signed in the codec (no 128).
 } as const;
 
 /** The bounds that have the `branch2` entry: some feature that marks it is on. */
 export function hasBranch2(c: Config): boolean {
-  return swapOf(c) !== undefined || c.migrate === true;
+  return swapOf(c) !== undefined || c.migrate === true || c.move === true;
 }
 
 export const BRANCH2_GROUP = valueGroup('branch2', 'branch2', {

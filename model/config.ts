@@ -65,6 +65,12 @@ export interface Config {
    * the same size, the old page uncharged when freed. Off unless true.
    */
   readonly migrate?: boolean;
+  /**
+   * cgroup v1 charge moving (model/paths/move-charge.ts): a task moved from one memcg to another
+   * with memory.move_charge_at_immigrate, its pages and (with --swap v1) swap entries moved. Off
+   * unless true; cgroup v1 only, so not with --swap v2.
+   */
+  readonly move?: boolean;
 }
 
 /** The swap version at these bounds (`off` and absent alike: none). */
@@ -251,6 +257,36 @@ export const SCOPES: readonly ScopeInfo[] = [
     },
   },
   {
+    name: 'swap-nested',
+    description:
+      'cgroup v2 swap at root/A/A1, one CPU, one 2-subpage THP, two slots: the id of a non-root ancestor (A1 offline, A takes its records) and A1’s swap counter charged through A',
+    config: {
+      cpus: 1,
+      memcgs: memcgs('root/A,A/A1'),
+      frames: parseFrames('thp:2'),
+      batch: 2,
+      drainAll: false,
+      reclaim: false,
+      swap: 'v2',
+      swapSlots: 2,
+    },
+  },
+  {
+    name: 'swap-v1-nested',
+    description:
+      'cgroup v1 swap at root/A/A1, one CPU: mem_cgroup_swapout’s memsw moved to a non-root id holder (page_counter_charge(&swap_memcg->memsw))',
+    config: {
+      cpus: 1,
+      memcgs: memcgs('root/A,A/A1'),
+      frames: parseFrames('thp:2'),
+      batch: 2,
+      drainAll: false,
+      reclaim: false,
+      swap: 'v1',
+      swapSlots: 2,
+    },
+  },
+  {
     name: 'migrate',
     description:
       'page migration: 2 CPUs, root/A, two 2-subpage THPs (a THP migrated to the other frame, or, split, page by page), batch 2: mem_cgroup_migrate, the old page uncharged when freed; drain_all_stock through css offline only (about 1 M states)',
@@ -262,6 +298,22 @@ export const SCOPES: readonly ScopeInfo[] = [
       drainAll: false,
       reclaim: false,
       migrate: true,
+    },
+  },
+  {
+    name: 'move',
+    description:
+      'cgroup v1 charge moving: 2 CPUs, root/A, one 2-subpage THP, cgroup v1 swap with two slots, batch 2: mem_cgroup_can_attach’s precharge, mem_cgroup_move_charge_pte_range (pages by mem_cgroup_move_account, swap entries by mem_cgroup_move_swap_account), __mem_cgroup_clear_mc, racing uncharges, swap frees and swap-ins',
+    config: {
+      cpus: 2,
+      memcgs: memcgs('root/A'),
+      frames: parseFrames('thp:2'),
+      batch: 2,
+      drainAll: false,
+      reclaim: false,
+      swap: 'v1',
+      swapSlots: 2,
+      move: true,
     },
   },
   {
@@ -400,6 +452,10 @@ export function validateConfig(c: Config): void {
         '--swap needs a user page to swap out: add a small page or a THP to --pages (kernel pages are never swapped)',
       );
   }
+  if (c.move && swapOf(c) === 'v2')
+    throw new ConfigError(
+      '--move on is cgroup v1 charge moving (mem_cgroup_can_attach does nothing on the default hierarchy): use --swap v1 or --swap off with it',
+    );
   if (c.migrate && c.frames.filter((f) => f.kind !== 'kmem').length < 2)
     throw new ConfigError(
       '--migrate on needs two user page frames, the old page and the new one: e.g. --pages 2 or --pages thp:2,thp:2',

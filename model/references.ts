@@ -5,6 +5,7 @@
  */
 import { nrPagesOf } from './geometry.js';
 import { cacheLinked } from './kmem-cache.js';
+import { MC_HOLDERS } from './mc-state.js';
 import { memcgName, pageName, ptrName } from './names.js';
 import { PROG } from './paths/order.js';
 import type { OwnHolder, PointerHolder } from './schema.js';
@@ -133,6 +134,7 @@ export const POINTER_HOLDERS: readonly PointerHolder[] = [
     dangling: 'set',
     danglingText: (s, L, k) => `swap slot ${k}'s swap_cgroup record = ${ptrName(L, s.swapRecord[k])} (freed)`,
   },
+  ...MC_HOLDERS,
   {
     kind: 'charge',
     field: 'cpu.memcg',

@@ -79,7 +79,7 @@ export interface Field {
  * by memcg (the per-memcg kmem_cache made for it, reordered likewise), `kmemCacheCpu` by CPU,
  * `slabPage` by slot. Each is empty in the other scheme. The swap domains (model/swap-state.ts)
  * are empty without `--swap`: `swapMemcg` by memcg (reordered with the memcgs), `swapSlot` by swap
- * slot (not reordered), `swapCpu` by CPU, `branch2` one entry (a ghost).
+ * slot (not reordered), `swapCpu` by CPU, `branch2` one entry (a ghost), `mc` one entry with --move (model/mc-state.ts).
  */
 export type Domain =
   | 'memcg'
@@ -96,7 +96,8 @@ export type Domain =
   | 'swapMemcg'
   | 'swapSlot'
   | 'swapCpu'
-  | 'branch2';
+  | 'branch2'
+  | 'mc';
 
 /** A top-level key of the state: an array of records, an array of numbers, or one number. */
 export interface Group {
@@ -221,6 +222,8 @@ export function domainSize(L: Layout, d: Domain): number {
       return swapOf(L.config) ? L.config.cpus : 0;
     case 'branch2':
       return hasBranch2(L.config) ? 1 : 0;
+    case 'mc':
+      return L.config.move ? 1 : 0;
     default:
       return 1;
   }

@@ -12,6 +12,7 @@ import { BRANCH2_GROUP } from './branch2.js';
 import { type Config, swapOf } from './config.js';
 import { KMEM_CACHE_GROUPS, type KmemCache, type KmemCacheCpu } from './kmem-cache-state.js';
 import { type Layout, layoutFor } from './layout.js';
+import { MC_GROUPS, type Mc } from './mc-state.js';
 import { frameName, memcgName, pageName, ptrName } from './names.js';
 import { OOPS_NAMES } from './oops.js';
 import { OWN_HOLDERS, POINTER_HOLDERS } from './references.js';
@@ -232,6 +233,8 @@ export interface State {
   swapCpu: SwapCpu[];
   /** Ghost, transient: SwapBranch bits of the last step (one entry with --swap, else none). */
   branch2: number[];
+  /** v1 charge moving's `mc` (model/mc-state.ts; one entry with --move, else none). */
+  mc: Mc[];
 }
 
 type DeepReadonly<T> = T extends number
@@ -301,6 +304,7 @@ export const memcgSchema: Schema = {
     ...KMEM_CACHE_GROUPS,
     ...SWAP_GROUPS,
     BRANCH2_GROUP,
+    ...MC_GROUPS,
   ],
   ownHolders: OWN_HOLDERS,
   pointerHolders: POINTER_HOLDERS,

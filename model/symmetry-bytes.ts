@@ -59,6 +59,7 @@ export function bytePerm(p: Perm, leaves: readonly Leaf[]): BytePerm {
     swapSlot: undefined,
     swapCpu: undefined,
     branch2: undefined,
+    mc: undefined,
   };
   const at = new Map(leaves.map((l, i) => [`${l.group.key}/${l.index}/${l.name}`, i]));
   const src = new Int32Array(leaves.length);

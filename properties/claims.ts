@@ -139,17 +139,26 @@ export function invariants(L: Layout, scheme: Scheme): Invariant<State>[] {
     for (let k = 0; k < s.swapRecord.length; k++) if (s.swapRecord[k] === m + 1) n++;
     return n;
   };
-  const idExpected = (s: State, m: number) => (s.memcg[m].offline ? 0 : 1) + idRecords(s, m);
+  // Charge moving's mc term (I-OLD-ID, I-NEW-ID): a moved swap entry's id stays on mc.from until
+  // __mem_cgroup_clear_mc's mem_cgroup_id_put_many(mc.from, mc.moved_swap).
+  const idMoved = (s: State, m: number) =>
+    s.mc.length > 0 && s.mc[0].from === m + 1 ? s.mc[0].movedSwap : 0;
+  const idExpected = (s: State, m: number) => (s.memcg[m].offline ? 0 : 1) + idRecords(s, m) + idMoved(s, m);
   const idBreak = (s: State) => {
     for (const m of idMemcgs) if (!s.memcg[m].freed && s.memcg[m].id !== idExpected(s, m)) return m;
     return -1;
   };
-  // The swap (v2) or memsw − memory (v1) counter of m: the records naming a non-root memcg of its subtree.
+  // The swap (v2) or memsw − memory (v1) counter of m: the records naming a non-root memcg of its
+  // subtree; during a charge move, a moved entry's memsw is still on mc.from's (until clear_mc) and
+  // its precharge unit's memory and memsw on mc.to's, so it counts at from's, not to's.
+  const inSubtree = (ptr: number, m: number) => ptr > 1 && L.ancestors[ptr - 1].includes(m);
   const subtreeRecords = (s: State, m: number) => {
     let n = 0;
-    for (let k = 0; k < s.swapRecord.length; k++) {
-      const r = s.swapRecord[k];
-      if (r > 1 && L.ancestors[r - 1].includes(m)) n++;
+    for (let k = 0; k < s.swapRecord.length; k++) if (inSubtree(s.swapRecord[k], m)) n++;
+    const mc = s.mc[0];
+    if (mc && mc.movedSwap > 0) {
+      if (inSubtree(mc.from, m)) n += mc.movedSwap;
+      if (inSubtree(mc.to, m)) n -= mc.movedSwap;
     }
     return n;
   };
@@ -433,6 +442,23 @@ export function witnesses(
   }
   if ((L.config.objects ?? 0) > 0) all.push(...(scheme === 'new' ? slabWitnesses(L) : kmemCacheWitnesses()));
   if (swapOf(L.config)) all.push(...swapWitnesses(L, scheme));
+  if (L.config.move)
+    all.push(
+      sometimes<State>('charge_move_moves_a_page', (s) => s.mc.length > 0 && s.mc[0].moved > 0),
+      ...(swapOf(L.config)
+        ? [
+            sometimes<State>(
+              'charge_move_moves_a_swap_entry',
+              (s) => s.mc.length > 0 && s.mc[0].movedSwap > 0,
+            ),
+            // 8d22a9351035's race: a moved entry freed before __mem_cgroup_clear_mc.
+            sometimes<State>(
+              'swap_entry_freed_during_its_charge_move',
+              (s) => s.branch2.length > 0 && (s.branch2[0] & Branch2.moveRacesSwapFree) !== 0,
+            ),
+          ]
+        : []),
+    );
   if (L.config.migrate)
     all.push(
       // v5.9's css_get for the new page is backed by the old page's reference, the memcg offline.

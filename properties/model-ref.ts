@@ -21,6 +21,7 @@ import {
 import { HISTORY_VARIANTS } from '../model/variants/history.js';
 import { KMEM_VARIANTS } from '../model/variants/kmem.js';
 import { KNOWN_BUGS } from '../model/variants/known-bugs.js';
+import { MOVE_VARIANTS } from '../model/variants/move.js';
 import { SLAB_VARIANTS } from '../model/variants/slab.js';
 import { SLAB_V58_VARIANTS } from '../model/variants/slab-v58.js';
 import { SWAP_VARIANTS } from '../model/variants/swap.js';
@@ -57,6 +58,7 @@ export const BUILTIN_VARIANTS: readonly VariantDef[] = [
   ...SLAB_VARIANTS,
   ...SLAB_V58_VARIANTS,
   ...SWAP_VARIANTS,
+  ...MOVE_VARIANTS,
 ];
 
 /** The spec a reference names: the one function both a command and a parallel worker build it with. */

@@ -39,7 +39,7 @@ export function swapSlotClaim(L: Layout): Invariant<State> {
       const where = s.swapMap[k] === SwapMap.out ? 'swapped out' : 'in the swap cache';
       if (s.swapRecord[k] !== 0)
         return `swap slot ${k} is in the swap cache with a swap_cgroup record (${memcgName(L, s.swapRecord[k] - 1)}) after its swap-in: cgroup v1's memsw counts it twice, for the page charged at swap-in and for the record`;
-      return `swap slot ${k} is ${where} with no swap_cgroup record: no memcg is charged for it (the record names the memcg whose ${v2 ? 'swap counter' : 'memsw counter'} and MEMCG_SWAP statistic, root's statistic too, count the slot${v2 ? '; cgroup v2 counts every slot in use, the swap cache’s too' : ''})`;
+      return `swap slot ${k} is ${where} with no swap_cgroup record: no memcg is charged for it (the record names the memcg whose ${v2 ? 'swap counter' : 'memsw counter'} pays for the slot; root has none, so for a slot of root only the record and its id reference are lost${v2 ? '; cgroup v2 counts every slot in use, the swap cache’s too' : ''})`;
     },
   );
 }

@@ -17,6 +17,7 @@ import {
 } from './kmem-cache-life.js';
 import { cgroupRmdir, cssFree, cssKilledWorkFn, cssRelease } from './lifecycle.js';
 import { memCgroupMigrate } from './migrate.js';
+import { cgroup1ProcsWrite } from './move-charge.js';
 import { objCgroupRelease } from './objcg-release.js';
 import { PATH_NAMES } from './order.js';
 import type { Ops, Path } from './path.js';
@@ -56,6 +57,7 @@ export const PATHS: readonly Path[] = inOrder([
   doSwapPage,
   removeMapping,
   memCgroupMigrate,
+  cgroup1ProcsWrite,
 ]);
 
 function inOrder(paths: readonly Path[]): readonly Path[] {

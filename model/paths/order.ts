@@ -31,6 +31,7 @@ const ORDER = [
   ['swapIn', 'do_swap_page'],
   ['swapDrop', '__remove_mapping'],
   ['migrate', 'mem_cgroup_migrate'],
+  ['move', 'cgroup1_procs_write'],
 ] as const;
 
 export type PathKey = (typeof ORDER)[number][0];

@@ -49,7 +49,7 @@ export const doSwapPage: Path = {
       ...chargeSteps(
         {
           name: 'do_swap_page: mem_cgroup_charge: mem_cgroup_from_id',
-          doc: 'do_swap_page (or __read_swap_cache_async) → mem_cgroup_charge of a locked PageSwapCache page: id = lookup_swap_cgroup_id(ent), then under rcu_read_lock mem_cgroup_from_id(id) and css_tryget_online, one step (the record cannot change: the locked swap cache page keeps the entry; the memcg cannot be freed: the record holds its id, which pins its css). A memcg offline (or an id removed) leaves memcg NULL: the next step reads the task’s memcg.',
+          doc: 'do_swap_page (or __read_swap_cache_async) → mem_cgroup_charge of a locked PageSwapCache page: id = lookup_swap_cgroup_id(ent), then under rcu_read_lock mem_cgroup_from_id(id) and css_tryget_online, one step (the record cannot change: the locked swap cache page keeps the entry, as on __read_swap_cache_async’s path; do_swap_page’s skip-swapcache path pins nothing, which the model leaves out: docs/model.md, Less; the memcg cannot be freed: the record holds its id, which pins its css). A memcg offline (or an id removed) leaves memcg NULL: the next step reads the task’s memcg.',
           choices: swapInChoices,
           argName: (arg, L) => `${pageName(L, argPage(arg))} for swap slot ${argSlot(arg)}`,
           ops: [

@@ -175,6 +175,8 @@ export const unchargeSwap = [
   op('if (memcg) mem_cgroup_id_put_many(memcg, nr_pages)', (x) => {
     if (x.m < 0) return;
     if (x.s.memcg[x.m].offline) markBranch2(x.s, Branch2.unchargeOffline);
+    const mc = x.s.mc[0];
+    if (mc && mc.movedSwap > 0 && mc.to === x.m + 1) markBranch2(x.s, Branch2.moveRacesSwapFree);
     idPut(x, x.m, 1);
     if (x.s.memcg[x.m].id === 0) markBranch2(x.s, Branch2.idRemoved);
   }),

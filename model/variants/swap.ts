@@ -78,38 +78,68 @@ const nrEntries = (x: Ctx, p: number) => {
 
 /**
  * Before 1f47b61fb407 "mm: memcontrol: fix swap counter leak on swapout from offline cgroup"
- * (Vladimir Davydov, v4.8-rc): the swap-out took the id of the page's own memcg
- * (`mem_cgroup_id_get(memcg)`), offline or not, where v4.8 on walks to the closest memcg whose id is
- * still live (mem_cgroup_id_get_online). The id of an offline memcg with no record left is at 0 and
- * already removed: the get resurrects it (refcount_t: "addition on 0"), and the swap charge goes to
- * a memcg nothing will ever look up again (the leak of the title). Both swap-outs, v1 and v2.
+ * (Vladimir Davydov, v4.8-rc): the swap-out took the id of the page's own memcg,
+ * `mem_cgroup_id_get(memcg)` (then an atomic_t: no warning at zero; the refcount sanity check came
+ * with 58fa2a5512d9), offline or not, and recorded `mem_cgroup_id(memcg)`, which is 0 once the
+ * offline's mem_cgroup_id_put removed the id: "such a cgroup will have no id and so an attempt to
+ * swapout its anon/shmem will not store memory cgroup info in the swap cgroup map. As a result,
+ * memcg->swap or memcg->memsw will never get uncharged". v4.8 on walks to the closest memcg whose
+ * id is live (mem_cgroup_id_get_online). Here on v5.9, both swap-outs: a removed id (id.ref 0) is
+ * taken without an oops and its records are 0 (a resurrected id stays unfindable in the kernel: its
+ * idr entry is gone); THP swap-out did not exist in v4.8, the scopes' THP only swaps more entries.
+ * The first claim it breaks is refcount_ledger: the id is above 0 again but pins no css reference
+ * (the put at zero already dropped it); with the ledgers skipped, the leak of the title:
+ * page_counter_hierarchy (the swap or memsw charge no record names).
  */
+function idOfOwnMemcg(x: Ctx): void {
+  const m = x.s.page[x.arg] - 1;
+  const removed = x.s.memcg[m].id === 0;
+  x.s.memcg[m].id += 1;
+  x.n = nrEntries(x, x.arg);
+  x.st = m;
+  // swap_cgroup_record(entry, mem_cgroup_id(memcg)): id 0 for a removed id, i.e. no record.
+  x.old = removed ? 1 : 0;
+}
+
+/** The records the pre-fix swap-out writes: `mem_cgroup_id(memcg)`, 0 (none) for a removed id. */
+function recordOwnId(x: Ctx, map: number): void {
+  const slots = swap.freeSlots(x.s, x.n);
+  for (const k of slots) {
+    x.s.swapRecord[k] = x.old ? 0 : x.st + 1;
+    x.s.swapMap[k] = map;
+  }
+}
+
 export const swapIdOfOffline = defineVariant({
   name: 'swap-id-of-offline',
   base: 'new',
-  expect: { violated: 'no_id_get_on_zero' },
+  expect: { violated: 'refcount_ledger' },
   description:
-    'before 1f47b61fb407: mem_cgroup_swapout and mem_cgroup_try_charge_swap take the id of the page’s own memcg even when it is offline (no mem_cgroup_id_get_online): an id at 0 is taken again',
+    'before 1f47b61fb407: mem_cgroup_swapout and mem_cgroup_try_charge_swap take the id of the page’s own memcg even when it is offline and record its mem_cgroup_id(), 0 once removed: the swap (v2) or memsw (v1) charge is never uncharged',
   edit: (d) =>
     d
       .replace(
         'mem_cgroup_swapout',
         'memcg = page->mem_cgroup; swap_memcg = mem_cgroup_id_get_online(memcg)',
-        op('memcg = page->mem_cgroup; mem_cgroup_id_get(memcg); swap_memcg = memcg', (x) => {
-          x.m = x.s.page[x.arg] - 1;
-          x.n = nrEntries(x, x.arg);
-          swap.idGetMany(x, x.m, 1);
-          x.st = x.m;
+        op('memcg = page->mem_cgroup; mem_cgroup_id_get(memcg) (atomic_inc); swap_memcg = memcg', (x) => {
+          idOfOwnMemcg(x);
+          x.m = x.st;
         }),
+      )
+      .replace(
+        'mem_cgroup_swapout',
+        'swap_cgroup_record(entry, mem_cgroup_id(swap_memcg), nr_entries)',
+        op('swap_cgroup_record(entry, mem_cgroup_id(memcg), nr_entries)', (x) => recordOwnId(x, 1)),
       )
       .replace(
         'mem_cgroup_try_charge_swap',
         'memcg = page->mem_cgroup; memcg = mem_cgroup_id_get_online(memcg)',
-        op('memcg = page->mem_cgroup; mem_cgroup_id_get(memcg)', (x) => {
-          x.n = nrEntries(x, x.arg);
-          x.st = x.s.page[x.arg] - 1;
-          swap.idGetMany(x, x.st, 1);
-        }),
+        op('memcg = page->mem_cgroup; mem_cgroup_id_get(memcg) (atomic_inc)', (x) => idOfOwnMemcg(x)),
+      )
+      .replace(
+        'mem_cgroup_try_charge_swap',
+        'swap_cgroup_record(entry, mem_cgroup_id(memcg), nr_pages)',
+        op('swap_cgroup_record(entry, mem_cgroup_id(memcg), nr_pages)', (x) => recordOwnId(x, 2)),
       ),
 });
 

@@ -245,6 +245,10 @@ describe('list', () => {
       'swap-id-of-offline',
       'migrate-get-many',
       'migrate-get-one',
+      'K1',
+      'move-id-get-late',
+      'move-no-id-transfer',
+      'move-account-no-ref',
     ]);
     expect(names('scopes')).toEqual([
       'tiny',
@@ -259,7 +263,10 @@ describe('list', () => {
       'slab-nested',
       'swap',
       'swap-v1',
+      'swap-nested',
+      'swap-v1-nested',
       'migrate',
+      'move',
       'large',
     ]);
     for (const d of j.designs as { description: string }[]) expect(d.description).not.toBe('');

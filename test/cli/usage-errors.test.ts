@@ -47,7 +47,7 @@ describe('usage errors exit 2 with a message naming what is wrong', () => {
       ['check', '--scope', 'huge'],
       [
         '"huge"',
-        'tiny, small, reclaim, ci, kmem, kmem-split, kmem-ci, slab, slab-ci, slab-nested, swap, swap-v1, migrate, large',
+        'tiny, small, reclaim, ci, kmem, kmem-split, kmem-ci, slab, slab-ci, slab-nested, swap, swap-v1, swap-nested, swap-v1-nested, migrate, move, large',
       ],
     ],
     ['memcg without parent/child', ['check', '--memcgs', 'root-A'], ['--memcgs', '"root-A"', 'root/A']],

@@ -222,6 +222,7 @@ export function rename(s: State, r: Renaming): State {
     swapMap: [...s.swapMap],
     swapCpu: s.swapCpu.map((c) => ({ slot: c.slot })),
     branch2: [...s.branch2],
+    mc: s.mc.map((m) => ({ ...m, from: mp(m.from), to: mp(m.to) })),
   };
 }
 

@@ -71,6 +71,9 @@ const TESTED_SWAP: Record<string, string> = {
   'do_swap_page: commit_charge': 'swap.test.ts',
   'do_swap_page: get_mem_cgroup_from_mm': 'swap.test.ts',
   'migrate_page_states → mem_cgroup_migrate': 'migrate.test.ts',
+  mem_cgroup_can_attach: 'move-charge.test.ts',
+  mem_cgroup_move_charge_pte_range: 'move-charge.test.ts',
+  mem_cgroup_clear_mc: 'move-charge.test.ts',
 };
 
 /** Blocks whose ops differ between v5.8 and v5.9 (spec §2.3), written out. */
@@ -85,6 +88,10 @@ const DIFFERING = [
   'drain_all_stock: read stock->nr_pages',
   'drain_local_stock',
   'drain_stock',
+  // Charge moving: v5.8's precharge css_get_many, v5.9's move_account css_get/css_put, v5.8's clear_mc puts.
+  'mem_cgroup_can_attach',
+  'mem_cgroup_clear_mc',
+  'mem_cgroup_move_charge_pte_range',
   'mem_cgroup_split_huge_fixup',
   'mem_cgroup_swapout',
   // v5.8 css_get_many(nr_pages), v5.9 css_get.
@@ -194,6 +201,10 @@ const LAYOUT: readonly [string, readonly string[]][] = [
   ],
   ['__remove_mapping', ['__remove_mapping: mem_cgroup_swapout (cgroup v2: returns at once)']],
   ['mem_cgroup_migrate', ['migrate_page_states → mem_cgroup_migrate']],
+  [
+    'cgroup1_procs_write',
+    ['mem_cgroup_can_attach', 'mem_cgroup_move_charge_pte_range', 'mem_cgroup_clear_mc'],
+  ],
 ];
 
 describe.each(BOTH)('%s design', (d) => {
@@ -206,6 +217,7 @@ describe.each(BOTH)('%s design', (d) => {
       ...world(d, { ...scopeByName('swap')!.config }).machine.actionKinds(),
       ...world(d, { ...scopeByName('swap-v1')!.config }).machine.actionKinds(),
       ...world(d, { ...scopeByName('migrate')!.config }).machine.actionKinds(),
+      ...world(d, { ...scopeByName('move')!.config }).machine.actionKinds(),
     ]);
     expect([...kinds].sort()).toEqual(
       [...Object.keys(TESTED), ...Object.keys(TESTED_SLAB[d]), ...Object.keys(TESTED_SWAP)].sort(),
@@ -242,6 +254,7 @@ describe.each(BOTH)('%s design', (d) => {
       'do_swap_page', // PROG.swapIn 23
       '__remove_mapping', // PROG.swapDrop 24
       'mem_cgroup_migrate', // PROG.migrate 25
+      'cgroup1_procs_write', // PROG.move 26
     ]);
     expect(PROG).toEqual({
       charge: 0,
@@ -270,6 +283,7 @@ describe.each(BOTH)('%s design', (d) => {
       swapIn: 23,
       swapDrop: 24,
       migrate: 25,
+      move: 26,
     });
   });
 });

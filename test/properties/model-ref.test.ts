@@ -52,7 +52,7 @@ describe('specOf', () => {
 
   it('an unknown scope or a built-in variant that does not exist is an error naming the known ones', async () => {
     expect(() => configOf({ scope: 'huge' })).toThrow(/scopes are: tiny, small/);
-    await expect(specOf({ design: { kind: 'variant', name: 'K1' }, scope: 'tiny' })).rejects.toThrow(
+    await expect(specOf({ design: { kind: 'variant', name: 'K10' }, scope: 'tiny' })).rejects.toThrow(
       /built-ins are: K2/,
     );
   });

@@ -4,7 +4,7 @@
  * finding F2 of both designs at kmem-split (F2-*.txt), the history variant uncharge-batch-uaf, and
  * v5.9's slab bugs F3-F6 (slab-*.txt, each variant with every other fix applied), finding F9 of
  * both designs at swap (F9-*.txt), K6, its inverse and swap-id-of-offline at swap-v1, and the
- * migrate-get-* design swaps at migrate.
+ * migrate-get-* design swaps at migrate, and K1 and the charge moving variants at move.
  * The one line with timings ("N distinct states, ... s (N states/s, ...)") is removed before the
  * comparison; its counts are pinned in proofs.json (gate K*-tiny).
  *
@@ -62,6 +62,38 @@ describe('golden counterexamples (text report, timing line removed)', () => {
 
   it.each(['migrate-get-many', 'migrate-get-one'])('%s at migrate', (v) => {
     expectGolden(`${v}.txt`, report(['--variant', v, '--scope', 'migrate']));
+  });
+
+  it.each(['K1', 'move-id-get-late', 'move-no-id-transfer', 'move-account-no-ref'])('%s at move', (v) => {
+    expectGolden(`${v}.txt`, report(['--variant', v, '--scope', 'move']));
+  });
+
+  it('move-id-get-late at move with the ledgers skipped: the id get on zero itself (8d22a9351035)', () => {
+    expectGolden(
+      'move-id-get-late.warn.txt',
+      report([
+        '--variant',
+        'move-id-get-late',
+        '--scope',
+        'move',
+        '--skip-claims',
+        'id_ledger,refcount_ledger',
+      ]),
+    );
+  });
+
+  it('swap-id-of-offline at swap-v1 with the ledgers skipped: the memsw leak of 1f47b61fb407', () => {
+    expectGolden(
+      'swap-id-of-offline.leak.txt',
+      report([
+        '--variant',
+        'swap-id-of-offline',
+        '--scope',
+        'swap-v1',
+        '--skip-claims',
+        'refcount_ledger,id_ledger',
+      ]),
+    );
   });
 
   it('uncharge-batch-uaf at tiny, and with the ledger claims skipped (the use after free itself)', () => {

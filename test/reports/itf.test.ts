@@ -80,6 +80,7 @@ describe('check --itf writes ADR-015 traces', () => {
       'swapMap',
       'swapCpu',
       'branch2',
+      'mc',
     ]);
     const r = saved.result;
     const trace = r.violation.trace as { label: string; state: Record<string, unknown> }[];
