@@ -61,6 +61,18 @@ const CASES: readonly Case[] = [
     ),
   },
   {
+    // Migration (issue #15 part 2) between the two THP frames: the same frame swap.
+    title: '1 cpu, root/A, thp:2,thp:2, --migrate on',
+    config: { ...cfg(1, 'root/A', 'thp:2,thp:2', false), reclaim: false, migrate: true },
+    renamings: renamings(
+      [[0, 1]],
+      [
+        { frame: [0, 1], struct: [0, 1, 2, 3] },
+        { frame: [1, 0], struct: [2, 3, 0, 1] },
+      ],
+    ),
+  },
+  {
     // Three sibling leaves A, B, C: the 6 permutations of memcgs 1..3, root fixed.
     title: '1 cpu, root/A,root/B,root/C, 1 small page, drainAll',
     config: cfg(1, 'root/A,root/B,root/C', '1', true),

@@ -77,6 +77,13 @@ describe('docs/result.schema.json describes check --format json', () => {
     expectValid(json('--variant slab-v58-fixed --scope slab-nested', 0));
   });
 
+  it('runs with swap, migration and charge moving (issue #15): the swap, mc and branch2 groups, the config', () => {
+    expectValid(json('--design new --scope swap', 1));
+    expectValid(json('--variant K1 --scope move', 1));
+    expectValid(json('--variant migrate-get-one --scope migrate', 1));
+    expectValid(json('--design old --scope swap-v1-nested --cpus 1 --swap-slots 1', 0));
+  });
+
   it('a verified but vacuous run (v5.9 slab fixed on one CPU: two objcg witnesses never reached)', () => {
     const j = json('--variant slab-fixed --scope slab-nested', 1);
     expect(j).toMatchObject({ verdict: 'verified', vacuous: true, scope: 'slab-nested' });
