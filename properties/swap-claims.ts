@@ -47,7 +47,21 @@ export function swapSlotClaim(L: Layout): Invariant<State> {
 const branch = (s: State, bit: number) => s.branch2.length > 0 && (s.branch2[0] & bit) !== 0;
 
 export function swapWitnesses(L: Layout, scheme: 'old' | 'new'): Witness<State>[] {
+  // With a grandchild: the id holder found by mem_cgroup_id_get_online may be a non-root parent.
+  const nested = L.parent.some((p) => p > 0);
+  const nonRootHolder = (s: State) =>
+    s.swapRecord.some(
+      (r) => r > 1 && L.children[r - 1].some((c) => s.memcg[c].offline === 1 && s.memcg[c].id === 0),
+    );
   return [
+    ...(nested
+      ? [
+          sometimes<State>(
+            'swap_out_records_a_non_root_ancestor_id',
+            (s) => branch(s, Branch2.idOfAncestor) && nonRootHolder(s),
+          ),
+        ]
+      : []),
     // mem_cgroup_id_get_online climbed: the page's memcg is offline with no record left (id.ref 0).
     sometimes('swap_out_records_an_ancestor_id', (s) => branch(s, Branch2.idOfAncestor)),
     sometimes('swap_slot_freed_while_its_memcg_is_offline', (s) => branch(s, Branch2.unchargeOffline)),

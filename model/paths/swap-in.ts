@@ -31,6 +31,8 @@ const argSlot = (arg: number) => arg & 3;
  */
 function swapInChoices(s: ReadonlyState, L: Layout): number[] {
   const out: number[] = [];
+  // No swap slot at these bounds: nothing to swap in (the guard runs on every state).
+  if (s.swapMap.length === 0) return out;
   for (let p = 0; p < L.structFrame.length; p++) {
     const f = L.structFrame[p];
     if (L.isKmem[f] || (L.isThp[f] && !s.split[f]) || !chargeable(s, L, p)) continue;
