@@ -171,6 +171,34 @@ const pageCommit = [
   }),
 ];
 
+/** mem_cgroup_can_attach's block: the same in both designs but for v5.8's css_get_many with the precharge. */
+const setMc = op(
+  'mutex_lock(&cgroup_mutex); mc.from = from; mc.to = to; mc.precharge = mem_cgroup_count_precharge(mm)',
+  (x) => {
+    x.s.cgroupMutex = x.cpu + 1;
+    const m = mc(x);
+    m.from = (x.arg >> 4) + 1;
+    m.to = (x.arg & 15) + 1;
+    x.n = countPrecharge(x.s, x.L, m.from - 1);
+  },
+);
+const canAttach = (scheme: 'old' | 'new') => [
+  setMc,
+  op(
+    scheme === 'old'
+      ? 'mem_cgroup_do_precharge(count): try_charge(mc.to, count) with css_get_many(mc.to, count)'
+      : 'mem_cgroup_do_precharge(count): try_charge(mc.to, count)',
+    (x) => {
+      const to = mc(x).to - 1;
+      if (to !== ROOT && x.n > 0) {
+        pageCounterCharge(x, to, x.n);
+        if (scheme === 'old') cssGet(x, to, x.n, 'base');
+      }
+      mc(x).precharge = x.n;
+    },
+  ),
+];
+
 export const cgroup1ProcsWrite: Path = {
   name: 'cgroup1_procs_write',
   slot: true,
@@ -189,48 +217,7 @@ export const cgroup1ProcsWrite: Path = {
       },
       argName: (arg, L) => `${memcgName(L, arg >> 4)} to ${memcgName(L, arg & 15)}`,
       onlyIf: (c) => c.move === true,
-      ops: {
-        old: [
-          op(
-            'mutex_lock(&cgroup_mutex); mc.from = from; mc.to = to; mc.precharge = mem_cgroup_count_precharge(mm)',
-            (x) => {
-              x.s.cgroupMutex = x.cpu + 1;
-              const m = mc(x);
-              m.from = (x.arg >> 4) + 1;
-              m.to = (x.arg & 15) + 1;
-              x.n = countPrecharge(x.s, x.L, m.from - 1);
-            },
-          ),
-          op(
-            'mem_cgroup_do_precharge(count): try_charge(mc.to, count) with css_get_many(mc.to, count)',
-            (x) => {
-              const to = mc(x).to - 1;
-              if (to !== ROOT && x.n > 0) {
-                pageCounterCharge(x, to, x.n);
-                cssGet(x, to, x.n, 'base');
-              }
-              mc(x).precharge = x.n;
-            },
-          ),
-        ],
-        new: [
-          op(
-            'mutex_lock(&cgroup_mutex); mc.from = from; mc.to = to; mc.precharge = mem_cgroup_count_precharge(mm)',
-            (x) => {
-              x.s.cgroupMutex = x.cpu + 1;
-              const m = mc(x);
-              m.from = (x.arg >> 4) + 1;
-              m.to = (x.arg & 15) + 1;
-              x.n = countPrecharge(x.s, x.L, m.from - 1);
-            },
-          ),
-          op('mem_cgroup_do_precharge(count): try_charge(mc.to, count)', (x) => {
-            const to = mc(x).to - 1;
-            if (to !== ROOT && x.n > 0) pageCounterCharge(x, to, x.n);
-            mc(x).precharge = x.n;
-          }),
-        ],
-      },
+      ops: { old: canAttach('old'), new: canAttach('new') },
     },
     {
       name: 'mem_cgroup_move_charge_pte_range',

@@ -5,6 +5,7 @@
  * Each is checked at the swap scopes in proofs.json, the bugs with their shortest counterexample in
  * a golden test (test/reports/golden.test.ts).
  */
+import { nrPagesOf } from '../geometry.js';
 import type { Ctx } from '../ops.js';
 import { defineVariant, kernel, op, swap, type VariantDef } from '../variant.js';
 
@@ -70,12 +71,6 @@ function swapInGuard(name: string, base: 'old' | 'new'): VariantDef {
 export const swapInMemswGuard = swapInGuard('swap-in-memsw-guard', 'new');
 export const swapInMemswGuardOld = swapInGuard('swap-in-memsw-guard-old', 'old');
 
-/** hpage_nr_pages of page struct p (the swap-outs' nr_entries). */
-const nrEntries = (x: Ctx, p: number) => {
-  const f = x.L.structFrame[p];
-  return x.L.structIsHead[p] && !x.s.split[f] ? x.L.frameSize[f] : 1;
-};
-
 /**
  * Before 1f47b61fb407 "mm: memcontrol: fix swap counter leak on swapout from offline cgroup"
  * (Vladimir Davydov, v4.8-rc): the swap-out took the id of the page's own memcg,
@@ -95,7 +90,7 @@ function idOfOwnMemcg(x: Ctx): void {
   const m = x.s.page[x.arg] - 1;
   const removed = x.s.memcg[m].id === 0;
   x.s.memcg[m].id += 1;
-  x.n = nrEntries(x, x.arg);
+  x.n = nrPagesOf(x.s, x.L, x.arg);
   x.st = m;
   // swap_cgroup_record(entry, mem_cgroup_id(memcg)): id 0 for a removed id, i.e. no record.
   x.old = removed ? 1 : 0;

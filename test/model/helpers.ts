@@ -202,3 +202,16 @@ export function stepCtx(s: State, design: DesignName = 'new', config?: Config, c
     blocks: machine.design.blocks,
   };
 }
+
+/**
+ * The THP whose head is page struct `head` charged to memcg m whole, as try_charge of its 2 pages
+ * and commit_charge leave it with no stock (v5.8: a reference per page; v5.9: one; root: no
+ * counter, no reference). For the swap, migration and charge moving tests (one 2-subpage THP).
+ */
+export function thpCharged(s: State, design: DesignName, m: number, head = 0): void {
+  s.page[head] = ptr(m);
+  if (m === ROOT) return;
+  s.memcg[m].usage += 2;
+  s.memcg[ROOT].usage += 2;
+  s.memcg[m].ref += design === 'old' ? 2 : 1;
+}

@@ -10,30 +10,20 @@
 import { describe, expect, it } from 'vitest';
 import { Branch2 } from '../../model/branch2.js';
 import { scopeByName } from '../../model/config.js';
-import type { State } from '../../model/state.js';
 import { buildVariant } from '../../model/variant.js';
 import { migrateGetMany, migrateGetOne } from '../../model/variants/swap.js';
-import { A, argsOf, copy, expectDisabled, fire, ptr, ROOT, world } from './helpers.js';
+import { A, argsOf, copy, expectDisabled, fire, ptr, ROOT, thpCharged, world } from './helpers.js';
 
 const M = scopeByName('migrate')!.config;
 const [H0, H1, J0, J1] = [0, 1, 2, 3];
 const MIGRATE = 'migrate_page_states → mem_cgroup_migrate';
 const arg = (from: number, to: number) => from * 16 + to;
 
-/** The first THP charged to memcg m whole (old: a reference per page; new: one). */
-function thpCharged(s: State, design: 'old' | 'new', m = A): void {
-  s.page[H0] = ptr(m);
-  if (m === ROOT) return;
-  s.memcg[m].usage += 2;
-  s.memcg[ROOT].usage += 2;
-  s.memcg[m].ref += design === 'old' ? 2 : 1;
-}
-
 describe('mem_cgroup_migrate', () => {
   it('is offered from a charged page to a free page of the same size, and only with --migrate on', () => {
     const { machine, s } = world('new', M);
     expect(argsOf(machine, s, MIGRATE)).toEqual([]);
-    thpCharged(s, 'new');
+    thpCharged(s, 'new', A);
     // A THP to the other THP's head only (J1 is a tail; H1 is the old page's own tail).
     expect(argsOf(machine, s, MIGRATE)).toEqual([arg(H0, J0)]);
     // Both frames split: each charged order-0 page to any free order-0 page.
@@ -41,13 +31,13 @@ describe('mem_cgroup_migrate', () => {
     s.page[H1] = ptr(A);
     expect(argsOf(machine, s, MIGRATE)).toEqual([arg(H0, J0), arg(H0, J1), arg(H1, J0), arg(H1, J1)]);
     const off = world('new', { ...M, migrate: false });
-    thpCharged(off.s, 'new');
+    thpCharged(off.s, 'new', A);
     expectDisabled(off.machine, off.s, { kind: MIGRATE, arg: arg(H0, J0) });
   });
 
   it('v5.9: the new page force-charged, one css_get, committed; the old page keeps its charge', () => {
     const { machine, s } = world('new', M);
-    thpCharged(s, 'new');
+    thpCharged(s, 'new', A);
     const want = copy(s);
     want.memcg[A].usage = 4;
     want.memcg[ROOT].usage = 4;
@@ -58,7 +48,7 @@ describe('mem_cgroup_migrate', () => {
 
   it('v5.8: css_get_many(nr_pages), the new THP’s per-page references', () => {
     const { machine, s } = world('old', M);
-    thpCharged(s, 'old');
+    thpCharged(s, 'old', A);
     const want = copy(s);
     want.memcg[A].usage = 4;
     want.memcg[ROOT].usage = 4;
@@ -77,7 +67,7 @@ describe('mem_cgroup_migrate', () => {
 
   it('a page of an offline memcg: the reference taken all the same, backed by the old page’s (the witness bit)', () => {
     const { machine, s } = world('new', M);
-    thpCharged(s, 'new');
+    thpCharged(s, 'new', A);
     s.memcg[A] = { ...s.memcg[A], killed: 1, offline: 1, id: 0, ref: 1 };
     const after = fire(machine, s, { kind: MIGRATE, arg: arg(H0, J0) });
     expect([after.memcg[A].ref, after.page[J0], after.branch, after.branch2[0]]).toEqual([
@@ -90,10 +80,10 @@ describe('mem_cgroup_migrate', () => {
 
   it('the other design’s get: v5.8’s under v5.9 takes one too many, v5.9’s under v5.8 one too few', () => {
     const many = world(buildVariant(migrateGetMany), M);
-    thpCharged(many.s, 'new');
+    thpCharged(many.s, 'new', A);
     expect(fire(many.machine, many.s, { kind: MIGRATE, arg: arg(H0, J0) }).memcg[A].ref).toBe(5);
     const one = world(buildVariant(migrateGetOne), M);
-    thpCharged(one.s, 'old');
+    thpCharged(one.s, 'old', A);
     expect(fire(one.machine, one.s, { kind: MIGRATE, arg: arg(H0, J0) }).memcg[A].ref).toBe(5);
   });
 });

@@ -14,7 +14,21 @@ import type { State } from '../../model/state.js';
 import { SwapMap } from '../../model/swap-state.js';
 import { buildVariant } from '../../model/variant.js';
 import { K1, moveAccountNoRef, moveIdGetLate } from '../../model/variants/move.js';
-import { A, argsOf, at, copy, expectDisabled, fire, IDLE, PROG, pc, ptr, ROOT, world } from './helpers.js';
+import {
+  A,
+  argsOf,
+  at,
+  copy,
+  expectDisabled,
+  fire,
+  IDLE,
+  PROG,
+  pc,
+  ptr,
+  ROOT,
+  thpCharged,
+  world,
+} from './helpers.js';
 
 const MOVE = scopeByName('move')!.config;
 const H0 = 0;
@@ -23,15 +37,6 @@ const WALK = 'mem_cgroup_move_charge_pte_range';
 const CLEAR = 'mem_cgroup_clear_mc';
 const moveArg = (from: number, to: number) => from * 16 + to;
 const SLOT = (k: number) => 16 + k;
-
-/** The THP charged to memcg m (old: a reference per page; new: one). */
-function thpCharged(s: State, design: 'old' | 'new', m: number): void {
-  s.page[H0] = ptr(m);
-  if (m === ROOT) return;
-  s.memcg[m].usage += 2;
-  s.memcg[ROOT].usage += 2;
-  s.memcg[m].ref += design === 'old' ? 2 : 1;
-}
 
 /** CPU 0 in the walk of a move from → to with `precharge` pages charged to `to` (v5.8: with their references). */
 function walking(s: State, design: 'old' | 'new', from: number, to: number, precharge: number): void {

@@ -19,7 +19,20 @@ import type { State } from '../../model/state.js';
 import { SwapMap } from '../../model/swap-state.js';
 import { buildVariant } from '../../model/variant.js';
 import { K6, swapInMemswGuard, swapoutPutOne } from '../../model/variants/swap.js';
-import { A, argsOf, at, copy, expectDisabled, fire, PROG, pc, ptr, ROOT, world } from './helpers.js';
+import {
+  A,
+  argsOf,
+  at,
+  copy,
+  expectDisabled,
+  fire,
+  PROG,
+  pc,
+  ptr,
+  ROOT,
+  thpCharged,
+  world,
+} from './helpers.js';
 
 const v1 = scopeByName('swap-v1')!.config;
 const v2 = scopeByName('swap')!.config;
@@ -36,15 +49,6 @@ const LOOKUP = 'do_swap_page: mem_cgroup_charge: mem_cgroup_from_id';
 const COMMIT = 'do_swap_page: commit_charge';
 const FALLBACK = 'do_swap_page: get_mem_cgroup_from_mm';
 const swapInArg = (p: number, k: number) => p * 4 + k;
-
-/** The THP charged to memcg m whole (try_charge of 2 pages, commit_charge, no stock). */
-function thpCharged(s: State, design: 'old' | 'new', m = A): void {
-  s.page[H0] = ptr(m);
-  if (m === ROOT) return;
-  s.memcg[m].usage = 2;
-  s.memcg[ROOT].usage = 2;
-  s.memcg[m].ref += design === 'old' ? 2 : 1;
-}
 
 /**
  * kill_css and the offline done: no base ref, no extra ref, the online id pin dropped (and with it
@@ -79,18 +83,18 @@ describe('the swap state', () => {
 describe('mem_cgroup_swapout (cgroup v1)', () => {
   it('is offered for a charged whole page with a free slot per subpage, and only with --swap v1', () => {
     const { machine, s } = world('new', v1);
-    thpCharged(s, 'new');
+    thpCharged(s, 'new', A);
     expect(argsOf(machine, s, 'mem_cgroup_swapout')).toEqual([H0]);
     s.swapMap[1] = SwapMap.out;
     expect(argsOf(machine, s, 'mem_cgroup_swapout')).toEqual([]);
     const w2 = world('new', v2);
-    thpCharged(w2.s, 'new');
+    thpCharged(w2.s, 'new', A);
     expectDisabled(w2.machine, w2.s, SWAPOUT(H0));
   });
 
   it('v5.9: the id and a record per subpage, the page uncharged (memsw kept), one css_put', () => {
     const { machine, s } = world('new', v1);
-    thpCharged(s, 'new');
+    thpCharged(s, 'new', A);
     const want = copy(s);
     want.memcg[A].id = 3;
     want.swapRecord = [ptr(A), ptr(A)];
@@ -106,7 +110,7 @@ describe('mem_cgroup_swapout (cgroup v1)', () => {
 
   it('v5.8: the same with css_put_many(nr_entries): the THP’s two references', () => {
     const { machine, s } = world('old', v1);
-    thpCharged(s, 'old');
+    thpCharged(s, 'old', A);
     expect(s.memcg[A].ref).toBe(4);
     const after = fire(machine, s, SWAPOUT(H0));
     expect(after.memcg[A].ref).toBe(2);
@@ -116,7 +120,7 @@ describe('mem_cgroup_swapout (cgroup v1)', () => {
 
   it('an offline memcg with no record: the id of its parent (root), and memsw moved off it', () => {
     const { machine, s } = world('new', v1);
-    thpCharged(s, 'new');
+    thpCharged(s, 'new', A);
     offlined(s);
     expect([s.memcg[A].ref, s.memcg[A].id]).toEqual([1, 0]);
     const want = copy(s);
@@ -135,10 +139,10 @@ describe('mem_cgroup_swapout (cgroup v1)', () => {
 
   it('K6 puts two references for the THP under v5.9; its inverse leaks one under v5.8', () => {
     const k6 = world(buildVariant(K6), v1);
-    thpCharged(k6.s, 'new');
+    thpCharged(k6.s, 'new', A);
     expect(fire(k6.machine, k6.s, SWAPOUT(H0)).memcg[A].ref).toBe(1);
     const inv = world(buildVariant(swapoutPutOne), v1);
-    thpCharged(inv.s, 'old');
+    thpCharged(inv.s, 'old', A);
     expect(fire(inv.machine, inv.s, SWAPOUT(H0)).memcg[A].ref).toBe(3);
   });
 });
@@ -147,7 +151,7 @@ describe('mem_cgroup_try_charge_swap (cgroup v2)', () => {
   it('the id, the swap counter and the records; the page keeps its memcg and charge', () => {
     for (const d of ['old', 'new'] as const) {
       const { machine, s } = world(d, v2);
-      thpCharged(s, d);
+      thpCharged(s, d, A);
       const want = copy(s);
       want.memcg[A].id = 3;
       want.swapCounter = [2, 2];
@@ -159,7 +163,7 @@ describe('mem_cgroup_try_charge_swap (cgroup v2)', () => {
 
   it('an offline memcg’s page goes to root’s id, and root’s swap counter is not charged', () => {
     const { machine, s } = world('new', v2);
-    thpCharged(s, 'new');
+    thpCharged(s, 'new', A);
     offlined(s);
     const want = copy(s);
     want.memcg[ROOT].id = 3;
