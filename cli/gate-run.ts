@@ -7,6 +7,7 @@ import type { MemcgAction } from '../model/machine.js';
 import type { Layout, State } from '../model/state.js';
 import type { ModelRef } from '../properties/model-ref.js';
 import { renderResult } from '../report/text.js';
+import { runEquivalenceGate } from './gate-equivalence.js';
 import { type Gate, PINS } from './manifest.js';
 import { openModel, variantRef } from './model.js';
 import { progressReporter } from './progress.js';
@@ -40,6 +41,7 @@ export async function runGate(
   workers = 1,
   signal?: AbortSignal,
 ): Promise<GateOutcome> {
+  if (gate.kind === 'equivalence') return runEquivalenceGate(gate, quiet, signal);
   const model = await openModel(await gateRef(gate));
   const progress = progressReporter(quiet);
   const r = await runModel(

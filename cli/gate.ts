@@ -85,7 +85,8 @@ async function gateRun(argv: string[], signal: AbortSignal): Promise<number> {
   }
   const gates = manifest.gates
     .filter((g) => !only || only.includes(g.name))
-    .map((g) => (narrowed ? narrowGate(g, narrowed) : g));
+    // --claims/--skip-claims narrow the claims of check; an equivalence gate has its own two.
+    .map((g) => (narrowed && g.kind !== 'equivalence' ? narrowGate(g, narrowed) : g));
   const outcomes: GateOutcome[] = [];
   for (const g of gates) {
     if (signal.aborted) break;
@@ -179,7 +180,7 @@ function writeReports(
         `memcg-check gates (${file})`,
         outcomes.map((o) => ({
           name: o.gate.name,
-          classname: `memcg-check.${o.gate.variant ?? o.gate.design}.${o.gate.scope}`,
+          classname: `memcg-check.${gateSubject(o.gate)}.${o.gate.scope}`,
           seconds: o.ms / 1000,
           ...(o.interrupted
             ? { skipped: texts(o.problems).join('; ') }
@@ -211,4 +212,10 @@ function writeReports(
       'markdown',
     );
   }
+}
+
+/** What a gate checks, for JUnit class names: the design or variant, or an equivalence's two sides. */
+function gateSubject(g: Gate): string {
+  if (g.kind === 'equivalence') return `${g.left ?? 'old'}-vs-${g.variant ?? g.right ?? 'new'}`;
+  return g.variant ?? g.design ?? 'new';
 }

@@ -2,6 +2,7 @@
 /** memcg-check: the command line. Each subcommand returns its exit code; usage errors exit 2. */
 import { CheckerError } from '../checker/index.js';
 import { checkCommand } from './check.js';
+import { equivalenceCommand } from './equivalence.js';
 import { gateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { replayCommand } from './replay.js';
@@ -11,6 +12,7 @@ import { version } from './version.js';
 
 const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   check: checkCommand,
+  equivalence: equivalenceCommand,
   gate: gateCommand,
   list: listCommand,
   replay: replayCommand,

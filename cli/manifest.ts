@@ -13,6 +13,11 @@ export type GateExpect = 'verified' | { readonly violated: string };
 
 export interface Gate {
   readonly name: string;
+  /** `equivalence`: two designs compared (cli/gate-equivalence.ts); absent: one model checked. */
+  readonly kind?: 'equivalence';
+  /** An equivalence gate's sides: old, new, or a variant (default old and new; `variant` is the right side). */
+  readonly left?: string;
+  readonly right?: string;
   readonly design?: 'old' | 'new';
   readonly variant?: string;
   readonly scope: string;
@@ -36,6 +41,9 @@ export interface Manifest {
 const PINS = ['distinct', 'transitions', 'depth', 'traceLength'] as const;
 const KEYS = new Set([
   'name',
+  'kind',
+  'left',
+  'right',
   'design',
   'variant',
   'scope',
@@ -84,7 +92,12 @@ export function validateManifest(raw: unknown, file = 'manifest'): Manifest {
     if (names.has(gate.name as string)) bad(`${at}.name`, `"${gate.name}" is used twice`);
     names.add(gate.name as string);
     const where = `${at} (${gate.name})`;
-    if (gate.design === undefined && gate.variant === undefined)
+    if (gate.kind !== undefined && gate.kind !== 'equivalence')
+      bad(`${where}.kind`, `must be "equivalence" or left out, got ${JSON.stringify(gate.kind)}`);
+    if (gate.kind === 'equivalence') validateEquivalenceGate(gate, where, bad);
+    else if (gate.left !== undefined || gate.right !== undefined)
+      bad(where, '"left" and "right" are for gates of kind "equivalence"');
+    if (gate.kind === undefined && gate.design === undefined && gate.variant === undefined)
       bad(where, 'needs "design" (old|new) or "variant"');
     if (gate.design !== undefined && gate.design !== 'old' && gate.design !== 'new') {
       bad(`${where}.design`, `must be "old" or "new", got ${JSON.stringify(gate.design)}`);
@@ -144,6 +157,43 @@ export function validateManifest(raw: unknown, file = 'manifest'): Manifest {
     }
   });
   return m as unknown as Manifest;
+}
+
+/** The claims an equivalence gate may expect to fail (checker/product.ts). */
+export const EQUIVALENCE_CLAIMS = ['same_projection', 'same_enabled'];
+
+function validateEquivalenceGate(
+  gate: Record<string, unknown>,
+  where: string,
+  bad: (where: string, what: string) => never,
+): void {
+  for (const k of ['design', 'claims', 'skipClaims'])
+    if (gate[k] !== undefined)
+      bad(
+        `${where}.${k}`,
+        `not for an equivalence gate; name its sides with "left" and "right" (or "variant")`,
+      );
+  if (gate.right !== undefined && gate.variant !== undefined)
+    bad(where, 'give "right" or "variant" (the right side), not both');
+  for (const k of ['left', 'right'] as const) {
+    const v = gate[k];
+    if (v === undefined) continue;
+    const ok =
+      v === 'old' ||
+      v === 'new' ||
+      (typeof v === 'string' && (/\.(ts|js|mjs)$/.test(v) || BUILTIN_VARIANTS.some((b) => b.name === v)));
+    if (!ok)
+      bad(
+        `${where}.${k}`,
+        `must be old, new, a built-in variant or a variant file, got ${JSON.stringify(v)}`,
+      );
+  }
+  const e = gate.expect;
+  if (typeof e === 'object' && e !== null) {
+    const v = (e as { violated?: unknown }).violated;
+    if (typeof v === 'string' && !EQUIVALENCE_CLAIMS.includes(v))
+      bad(`${where}.expect`, `an equivalence gate fails on ${EQUIVALENCE_CLAIMS.join(' or ')}, not ${v}`);
+  }
 }
 
 export { PINS };

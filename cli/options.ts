@@ -6,6 +6,8 @@ import { UsageError } from './usage.js';
 
 export const OPTION_SPEC = {
   design: { type: 'string' },
+  left: { type: 'string' },
+  right: { type: 'string' },
   variant: { type: 'string' },
   scope: { type: 'string' },
   cpus: { type: 'string' },

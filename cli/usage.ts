@@ -11,6 +11,8 @@ counting from page accounting".
 
 Usage:
   memcg-check check  [--design old|new] [--variant NAME|FILE] [--scope NAME | bounds] [options]
+  memcg-check equivalence [--left old] [--right new | --variant NAME|FILE] [--scope NAME | bounds]
+                     (same accounting after every common kernel event; default scope tiny)
   memcg-check list   [designs|variants|scopes|claims|witnesses|ops] [--format text|json]
   memcg-check replay --path 0/3/1 [--design ...] [--variant ...] [--scope ... | bounds]
   memcg-check replay FILE    (a saved --format json result or --itf trace)

@@ -54,6 +54,27 @@ describe('a malformed manifest is a usage error naming what is wrong', () => {
       manifest({ name: 'g', design: 'new', scope: 'tiny', expect: 'verified', traceLength: 3 }),
       ['(g).traceLength'],
     ],
+    ['an unknown kind', manifest(k9Gate({ kind: 'bisim' })), ['(k9-tiny).kind', '"equivalence"', '"bisim"']],
+    [
+      'left/right on a gate that is not an equivalence',
+      manifest(k9Gate({ left: 'old' })),
+      ['(k9-tiny)', '"left" and "right"', 'equivalence'],
+    ],
+    [
+      'an equivalence gate with a design',
+      manifest({ name: 'e', kind: 'equivalence', design: 'old', scope: 'tiny', expect: 'verified' }),
+      ['(e).design', '"left" and "right"'],
+    ],
+    [
+      'an equivalence gate with an unknown side',
+      manifest({ name: 'e', kind: 'equivalence', left: 'mid', scope: 'tiny', expect: 'verified' }),
+      ['(e).left', '"mid"'],
+    ],
+    [
+      'an equivalence gate expecting a claim of check',
+      manifest({ name: 'e', kind: 'equivalence', scope: 'tiny', expect: { violated: 'refcount_ledger' } }),
+      ['(e).expect', 'same_projection', 'refcount_ledger'],
+    ],
   ];
   cases.forEach(([what, text, names], i) => {
     it(what, () => {
@@ -70,6 +91,30 @@ describe('a malformed manifest is a usage error naming what is wrong', () => {
   it('a flag gate does not take', () => {
     const file = tmp.write('flag.json', manifest(k9Gate()));
     expectUsageError(cli(['gate', file, '--scope', 'tiny']), '--scope', 'does not apply');
+  });
+});
+
+describe('a gate of kind equivalence', () => {
+  it('runs the product and checks its verdict and shortest sequence (refill-one-fewer at tiny: 2 steps)', () => {
+    const gate = {
+      name: 'refill-one-fewer-tiny',
+      kind: 'equivalence',
+      left: 'new',
+      variant: 'docs/examples/refill-one-fewer.ts',
+      scope: 'tiny',
+      expect: { violated: 'same_projection' },
+      traceLength: 2,
+    };
+    const file = tmp.write('equivalence.json', manifest(gate));
+    const r = cli(['gate', file, '--quiet']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const wrong = tmp.write(
+      'equivalence-wrong.json',
+      manifest({ ...gate, expect: 'verified', traceLength: undefined }),
+    );
+    const w = cli(['gate', wrong, '--quiet']);
+    expect(w.code).toBe(1);
+    expect(w.stdout + w.stderr).toContain('expected verified, got violated: same_projection');
   });
 });
 
