@@ -118,6 +118,16 @@ export class Expander<S, A> {
     return this.list(s);
   }
 
+  /** The i-th enabled action of the state begun (the liveness graph classifies it: checker/liveness-graph.ts). */
+  action(i: number): A {
+    return this.enabled[i];
+  }
+
+  /** The state begun, as guards read it (a reused object on the fast path: valid until the next `begin`). */
+  current(): S {
+    return this.state!;
+  }
+
   /** Starts expanding state `id`, kept as the object `s` (no codec); returns its number of enabled actions. */
   beginState(id: number, s: S): number {
     this.id = id;

@@ -8,6 +8,7 @@ import type { Layout, State } from '../model/state.js';
 import type { ModelRef } from '../properties/model-ref.js';
 import { renderResult } from '../report/text.js';
 import { runEquivalenceGate } from './gate-equivalence.js';
+import { runLivenessGate } from './gate-liveness.js';
 import { type Gate, PINS } from './manifest.js';
 import { openModel, variantRef } from './model.js';
 import { progressReporter } from './progress.js';
@@ -42,6 +43,7 @@ export async function runGate(
   signal?: AbortSignal,
 ): Promise<GateOutcome> {
   if (gate.kind === 'equivalence') return runEquivalenceGate(gate, quiet, signal);
+  if (gate.kind === 'liveness') return runLivenessGate(gate, quiet, signal);
   const model = await openModel(await gateRef(gate));
   const progress = progressReporter(quiet);
   const r = await runModel(

@@ -85,8 +85,8 @@ async function gateRun(argv: string[], signal: AbortSignal): Promise<number> {
   }
   const gates = manifest.gates
     .filter((g) => !only || only.includes(g.name))
-    // --claims/--skip-claims narrow the claims of check; an equivalence gate has its own two.
-    .map((g) => (narrowed && g.kind !== 'equivalence' ? narrowGate(g, narrowed) : g));
+    // --claims/--skip-claims narrow the claims of check; equivalence and liveness gates have their own.
+    .map((g) => (narrowed && g.kind === undefined ? narrowGate(g, narrowed) : g));
   const outcomes: GateOutcome[] = [];
   for (const g of gates) {
     if (signal.aborted) break;
@@ -217,5 +217,6 @@ function writeReports(
 /** What a gate checks, for JUnit class names: the design or variant, or an equivalence's two sides. */
 function gateSubject(g: Gate): string {
   if (g.kind === 'equivalence') return `${g.left ?? 'old'}-vs-${g.variant ?? g.right ?? 'new'}`;
-  return g.variant ?? g.design ?? 'new';
+  const subject = g.variant ?? g.design ?? 'new';
+  return g.kind === 'liveness' ? `${subject}-liveness${g.fair ? `-fair-${g.fair}` : ''}` : subject;
 }

@@ -5,6 +5,7 @@ import { checkCommand } from './check.js';
 import { equivalenceCommand } from './equivalence.js';
 import { gateCommand } from './gate.js';
 import { listCommand } from './list.js';
+import { livenessCommand } from './liveness.js';
 import { replayCommand } from './replay.js';
 import { summaryCommand } from './summary.js';
 import { EXIT, HELP, UsageError } from './usage.js';
@@ -15,6 +16,7 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   equivalence: equivalenceCommand,
   gate: gateCommand,
   list: listCommand,
+  liveness: livenessCommand,
   replay: replayCommand,
   summary: summaryCommand,
   help: () => {

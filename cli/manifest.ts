@@ -13,8 +13,15 @@ export type GateExpect = 'verified' | { readonly violated: string };
 
 export interface Gate {
   readonly name: string;
-  /** `equivalence`: two designs compared (cli/gate-equivalence.ts); absent: one model checked. */
-  readonly kind?: 'equivalence';
+  /**
+   * `equivalence`: two designs compared (cli/gate-equivalence.ts); `liveness`: dying memcgs freed
+   * on every fair run (cli/gate-liveness.ts); absent: one model checked.
+   */
+  readonly kind?: 'equivalence' | 'liveness';
+  /** A liveness gate's fairness: `stock` as `--fair stock`; absent: the default fairness. */
+  readonly fair?: 'stock';
+  /** A liveness gate's depth bound (as --max-depth): for variants whose leak makes the graph infinite. */
+  readonly maxDepth?: number;
   /** An equivalence gate's sides: old, new, or a variant (default old and new; `variant` is the right side). */
   readonly left?: string;
   readonly right?: string;
@@ -51,6 +58,8 @@ const KEYS = new Set([
   'claims',
   'skipClaims',
   'note',
+  'fair',
+  'maxDepth',
   ...PINS,
 ]);
 
@@ -92,11 +101,14 @@ export function validateManifest(raw: unknown, file = 'manifest'): Manifest {
     if (names.has(gate.name as string)) bad(`${at}.name`, `"${gate.name}" is used twice`);
     names.add(gate.name as string);
     const where = `${at} (${gate.name})`;
-    if (gate.kind !== undefined && gate.kind !== 'equivalence')
-      bad(`${where}.kind`, `must be "equivalence" or left out, got ${JSON.stringify(gate.kind)}`);
+    if (gate.kind !== undefined && gate.kind !== 'equivalence' && gate.kind !== 'liveness')
+      bad(`${where}.kind`, `must be "equivalence", "liveness" or left out, got ${JSON.stringify(gate.kind)}`);
     if (gate.kind === 'equivalence') validateEquivalenceGate(gate, where, bad);
     else if (gate.left !== undefined || gate.right !== undefined)
       bad(where, '"left" and "right" are for gates of kind "equivalence"');
+    if (gate.kind === 'liveness') validateLivenessGate(gate, where, bad);
+    else if (gate.fair !== undefined || gate.maxDepth !== undefined)
+      bad(where, '"fair" and "maxDepth" are for gates of kind "liveness"');
     if (gate.kind === undefined && gate.design === undefined && gate.variant === undefined)
       bad(where, 'needs "design" (old|new) or "variant"');
     if (gate.design !== undefined && gate.design !== 'old' && gate.design !== 'new') {
@@ -193,6 +205,33 @@ function validateEquivalenceGate(
     const v = (e as { violated?: unknown }).violated;
     if (typeof v === 'string' && !EQUIVALENCE_CLAIMS.includes(v))
       bad(`${where}.expect`, `an equivalence gate fails on ${EQUIVALENCE_CLAIMS.join(' or ')}, not ${v}`);
+  }
+}
+
+/** What a liveness gate may expect to find (properties/liveness.ts `StuckKind`, the worst found). */
+export const LIVENESS_FINDINGS = ['leak', 'held', 'zombie'];
+
+function validateLivenessGate(
+  gate: Record<string, unknown>,
+  where: string,
+  bad: (where: string, what: string) => never,
+): void {
+  for (const k of ['claims', 'skipClaims', 'traceLength'])
+    if (gate[k] !== undefined)
+      bad(`${where}.${k}`, 'not for a liveness gate (its one claim is dying_memcg_freed)');
+  if (gate.fair !== undefined && gate.fair !== 'stock')
+    bad(`${where}.fair`, `must be "stock" or left out, got ${JSON.stringify(gate.fair)}`);
+  const d = gate.maxDepth;
+  if (d !== undefined && !(Number.isInteger(d) && (d as number) >= 1))
+    bad(`${where}.maxDepth`, `must be a whole number of at least 1, got ${JSON.stringify(d)}`);
+  const e = gate.expect;
+  if (typeof e === 'object' && e !== null) {
+    const v = (e as { violated?: unknown }).violated;
+    if (typeof v === 'string' && !LIVENESS_FINDINGS.includes(v))
+      bad(
+        `${where}.expect`,
+        `a liveness gate finds ${LIVENESS_FINDINGS.join(', ')} (the worst found), not ${v}`,
+      );
   }
 }
 

@@ -22,6 +22,7 @@ export const OPTION_SPEC = {
   'swap-slots': { type: 'string' },
   migrate: { type: 'string' },
   move: { type: 'string' },
+  fair: { type: 'string' },
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
   timeout: { type: 'string' },

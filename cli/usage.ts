@@ -13,6 +13,8 @@ Usage:
   memcg-check check  [--design old|new] [--variant NAME|FILE] [--scope NAME | bounds] [options]
   memcg-check equivalence [--left old] [--right new | --variant NAME|FILE] [--scope NAME | bounds]
                      (same accounting after every common kernel event; default scope tiny)
+  memcg-check liveness [--design old|new] [--variant NAME|FILE] [--scope NAME | bounds] [--fair stock]
+                     (every dying memcg eventually freed on every fair run, lassos; default scope tiny)
   memcg-check list   [designs|variants|scopes|claims|witnesses|ops] [--format text|json]
   memcg-check replay --path 0/3/1 [--design ...] [--variant ...] [--scope ... | bounds]
   memcg-check replay FILE    (a saved --format json result or --itf trace)
@@ -49,6 +51,7 @@ Options:
   --format text|json     report format on stdout (json: exactly one JSON object)
   --out FILE             also write the report to FILE (written whole, or not at all)
   --quiet                no progress lines on stderr
+  --fair stock           liveness: also assume every CPU's stock is eventually drained or switched
   --view steps|timeline  the counterexample as numbered steps (default) or a column per CPU
   --itf FILE             write the counterexample in the Informal Trace Format (Quint, Apalache)
   --html FILE            write a self-contained HTML report (step slider, swim lanes, ledger, plot)

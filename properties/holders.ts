@@ -16,6 +16,8 @@ export interface Holder {
   readonly who: string;
   /** References this holder accounts for. */
   readonly refs: number;
+  /** For a pointer holder: its index in its group (the CPU of a stock, the page of a page). */
+  readonly index?: number;
 }
 
 interface Compiled {
@@ -46,8 +48,12 @@ export function pointerHolders(schema: Schema): readonly Compiled[] {
   return out;
 }
 
-/** The groups of pointer holders: each group's holders, and its domain's length. */
-function byGroup(L: Layout): { n: number; hs: readonly Compiled[] }[] {
+const groupsFor = new WeakMap<Layout, readonly { n: number; hs: readonly Compiled[] }[]>();
+
+/** The groups of pointer holders: each group's holders, and its domain's length (made once per layout). */
+function byGroup(L: Layout): readonly { n: number; hs: readonly Compiled[] }[] {
+  const known = groupsFor.get(L);
+  if (known) return known;
   const out: { n: number; hs: Compiled[] }[] = [];
   let last = '';
   for (const c of pointerHolders(L.schema)) {
@@ -57,6 +63,7 @@ function byGroup(L: Layout): { n: number; hs: readonly Compiled[] }[] {
     }
     out[out.length - 1].hs.push(c);
   }
+  groupsFor.set(L, out);
   return out;
 }
 
@@ -164,7 +171,7 @@ export function holders(s: State, L: Layout, m: number, scheme: 'old' | 'new'): 
       for (const c of g.hs) {
         if (c.read(s, i) !== ptr || (c.decl.when && !c.decl.when(s, i))) continue;
         const refs = refsOf(c.decl.refs[scheme], c.decl.pages?.(s, L, i) ?? 0);
-        if (refs > 0) out.push({ kind: c.decl.kind, who: c.decl.who(s, L, i), refs });
+        if (refs > 0) out.push({ kind: c.decl.kind, who: c.decl.who(s, L, i), refs, index: i });
       }
     }
   }
@@ -206,6 +213,27 @@ export function danglingPointers(s: State, L: Layout, scheme: 'old' | 'new'): st
         if (ptr === 0 || s.memcg[ptr - 1].freed !== 1 || (d.when && !d.when(s, i))) continue;
         if (d.dangling === 'holding' && refsOf(d.refs[scheme], d.pages?.(s, L, i) ?? 0) === 0) continue;
         out.push(d.danglingText ? d.danglingText(s, L, i) : `${d.field}[${i}] (freed)`);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The pointers of the given holder kinds that name memcg m (whether or not they hold a reference
+ * under the scheme: a swap record holds none, yet it keeps the memcg's id and its charge), in
+ * kernel words: the premise of the liveness claim (properties/liveness.ts).
+ */
+export function pointersTo(s: State, L: Layout, m: number, kinds: ReadonlySet<string>): string[] {
+  const out: string[] = [];
+  const ptr = m + 1;
+  for (const g of byGroup(L)) {
+    if (!g.hs.some((c) => kinds.has(c.decl.kind))) continue;
+    const n = lengthOf(s, g.hs[0].group);
+    for (let i = 0; i < n; i++) {
+      for (const c of g.hs) {
+        if (!kinds.has(c.decl.kind) || c.read(s, i) !== ptr || (c.decl.when && !c.decl.when(s, i))) continue;
+        out.push(c.decl.who(s, L, i));
       }
     }
   }

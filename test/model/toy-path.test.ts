@@ -84,7 +84,7 @@ describe('a toy kernel path added by one file and its schema lines', () => {
     const L = layoutOf(config, design.schema);
     const s = pinned(A);
     expect(holders(s, L, A, 'new').filter((h) => h.kind === 'toy')).toEqual([
-      { kind: 'toy', who: 'toy pin of cpu0', refs: 1 },
+      { kind: 'toy', who: 'toy pin of cpu0', refs: 1, index: 0 },
     ]);
     // Initial A: base, ID pin (ref 2), plus the toy pin.
     expect(holderRefs(s, L, A, 'new')).toBe(3);
