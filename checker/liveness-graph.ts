@@ -22,6 +22,13 @@ import { RunClock } from './progress.js';
 import { PackedStore, type StateStore } from './store.js';
 import type { CheckOptions, Limit, Spec } from './types.js';
 
+/**
+ * What cut the graph: a limit of the options, or `range`: a successor's value does not fit the
+ * spec's codec (a count that grows without bound: liveness checks no invariant that would stop it
+ * first). `value` is the depth of the successor, `reason` the codec's message.
+ */
+export type GraphLimit = Limit | { readonly kind: 'range'; readonly value: number; readonly reason: string };
+
 /** A weak or strong fairness class (TLA+'s WF and SF over the actions of that class). */
 export interface FairClass {
   readonly name: string;
@@ -30,6 +37,11 @@ export interface FairClass {
 
 /** The fairness class of action `a` taken from `s`, or null: the action is not fair (an environment's choice). */
 export type Fairness<S, A> = (s: S, a: A) => FairClass | null;
+
+/** A layout codec's value out of range (checker/layout.ts): the graph is cut there, not the run. */
+function outOfRange(e: unknown): boolean {
+  return e instanceof CheckerError && e.code === 'E_CODEC_MISMATCH' && e.message.includes('layout codec:');
+}
 
 /** A growable Int32 column. */
 class Column {
@@ -69,7 +81,7 @@ export interface LivenessGraph<S> {
   readonly classes: readonly FairClass[];
   readonly depth: number;
   readonly transitions: number;
-  readonly limit: Limit | undefined;
+  readonly limit: GraphLimit | undefined;
   readonly ms: number;
 }
 
@@ -132,7 +144,7 @@ function* graphSearch<S, A>(
     return id;
   };
   let depth = 0;
-  let limit: Limit | undefined;
+  let limit: GraphLimit | undefined;
   const columnsBytes = () =>
     4 * (edgeTo.data.length + edgeClass.data.length + enabledClass.data.length + 3 * edgeStart.data.length);
 
@@ -221,8 +233,15 @@ function* graphSearch<S, A>(
         for (let k = first; k < enabledClass.length; k++) if (enabledClass.data[k] === c) seen = true;
         if (!seen) enabledClass.push(c);
       }
-      for (let i = 0; i < n; i++) {
-        const t = x.successor(i);
+      for (let i = 0; i < n && !stopped(); i++) {
+        let t: S | null;
+        try {
+          t = x.successor(i);
+        } catch (e) {
+          if (!outOfRange(e)) throw e;
+          limit = { kind: 'range', value: d, reason: (e as Error).message };
+          break;
+        }
         edgeTo.push(visit(t, id, i, d));
         edgeClass.push(cls[i]);
       }

@@ -14,14 +14,20 @@
  */
 import { CheckerError } from './errors.js';
 import { idsTo, pathTo } from './links.js';
-import { buildGraph, buildGraphAsync, type Fairness, type LivenessGraph } from './liveness-graph.js';
+import {
+  buildGraph,
+  buildGraphAsync,
+  type Fairness,
+  type GraphLimit,
+  type LivenessGraph,
+} from './liveness-graph.js';
 import { type CycleEdge, fairCycle } from './liveness-lasso.js';
 import { fairSets, type Justice } from './liveness-scc.js';
 import { rebuildTrace } from './rebuild.js';
 import { formatPath } from './trace.js';
-import type { CheckOptions, Limit, Spec, Trace, TraceStep } from './types.js';
+import type { CheckOptions, Spec, Trace, TraceStep } from './types.js';
 
-export type { FairClass, Fairness } from './liveness-graph.js';
+export type { FairClass, Fairness, GraphLimit } from './liveness-graph.js';
 
 export interface JusticeCondition<S> {
   readonly name: string;
@@ -64,7 +70,7 @@ export interface LivenessRun<S, A> {
   readonly transitions: number;
   readonly depth: number;
   readonly ms: number;
-  readonly limit: Limit | undefined;
+  readonly limit: GraphLimit | undefined;
   readonly classes: readonly string[];
   /** Every fair stuck set, subject by subject, each subject's by entry id. */
   readonly sets: readonly FairStuckSet[];

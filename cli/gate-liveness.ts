@@ -2,9 +2,10 @@
  * A gate of kind `liveness` (proofs.json): `memcg-check liveness` at a scope, with its fairness
  * (`fair`) and an optional depth bound (`maxDepth`, for a leak whose count grows without bound).
  * The gate's verdict is `verified` (live) or `violated: K` with K the worst finding: leak, then
- * held, then zombie (a gate that expects zombies fails if a leak appears). Pins are the graph's
+ * underflow, held, zombie (a gate that expects zombies fails if a leak appears). Pins are the graph's
  * counts. One worker and no symmetry (cli/liveness.ts), so `gate --workers` does not apply.
  */
+import { STUCK_KINDS } from '../properties/liveness.js';
 import { renderLiveness } from '../report/liveness.js';
 import type { GateOutcome, Problem } from './gate-run.js';
 import { openLiveness, runLiveness } from './liveness.js';
@@ -32,7 +33,7 @@ export async function runLivenessGate(
   const { run } = rep;
   const interrupted = run.limit?.kind === 'interrupted' ? (run.limit.reason ?? 'a signal') : undefined;
   const kinds = new Set(rep.findings.map((f) => f.classified.kind));
-  const worst = ['leak', 'held', 'zombie'].find((k) => kinds.has(k as never));
+  const worst = STUCK_KINDS.find((k) => kinds.has(k));
   const got = run.verdict === 'violated' ? `violated: ${worst}` : run.verdict;
   const want = gate.expect === 'verified' ? 'verified' : `violated: ${gate.expect.violated}`;
   const problems: Problem[] = [];

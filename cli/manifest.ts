@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { SCOPES } from '../model/config.js';
 import { ClaimSelectionError, validateSelection } from '../properties/claim-info.js';
+import { STUCK_KINDS } from '../properties/liveness.js';
 import { BUILTIN_VARIANTS } from '../properties/model-ref.js';
 import { UsageError } from './usage.js';
 
@@ -209,7 +210,7 @@ function validateEquivalenceGate(
 }
 
 /** What a liveness gate may expect to find (properties/liveness.ts `StuckKind`, the worst found). */
-export const LIVENESS_FINDINGS = ['leak', 'held', 'zombie'];
+export const LIVENESS_FINDINGS: readonly string[] = STUCK_KINDS;
 
 function validateLivenessGate(
   gate: Record<string, unknown>,

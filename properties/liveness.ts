@@ -18,8 +18,10 @@
  *
  * Each fair stuck set is then classified in kernel terms (`classify`): a **leak** when the
  * memcg's count exceeds what its holders account for in every state of the cycle (a missing
- * put: K3, K7, K9), a **zombie** when a per-cpu stock holds it throughout (the v5.9 stock that
- * caches a dying memcg, §2.3), otherwise **held** by what the ledger lists.
+ * put: K3, K7, K9), an **underflow** when it is below them throughout (a missing get or an extra
+ * put: the count passed zero, where the kernel would have released it too early; `check` reports
+ * the put), a **zombie** when a per-cpu stock holds it throughout (the v5.9 stock that caches a
+ * dying memcg, §2.3), otherwise **held** by what the ledger lists.
  */
 import type { FairClass, FairStuckSet, LivenessClaim, LivenessRun } from '../checker/liveness.js';
 import type { MemcgAction } from '../model/machine.js';
@@ -92,7 +94,10 @@ export function memcgLivenessClaim(spec: MemcgSpec, fair: FairMode): LivenessCla
   };
 }
 
-export type StuckKind = 'leak' | 'zombie' | 'held';
+export type StuckKind = 'leak' | 'underflow' | 'zombie' | 'held';
+
+/** The kinds from worst to mildest: a gate's verdict names the worst found. */
+export const STUCK_KINDS: readonly StuckKind[] = ['leak', 'underflow', 'held', 'zombie'];
 
 export interface Classified {
   readonly kind: StuckKind;
@@ -109,13 +114,17 @@ export function classify(spec: MemcgSpec, states: Iterable<State>, m: number): C
   const L = spec.machine.L;
   const scheme = spec.design.scheme;
   let leak = true;
+  let underflow = true;
   let minExcess = Number.POSITIVE_INFINITY;
+  let maxExcess = Number.NEGATIVE_INFINITY;
   let pinning: Set<number> | undefined;
   const minPages = new Map<number, number>();
   for (const s of states) {
     const excess = s.memcg[m].ref - holderRefs(s, L, m, scheme);
     if (excess <= 0) leak = false;
+    if (excess >= 0) underflow = false;
     minExcess = Math.min(minExcess, excess);
+    maxExcess = Math.max(maxExcess, excess);
     // The stocks that hold a reference on m (v5.9: any stock caching it; v5.8: only with pages).
     const here = new Set<number>();
     for (const h of holders(s, L, m, scheme)) {
@@ -133,12 +142,20 @@ export function classify(spec: MemcgSpec, states: Iterable<State>, m: number): C
       stocks: [],
     };
   }
+  if (underflow) {
+    const short = -maxExcess;
+    return {
+      kind: 'underflow',
+      why: `css(${name}) is ${short === 1 ? 'one reference' : `${short} references`} below its holders (a get missing or a put too many): the count passed zero without a release (check reports the put)`,
+      stocks: [],
+    };
+  }
   const stocks = [...(pinning ?? [])].sort((a, b) => a - b);
   if (stocks.length > 0) {
     const least = Math.min(...stocks.map((c) => minPages.get(c)!));
     return {
       kind: 'zombie',
-      why: `${stocks.map((c) => `cpu${c}'s stock`).join(' and ')} holds a reference on ${name} in every state of the cycle${least === 0 ? ' (nr_pages 0 on the cycle: the empty-stock zombie of §2.3)' : ''}`,
+      why: `${stocks.map((c) => `cpu${c}'s stock`).join(' and ')} ${stocks.length > 1 ? 'hold' : 'holds'} a reference on ${name} in every state of the cycle${least === 0 ? ' (nr_pages 0 on the cycle: the empty-stock zombie of §2.3)' : ''}`,
       stocks,
       minPages: least,
     };

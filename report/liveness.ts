@@ -6,7 +6,7 @@
  * holders of the memcg on the cycle, and the replay line. Text and JSON (`memcg-check/liveness`).
  */
 import type { CheckOptions } from '../checker/index.js';
-import type { Lasso, LivenessRun } from '../checker/liveness.js';
+import type { GraphLimit, Lasso, LivenessRun } from '../checker/liveness.js';
 import type { Config } from '../model/config.js';
 import type { MemcgAction } from '../model/machine.js';
 import type { State } from '../model/state.js';
@@ -15,6 +15,7 @@ import {
   type FairMode,
   type Finding,
   holderLines,
+  STUCK_KINDS,
   shownFindings,
 } from '../properties/liveness.js';
 import { changes, formatChange } from './diff.js';
@@ -35,6 +36,14 @@ export interface LivenessReport {
 }
 
 const plain: Marker = (_m, t) => t;
+
+/** What cut the graph, in words. */
+function cutText(limit: GraphLimit | undefined): string {
+  if (!limit) return 'nothing';
+  if (limit.kind === 'range')
+    return `a count past the state encoding at depth ${limit.value} (${limit.reason.replace(/^.*layout codec: /, '')}: it grows without bound here; liveness checks no invariant that would stop it, "check" does)`;
+  return `the ${limit.kind} limit ${limit.value}`;
+}
 const num = (n: number) => n.toLocaleString('en-US');
 
 export function fairnessLines(fair: FairMode): string[] {
@@ -57,9 +66,10 @@ function lassoLines(
 ): string[] {
   const out: string[] = [];
   const entry = lasso.prefix.steps.at(-1)?.state ?? lasso.prefix.initial;
-  out.push(
-    `Lasso: ${f.memcg} ${f.classified.kind === 'leak' ? 'leaks' : 'is a zombie'}: ${f.classified.why}`,
-  );
+  const verb = { leak: 'leaks', underflow: 'is under-counted', zombie: 'is a zombie', held: 'is held' }[
+    f.classified.kind
+  ];
+  out.push(`Lasso: ${f.memcg} ${verb}: ${f.classified.why}`);
   out.push(`  Prefix (${lasso.prefix.steps.length} steps, from the initial state to the cycle):`);
   out.push(...renderTrace(info, lasso.prefix, mark));
   if (lasso.cycleLength === 0) {
@@ -99,24 +109,21 @@ export function renderLiveness(info: LivenessInfo, rep: LivenessReport, mark: Ma
   }
   if (run.verdict === 'incomplete') {
     lines.push(
-      `${mark('incomplete', 'INCOMPLETE')}: ${run.limit?.kind} limit ${run.limit?.value} cut the graph; no fair cycle keeps a dying memcg alive in the part explored.`,
+      `${mark('incomplete', 'INCOMPLETE')}: ${cutText(run.limit)} cut the graph; no fair cycle keeps a dying memcg alive in the part explored.`,
     );
     lines.push(`  ${figures}`);
     return lines.join('\n');
   }
-  const leaks = findings.filter((f) => f.classified.kind === 'leak').length;
-  const zombies = findings.filter((f) => f.classified.kind === 'zombie').length;
-  lines.push(
-    `${mark('violated', 'VIOLATED')}: a fair run never frees a dying memcg (${leaks} leak finding${leaks === 1 ? '' : 's'}, ${zombies} zombie finding${zombies === 1 ? '' : 's'}, ${findings.length - leaks - zombies} other)`,
-  );
-  lines.push(
-    `  ${figures}${run.limit ? ` (cut by ${run.limit.kind} ${run.limit.value}; the cycles are real)` : ''}`,
-  );
+  const counts = STUCK_KINDS.map((k) => [k, findings.filter((f) => f.classified.kind === k).length] as const)
+    .filter(([k, n]) => n > 0 || k === 'leak' || k === 'zombie')
+    .map(([k, n]) => `${n} ${k} finding${n === 1 ? '' : 's'}`);
+  lines.push(`${mark('violated', 'VIOLATED')}: a fair run never frees a dying memcg (${counts.join(', ')})`);
+  lines.push(`  ${figures}${run.limit ? ` (cut by ${cutText(run.limit)}; the cycles are real)` : ''}`);
   lines.push('');
   lines.push('Findings (fair cycles where a dying memcg stays alive, by what keeps it):');
   for (const f of findings)
     lines.push(
-      `  ${f.classified.kind.padEnd(6)} ${f.memcg.padEnd(4)} ${f.classified.why}  [${f.sets} cycle${f.sets === 1 ? '' : 's'}]`,
+      `  ${f.classified.kind.padEnd(9)} ${f.memcg.padEnd(4)} ${f.classified.why}  [${f.sets} cycle${f.sets === 1 ? '' : 's'}]`,
     );
   for (const f of shownFindings(findings)) {
     lines.push('');

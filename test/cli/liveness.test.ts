@@ -22,7 +22,7 @@ describe('memcg-check liveness', () => {
       'VIOLATED: a fair run never frees a dying memcg (0 leak findings, 2 zombie findings',
     );
     expect(r.stdout).toMatch(
-      /zombie A +cpu0's stock holds a reference on A in every state of the cycle \(nr_pages 0/,
+      /zombie +A +cpu0's stock holds a reference on A in every state of the cycle \(nr_pages 0/,
     );
     expect(r.stdout).toContain('Cycle: stuttering');
     expect(r.stdout).toContain('Holders of A on the cycle (css refcount 1):\n    stock of cpu0 (0 pages)');
@@ -45,11 +45,19 @@ describe('memcg-check liveness', () => {
       const r = cli(['liveness', '--variant', variant, ...bounds, '--max-depth', '26', ...fair]);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stdout).toMatch(
-        /^ {2}leak {3}A +css\(A\) is (one reference|\d+ references) above its holders/m,
+        /^ {2}leak +A +css\(A\) is (one reference|\d+ references) above its holders/m,
       );
       expect(r.stdout).toMatch(/Lasso: A leaks/);
-      expect(r.stdout).toContain('(cut by maxDepth 26; the cycles are real)');
+      expect(r.stdout).toContain('(cut by the maxDepth limit 26; the cycles are real)');
     }
+  });
+
+  it('without --max-depth, a leak grows its count past the state encoding: the graph is cut there, the leak still found', () => {
+    const r = cli(['liveness', '--variant', 'K7', ...ONE_CPU]);
+    expectNoStackTrace(r);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/cut by a count past the state encoding at depth \d+ \(state\.memcg\[1\]\.ref = 128/);
+    expect(r.stdout).toMatch(/^ {2}leak +A +css\(A\) is/m);
   });
 
   it('the lasso replays: its path reaches the state where the memcg is stuck', () => {
@@ -105,6 +113,6 @@ describe('memcg-check liveness', () => {
         ],
       }),
     );
-    expectUsageError(cli(['gate', file]), 'a liveness gate finds leak, held, zombie');
+    expectUsageError(cli(['gate', file]), 'a liveness gate finds leak, underflow, held, zombie');
   });
 });
