@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'E_BAD_OPTION'
   | 'E_TOO_MANY_ACTIONS'
   | 'E_BAD_CHECKPOINT'
+  | 'E_BAD_MERGE'
   | 'E_WORKER';
 
 /** E_BAD_CHECKPOINT from a write or a resume: which file, and why (the message says it too). */

@@ -10,6 +10,27 @@ export { layoutCodec, leafPaths } from './layout.js';
 export { exploreParallel, type ParallelOptions, type WorkerSource } from './parallel.js';
 export { always, sometimes } from './property.js';
 export type { CheckRun } from './result.js';
+export { SIMULATE_DEFAULTS, simulate } from './simulate.js';
+export { mergeSimulations } from './simulate-merge.js';
+export {
+  formatShard,
+  MAX_SEED,
+  parseShard,
+  runSeed,
+  type Shard,
+  shardRuns,
+  swarmWeights,
+  validateShard,
+} from './simulate-seed.js';
+export type {
+  SimulateOptions,
+  SimulationCoverage,
+  SimulationFigures,
+  SimulationProgress,
+  SimulationResult,
+  SimulationVerdict,
+  SimulationViolation,
+} from './simulate-types.js';
 export { PackedStore, type StateStore } from './store.js';
 export { formatPath, parsePath, replayPath } from './trace.js';
 export type {

@@ -6,7 +6,9 @@ import { equivalenceCommand } from './equivalence.js';
 import { gateCommand } from './gate.js';
 import { listCommand } from './list.js';
 import { livenessCommand } from './liveness.js';
+import { mergeCommand } from './merge.js';
 import { replayCommand } from './replay.js';
+import { simulateCommand } from './simulate.js';
 import { summaryCommand } from './summary.js';
 import { EXIT, HELP, UsageError } from './usage.js';
 import { version } from './version.js';
@@ -17,7 +19,9 @@ const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   gate: gateCommand,
   list: listCommand,
   liveness: livenessCommand,
+  merge: mergeCommand,
   replay: replayCommand,
+  simulate: simulateCommand,
   summary: summaryCommand,
   help: () => {
     process.stdout.write(`${HELP}\n`);

@@ -45,6 +45,12 @@ export const OPTION_SPEC = {
   view: { type: 'string' },
   markdown: { type: 'string' },
   update: { type: 'boolean' },
+  runs: { type: 'string' },
+  depth: { type: 'string' },
+  seed: { type: 'string' },
+  shard: { type: 'string' },
+  'no-swarm': { type: 'boolean' },
+  'shortest-states': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 

@@ -18,6 +18,10 @@ Usage:
   memcg-check list   [designs|variants|scopes|claims|witnesses|ops] [--format text|json]
   memcg-check replay --path 0/3/1 [--design ...] [--variant ...] [--scope ... | bounds]
   memcg-check replay FILE    (a saved --format json result or --itf trace)
+  memcg-check simulate [--design ...|--variant ...] [--scope NAME | bounds] [--runs N] [--depth D]
+                     [--seed X] [--shard I/N] [--no-swarm] [--shortest-states N] [--timeout S]
+                     (seeded random walks, any bounds; finds bugs, proves nothing: docs/simulate.md)
+  memcg-check merge A.json B.json ...   (the shards' --format json results of one simulation)
   memcg-check summary [--scope NAME]   (what "npm start" runs: both designs, one table)
   memcg-check gate [MANIFEST] [--only NAME,...] [--claims A,B | --skip-claims C,D] [--update] [--junit FILE] [--markdown FILE]
   memcg-check help
@@ -58,5 +62,16 @@ Options:
   --junit FILE           write a JUnit XML report (check: a test case per claim and per witness)
   --markdown FILE        write a Markdown summary (a table, and a Mermaid diagram of a counterexample)
 
+Simulation (simulate):
+  --runs N               random walks (default 1000), all walked, also after a violation
+  --depth D              steps per walk at most (default 60)
+  --seed X               0 to 4294967295; run r's seed derives from (X, r) alone (default: a random
+                         seed, printed; required with --shard)
+  --shard I/N            walk only the runs r with r mod N = I - 1 (I from 1 to N); merge the N results
+  --no-swarm             uniform choices (default: per run, random weights per action kind, some off)
+  --shortest-states N    states the breadth-first search for a shortest counterexample may store
+                         (default 500000; 0: keep the shrunk walk)
+
 Exit codes: 0 verified, 1 violated (or a witness never reached), 2 bad input or usage,
-3 incomplete (a limit, or Ctrl-C / SIGTERM, stopped the run; a second Ctrl-C exits 130 at once).`;
+3 incomplete (a limit, or Ctrl-C / SIGTERM, stopped the run; a second Ctrl-C exits 130 at once);
+simulate and merge: 0 no violation in the runs (not a proof), 1, 2 and 3 as above.`;

@@ -1,5 +1,5 @@
 /** The machine-readable result (`--format json`): one object, schema `memcg-check/result`, version 1. */
-import type { CheckOptions, CheckResult } from '../checker/index.js';
+import type { CheckOptions, CheckResult, Trace } from '../checker/index.js';
 import type { Config } from '../model/config.js';
 import type { MemcgAction } from '../model/machine.js';
 import type { Layout, State } from '../model/state.js';
@@ -12,7 +12,9 @@ export function ledgerJson(L: Layout, scheme: 'old' | 'new', s: State) {
   for (let m = 1; m < s.memcg.length; m++) {
     const freed = s.memcg[m].freed === 1;
     const hs = freed ? [] : holders(s, L, m, scheme);
-    out.push({ memcg: L.config.memcgs[m].name, ref: s.memcg[m].ref, holders: sumRefs(hs), freed, list: hs });
+    // The list as docs/result.schema.json gives it: kind, who, refs (not the holder's index).
+    const list = hs.map(({ kind, who, refs }) => ({ kind, who, refs }));
+    out.push({ memcg: L.config.memcgs[m].name, ref: s.memcg[m].ref, holders: sumRefs(hs), freed, list });
   }
   return out;
 }
@@ -51,29 +53,36 @@ export function resultJson(
   if (r.limit) out.limit = r.limit;
   if (r.violation) {
     const v = r.violation;
-    let prev = v.trace.initial;
     out.cpus = info.L.config.cpus;
     out.violation = {
       property: v.property,
       message: v.message,
       path: v.trace.path.join('/'),
-      initial: v.trace.initial,
-      initialLedger: ledgerJson(info.L, info.scheme, v.trace.initial),
-      trace: v.trace.steps.map((st, i) => {
-        const entry = {
-          step: i + 1,
-          label: st.label,
-          kind: st.action.kind,
-          cpu: st.action.cpu,
-          arg: st.action.arg,
-          changes: changes(info.L, prev, st.state).map(formatChange),
-          ledger: ledgerJson(info.L, info.scheme, st.state),
-          state: st.state,
-        };
-        prev = st.state;
-        return entry;
-      }),
+      ...traceJson(info, v.trace),
     };
   }
   return out;
+}
+
+/** A counterexample's states as the JSON reports give them: the initial state, then each step with its changes and ledger. */
+export function traceJson(info: Pick<RunInfo, 'L' | 'scheme'>, trace: Trace<State, MemcgAction>) {
+  let prev = trace.initial;
+  return {
+    initial: trace.initial,
+    initialLedger: ledgerJson(info.L, info.scheme, trace.initial),
+    trace: trace.steps.map((st, i) => {
+      const entry = {
+        step: i + 1,
+        label: st.label,
+        kind: st.action.kind,
+        cpu: st.action.cpu,
+        arg: st.action.arg,
+        changes: changes(info.L, prev, st.state).map(formatChange),
+        ledger: ledgerJson(info.L, info.scheme, st.state),
+        state: st.state,
+      };
+      prev = st.state;
+      return entry;
+    }),
+  };
 }

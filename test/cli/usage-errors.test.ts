@@ -8,7 +8,11 @@ import { cli, expectUsageError } from './helpers.js';
 
 describe('usage errors exit 2 with a message naming what is wrong', () => {
   const cases: readonly [string, readonly string[], readonly (string | RegExp)[]][] = [
-    ['unknown subcommand', ['chek'], ['"chek"', 'check, equivalence, gate, list, liveness, replay, summary, help']],
+    [
+      'unknown subcommand',
+      ['chek'],
+      ['"chek"', 'check, equivalence, gate, list, liveness, merge, replay, simulate, summary, help'],
+    ],
     ['unknown flag', ['check', '--scop', 'tiny'], ['--scop', 'memcg-check help']],
     ['flag of another subcommand', ['check', '--path', '0/1'], ['--path', 'does not apply']],
     ['positional argument to check', ['check', 'tiny'], ['"tiny"', 'no positional']],
