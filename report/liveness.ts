@@ -42,6 +42,8 @@ function cutText(limit: GraphLimit | undefined): string {
   if (!limit) return 'nothing';
   if (limit.kind === 'range')
     return `a count past the state encoding at depth ${limit.value} (${limit.reason.replace(/^.*layout codec: /, '')}: it grows without bound here; liveness checks no invariant that would stop it, "check" does)`;
+  if (limit.kind === 'memory') return `the memory limit ${Math.round(limit.value / 2 ** 20)} MB`;
+  if (limit.kind === 'timeout') return `the time limit ${Math.round(limit.value / 1000)} s`;
   return `the ${limit.kind} limit ${limit.value}`;
 }
 const num = (n: number) => n.toLocaleString('en-US');

@@ -44,9 +44,7 @@ describe('memcg-check liveness', () => {
     for (const fair of [[], ['--fair', 'stock']]) {
       const r = cli(['liveness', '--variant', variant, ...bounds, '--max-depth', '26', ...fair]);
       expect(r.code, r.stderr).toBe(1);
-      expect(r.stdout).toMatch(
-        /^ {2}leak +A +css\(A\) is (one reference|\d+ references) above its holders/m,
-      );
+      expect(r.stdout).toMatch(/^ {2}leak +A +css\(A\) is (one reference|\d+ references) above its holders/m);
       expect(r.stdout).toMatch(/Lasso: A leaks/);
       expect(r.stdout).toContain('(cut by the maxDepth limit 26; the cycles are real)');
     }
@@ -56,7 +54,9 @@ describe('memcg-check liveness', () => {
     const r = cli(['liveness', '--variant', 'K7', ...ONE_CPU]);
     expectNoStackTrace(r);
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/cut by a count past the state encoding at depth \d+ \(state\.memcg\[1\]\.ref = 128/);
+    expect(r.stdout).toMatch(
+      /cut by a count past the state encoding at depth \d+ \(state\.memcg\[1\]\.ref = 128/,
+    );
     expect(r.stdout).toMatch(/^ {2}leak +A +css\(A\) is/m);
   });
 
