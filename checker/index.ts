@@ -8,6 +8,18 @@ export { expectVerified, expectViolation } from './expect.js';
 export { canonicalJson, JsonStore } from './json-store.js';
 export { layoutCodec, leafPaths } from './layout.js';
 export { exploreParallel, type ParallelOptions, type WorkerSource } from './parallel.js';
+export {
+  checkLiveness,
+  checkLivenessAsync,
+  type FairClass,
+  type Fairness,
+  type FairStuckSet,
+  type GraphLimit,
+  type JusticeCondition,
+  type Lasso,
+  type LivenessClaim,
+  type LivenessRun,
+} from './liveness.js';
 export { always, sometimes } from './property.js';
 export type { CheckRun } from './result.js';
 export { SIMULATE_DEFAULTS, simulate } from './simulate.js';

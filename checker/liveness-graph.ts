@@ -25,7 +25,8 @@ import type { CheckOptions, Limit, Spec } from './types.js';
 /**
  * What cut the graph: a limit of the options, or `range`: a successor's value does not fit the
  * spec's codec (a count that grows without bound: liveness checks no invariant that would stop it
- * first). `value` is the depth of the successor, `reason` the codec's message.
+ * first); such successors are dropped, as those past maxDepth are, and the search goes on. `value`
+ * is the depth of the first one, `reason` the codec's message.
  */
 export type GraphLimit = Limit | { readonly kind: 'range'; readonly value: number; readonly reason: string };
 
@@ -145,8 +146,16 @@ function* graphSearch<S, A>(
   };
   let depth = 0;
   let limit: GraphLimit | undefined;
+  // A full column doubles on its next push, with the old and the new array alive during the copy.
+  const grown = (c: Column) => (c.length === c.data.length ? 3 : 1) * c.data.length;
   const columnsBytes = () =>
-    4 * (edgeTo.data.length + edgeClass.data.length + enabledClass.data.length + 3 * edgeStart.data.length);
+    4 *
+    (grown(edgeTo) +
+      grown(edgeClass) +
+      grown(enabledClass) +
+      grown(edgeStart) +
+      grown(enabledStart) +
+      grown(levelDepth));
 
   /** The id of successor `t` (stored now if new and the limits allow), or -1 when it is not stored. */
   const visit = (t: S | null, from: number, actionIndex: number, d: number): number => {
@@ -186,7 +195,7 @@ function* graphSearch<S, A>(
     if (id >= 0 && links.initialSource[id] === undefined) links.initialSource[id] = i;
   }
   let head = 0;
-  const stopped = () => limit !== undefined && limit.kind !== 'maxDepth';
+  const stopped = () => limit !== undefined && limit.kind !== 'maxDepth' && limit.kind !== 'range';
   let sliceEnd = performance.now() + sliceMs;
   while (head < store.count && !stopped()) {
     try {
@@ -239,8 +248,12 @@ function* graphSearch<S, A>(
           t = x.successor(i);
         } catch (e) {
           if (!outOfRange(e)) throw e;
-          limit = { kind: 'range', value: d, reason: (e as Error).message };
-          break;
+          // As a successor past maxDepth: the edge is dropped (a missing edge only makes a set
+          // less fair), the state stays expanded, and the search goes on.
+          limit ??= { kind: 'range', value: d, reason: (e as Error).message };
+          edgeTo.push(-1);
+          edgeClass.push(cls[i]);
+          continue;
         }
         edgeTo.push(visit(t, id, i, d));
         edgeClass.push(cls[i]);

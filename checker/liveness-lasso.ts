@@ -103,7 +103,8 @@ export function fairCycle(g: LivenessGraph<unknown>, set: Int32Array, justice: J
     if (k >= 0) cur = take(k, cur);
     if (!pending() && cur !== entry) cur = walk(cur, (u) => u === entry);
   }
-  if (cur !== entry) walk(cur, (u) => u === entry);
+  // The loop ends only right after a walk back to the entry (or at the entry itself).
+  if (cur !== entry) throw new Error('liveness: the cycle does not close (a checker bug)');
   return cycle;
 }
 

@@ -3,7 +3,9 @@
  * once no page, swap record, objcg or kmem_cache points at it, under the fairness that queued
  * work runs, RCU grace periods end and kernel paths in flight complete. A subject (a non-root
  * memcg) is *stuck* in a state where it is killed, not freed, and nothing of those kinds points
- * at it; a fair run that stays stuck forever is a counterexample. Sockets are not modelled.
+ * at it or at a memcg below it (a child kept alive by its page keeps its parent, through the
+ * child's css_get(parent)); a fair run that stays stuck forever is a counterexample. Sockets are
+ * not modelled.
  *
  * Fairness (docs/liveness.md gives the reasons):
  * - weak, per CPU: the next step of the kernel path in flight on that CPU (a path, once entered,
@@ -34,8 +36,10 @@ import type { MemcgSpec } from './spec.js';
 export const EXTERNAL_POINTERS: ReadonlySet<string> = new Set(['page', 'swap_record', 'objcg', 'kmem_cache']);
 
 /**
- * The queued work items and RCU callbacks, by step name: strongly fair per argument. The names are
- * checked against the designs' programs in test/properties/liveness.test.ts.
+ * The queued work items, release callbacks and RCU callbacks, by step name: strongly fair per
+ * argument (obj_cgroup_release is the percpu_ref release callback, run by the last put; as an event
+ * here it may wait, and strong fairness makes it run). The names are checked against the designs'
+ * programs in test/properties/liveness.test.ts.
  */
 export const FAIR_WORK: readonly string[] = [
   'css_killed_work_fn',
@@ -48,6 +52,33 @@ export const FAIR_WORK: readonly string[] = [
   'kmemcg_cache_shutdown_fn',
 ];
 
+/**
+ * The entry steps of the environment's paths and events: not fair, they may never happen again.
+ * With FAIR_WORK this names every path's first step; test/properties/liveness.test.ts checks that
+ * a new path is put in one of the two lists.
+ */
+export const ENVIRONMENT: readonly string[] = [
+  'get_mem_cgroup_from_mm',
+  'uncharge_page',
+  'drain_all_stock: mutex_trylock',
+  'mem_cgroup_split_huge_fixup',
+  'kill_css',
+  'get_mem_cgroup_from_current',
+  '__memcg_kmem_uncharge_page',
+  'split_page',
+  'get_obj_cgroup_from_current',
+  'memcg_slab_free_hook',
+  'memcg_kmem_get_cache',
+  'memcg_uncharge_slab',
+  'mem_cgroup_swapout',
+  'mem_cgroup_try_charge_swap',
+  'swap_entry_free',
+  'do_swap_page: mem_cgroup_charge: mem_cgroup_from_id',
+  '__remove_mapping: mem_cgroup_swapout (cgroup v2: returns at once)',
+  'migrate_page_states → mem_cgroup_migrate',
+  'mem_cgroup_can_attach',
+];
+
 export type FairMode = 'default' | 'stock';
 
 export function memcgLivenessClaim(spec: MemcgSpec, fair: FairMode): LivenessClaim<State, MemcgAction> {
@@ -55,6 +86,7 @@ export function memcgLivenessClaim(spec: MemcgSpec, fair: FairMode): LivenessCla
   const n = L.config.memcgs.length;
   const subjects = Array.from({ length: n - 1 }, (_, i) => memcgName(L, i + 1));
   const work = new Set(FAIR_WORK);
+  const subtree = L.children.map((_, m) => descendants(L, m));
   const programs = spec.design.programs;
   const weak = new Map<number, FairClass>();
   const strong = new Map<string, FairClass>();
@@ -78,20 +110,32 @@ export function memcgLivenessClaim(spec: MemcgSpec, fair: FairMode): LivenessCla
   return {
     name: 'dying_memcg_freed',
     subjects,
+    // A page (or swap record, objcg, cache) of a descendant keeps the descendant, and so through
+    // its css_get(parent) this memcg, legitimately alive: the premise is about the whole subtree.
     stuck: (s, i) => {
       const m = s.memcg[i + 1];
-      return m.killed === 1 && m.freed === 0 && pointersTo(s, L, i + 1, EXTERNAL_POINTERS).length === 0;
+      return (
+        m.killed === 1 &&
+        m.freed === 0 &&
+        subtree[i + 1].every((d) => pointersTo(s, L, d, EXTERNAL_POINTERS).length === 0)
+      );
     },
     fairness,
     ...(fair === 'stock'
       ? {
           justice: Array.from({ length: L.config.cpus }, (_, c) => ({
             name: `cpu${c}'s stock drained or switched`,
-            holds: (s: State, i: number) => s.stock[c].cached !== i + 2,
+            // Per subject: the stock does not cache it or a memcg below it (which holds it).
+            holds: (s: State, i: number) => !subtree[i + 1].includes(s.stock[c].cached - 1),
           })),
         }
       : {}),
   };
+}
+
+/** Memcg m and every memcg below it. */
+function descendants(L: Layout, m: number): number[] {
+  return [m, ...L.children[m].flatMap((c) => descendants(L, c))];
 }
 
 export type StuckKind = 'leak' | 'underflow' | 'zombie' | 'held';
@@ -117,22 +161,33 @@ export function classify(spec: MemcgSpec, states: Iterable<State>, m: number): C
   let underflow = true;
   let minExcess = Number.POSITIVE_INFINITY;
   let maxExcess = Number.NEGATIVE_INFINITY;
-  let pinning: Set<number> | undefined;
-  const minPages = new Map<number, number>();
+  const subtree = descendants(L, m);
+  let pinning: Set<string> | undefined;
+  let heldBy: Map<string, string> | undefined;
+  const minPages = new Map<string, number>();
   for (const s of states) {
     const excess = s.memcg[m].ref - holderRefs(s, L, m, scheme);
     if (excess <= 0) leak = false;
     if (excess >= 0) underflow = false;
     minExcess = Math.min(minExcess, excess);
     maxExcess = Math.max(maxExcess, excess);
-    // The stocks that hold a reference on m (v5.9: any stock caching it; v5.8: only with pages).
-    const here = new Set<number>();
-    for (const h of holders(s, L, m, scheme)) {
-      if (h.kind !== 'stock' || h.index === undefined) continue;
-      here.add(h.index);
-      minPages.set(h.index, Math.min(minPages.get(h.index) ?? Number.POSITIVE_INFINITY, s.stock[h.index].nr));
+    // The stocks that hold a reference on m or on a memcg below it, which holds m through its
+    // css_get(parent) (v5.9: any stock caching it; v5.8: only with pages), as `cpu:memcg`.
+    const here = new Set<string>();
+    for (const d of subtree) {
+      for (const h of holders(s, L, d, scheme)) {
+        if (h.kind !== 'stock' || h.index === undefined) continue;
+        const key = `${h.index}:${d}`;
+        here.add(key);
+        minPages.set(key, Math.min(minPages.get(key) ?? Number.POSITIVE_INFINITY, s.stock[h.index].nr));
+      }
     }
-    pinning = pinning ? new Set([...pinning].filter((c) => here.has(c))) : here;
+    pinning = pinning ? new Set([...pinning].filter((k) => here.has(k))) : here;
+    // By kind and index: a holder's text carries counts that may change along the cycle.
+    const hs = holders(s, L, m, scheme);
+    const here2 = new Map(hs.map((h) => [`${h.kind}:${h.index ?? h.who}`, h.who]));
+    if (heldBy === undefined) heldBy = here2;
+    else for (const k of [...heldBy.keys()]) if (!here2.has(k)) heldBy.delete(k);
   }
   const name = memcgName(L, m);
   if (leak) {
@@ -150,17 +205,29 @@ export function classify(spec: MemcgSpec, states: Iterable<State>, m: number): C
       stocks: [],
     };
   }
-  const stocks = [...(pinning ?? [])].sort((a, b) => a - b);
-  if (stocks.length > 0) {
-    const least = Math.min(...stocks.map((c) => minPages.get(c)!));
+  const pins = [...(pinning ?? [])]
+    .map((k) => k.split(':').map(Number) as [number, number])
+    .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  if (pins.length > 0) {
+    const least = Math.min(...pins.map(([c, d]) => minPages.get(`${c}:${d}`)!));
+    const what = pins.map(([c, d]) =>
+      d === m
+        ? `cpu${c}'s stock holds a reference on ${name}`
+        : `cpu${c}'s stock holds a reference on ${memcgName(L, d)} (below ${name})`,
+    );
     return {
       kind: 'zombie',
-      why: `${stocks.map((c) => `cpu${c}'s stock`).join(' and ')} ${stocks.length > 1 ? 'hold' : 'holds'} a reference on ${name} in every state of the cycle${least === 0 ? ' (nr_pages 0 on the cycle: the empty-stock zombie of §2.3)' : ''}`,
-      stocks,
+      why: `${what.join('; ')} in every state of the cycle${least === 0 ? ' (nr_pages 0 on the cycle: the empty-stock zombie of §2.3)' : ''}`,
+      stocks: [...new Set(pins.map(([c]) => c))],
       minPages: least,
     };
   }
-  return { kind: 'held', why: `${name} is held by what its ledger lists`, stocks: [] };
+  const always = [...(heldBy?.values() ?? [])];
+  return {
+    kind: 'held',
+    why: `${name} is held by ${always.length > 0 ? `${always.join(', ')} in every state of the cycle` : 'holders that change along the cycle (its ledger lists them)'}`,
+    stocks: [],
+  };
 }
 
 /** The holders of memcg m in state s, one line each (for the report). */
@@ -186,7 +253,8 @@ export function findings(spec: MemcgSpec, run: LivenessRun<State, MemcgAction>):
     const m = set.subject + 1;
     const states = [...set.states].map((id) => run.state(id));
     const c = classify(spec, states, m);
-    const key = `${m}|${c.kind}|${c.stocks.join(',')}|${c.minPages === 0}`;
+    // A leak's and an underflow's text carry a count that may differ between sets: not in the key.
+    const key = `${m}|${c.kind}|${c.kind === 'zombie' || c.kind === 'held' ? c.why : ''}`;
     const g = groups.get(key);
     if (g) g.n++;
     else

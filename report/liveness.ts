@@ -41,7 +41,7 @@ const plain: Marker = (_m, t) => t;
 function cutText(limit: GraphLimit | undefined): string {
   if (!limit) return 'nothing';
   if (limit.kind === 'range')
-    return `a count past the state encoding at depth ${limit.value} (${limit.reason.replace(/^.*layout codec: /, '')}: it grows without bound here; liveness checks no invariant that would stop it, "check" does)`;
+    return `a count past the state encoding from depth ${limit.value} (${limit.reason.replace(/^.*layout codec: /, '')}; such successors are dropped: a count that grows without bound, which the invariants of "check" would have stopped)`;
   if (limit.kind === 'memory') return `the memory limit ${Math.round(limit.value / 2 ** 20)} MB`;
   if (limit.kind === 'timeout') return `the time limit ${Math.round(limit.value / 1000)} s`;
   return `the ${limit.kind} limit ${limit.value}`;
@@ -76,15 +76,15 @@ function lassoLines(
   out.push(...renderTrace(info, lasso.prefix, mark));
   if (lasso.cycleLength === 0) {
     out.push('  Cycle: stuttering. From here the run takes no step for ever: no fair step is enabled');
-    out.push('  (every path in flight has returned, no work or RCU callback is queued), and nothing');
-    out.push(`  fair will free ${f.memcg}.`);
+    out.push(`  here (no path in flight can move, no queued work or RCU callback can run), so nothing`);
+    out.push(`  that must happen frees ${f.memcg}; only the environment could (a charge, an uncharge).`);
   } else {
     out.push(`  Cycle (${lasso.cycleLength} steps, repeated for ever; back to the prefix's last state):`);
     out.push(...renderTrace(info, { initial: entry, steps: lasso.cycle, path: [] }, mark));
     out.push(`  Fair steps the cycle takes: ${lasso.taken.join('; ') || 'none'}`);
   }
   out.push(`  Enabled on the cycle and never taken: ${lasso.starvedWeak.join('; ') || 'none'}`);
-  out.push(`  Holders of ${f.memcg} on the cycle (css refcount ${entry.memcg[f.m].ref}):`);
+  out.push(`  Holders of ${f.memcg} at the cycle's first state (css refcount ${entry.memcg[f.m].ref}):`);
   out.push(...holderLinesOf(info, entry, f).map((l) => `    ${l}`));
   out.push(`  Replay: memcg-check replay ${info.args} --path ${lasso.path.join('/')}`);
   return out;

@@ -6,6 +6,8 @@
  * edge inside W, and every justice condition holds somewhere in W. The naive side tries every
  * subset (at most 2^7); it shares no code with the checker. Each lasso the checker gives is then
  * checked to be such a cycle: edges of the graph inside the stuck states, back to its start, fair.
+ * On graphs a limit cuts, every set found must still be fair in the whole graph, and the verdict
+ * is never `verified`.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,8 +20,8 @@ interface Graph {
   readonly out: readonly (readonly [number, number])[][];
   readonly strong: readonly boolean[];
   readonly stuck: readonly boolean[];
-  readonly just: readonly boolean[];
-  readonly withJustice: boolean;
+  /** Justice conditions (zero to two), each a state predicate. */
+  readonly justice: readonly (readonly boolean[])[];
 }
 
 const graphArb: fc.Arbitrary<Graph> = fc
@@ -29,15 +31,14 @@ const graphArb: fc.Arbitrary<Graph> = fc
     seed: fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: -1, max: 2 })), { maxLength: 16 }),
     strong: fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
     stuck: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
-    just: fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }),
-    withJustice: fc.boolean(),
+    just: fc.array(fc.array(fc.boolean(), { minLength: 7, maxLength: 7 }), { maxLength: 2 }),
   })
-  .map(({ n, classes, seed, strong, stuck, just, withJustice }) => {
+  .map(({ n, classes, seed, strong, stuck, just }) => {
     const out: [number, number][][] = Array.from({ length: n }, () => []);
     // Node 0 reaches every node (a chain of unfair edges), so every node is reachable.
     for (let i = 1; i < n; i++) out[i - 1].push([i, -1]);
     for (const [a, b, c] of seed) out[a % n].push([b % n, c < 0 ? -1 : c % classes]);
-    return { n, out, strong, stuck: stuck.slice(0, n), just: just.slice(0, n), withJustice };
+    return { n, out, strong, stuck: stuck.slice(0, n), justice: just.map((j) => j.slice(0, n)) };
   });
 
 function specOf(g: Graph): Spec<number, number> {
@@ -60,7 +61,7 @@ function claimOf(g: Graph): LivenessClaim<number, number> {
       const c = g.out[s][k][1];
       return c < 0 ? null : { name: `c${c}`, strong: g.strong[c] };
     },
-    ...(g.withJustice ? { justice: [{ name: 'j', holds: (s: number) => g.just[s] }] } : {}),
+    justice: g.justice.map((j, k) => ({ name: `j${k}`, holds: (s: number) => j[s] })),
   };
 }
 
@@ -88,7 +89,7 @@ function fairByDefinition(g: Graph, nodes: number[]): boolean {
     const at = nodes.filter((u) => enabledAt(u).has(c)).length;
     if (g.strong[c] ? at > 0 : at === nodes.length) return false;
   }
-  return !g.withJustice || nodes.some((u) => g.just[u]);
+  return g.justice.every((j) => nodes.some((u) => j[u]));
 }
 
 function reachable(g: Graph): Set<number> {
@@ -150,10 +151,38 @@ describe('fair-set search against the definition (random graphs)', () => {
             const en = visited.filter((u) => g.out[u].some(([, k]) => k === c)).length;
             expect(g.strong[c] ? en : en === visited.length).toBeFalsy();
           }
-          if (g.withJustice) expect(visited.some((u) => g.just[u])).toBe(true);
+          for (const j of g.justice) expect(visited.some((u) => j[u])).toBe(true);
         }
       }),
       { numRuns: 1500, seed: 1717 },
+    );
+  });
+
+  it('on a graph a limit cuts: every set found is fair in the whole graph, and no verdict is verified', () => {
+    const cut = fc.oneof(
+      fc.record({ maxStates: fc.integer({ min: 1, max: 6 }) }),
+      fc.record({ maxDepth: fc.integer({ min: 0, max: 4 }) }),
+    );
+    fc.assert(
+      fc.property(graphArb, cut, (g, limits) => {
+        const run = checkLiveness(specOf(g), claimOf(g), limits);
+        if (run.limit) expect(run.verdict).not.toBe('verified');
+        for (const set of run.sets) {
+          expect(
+            fairByDefinition(
+              g,
+              [...set.states].map((id) => run.state(id)),
+            ),
+          ).toBe(true);
+          // The lasso's cycle comes back to the state the prefix ends in, inside the stuck states.
+          const lasso = run.lasso(set);
+          const start = lasso.prefix.steps.at(-1)?.state ?? lasso.prefix.initial;
+          expect(lasso.cycle.at(-1)?.state ?? start).toBe(start);
+          expect(lasso.cycle.every((st) => g.stuck[st.state])).toBe(true);
+        }
+        if (!run.limit) expect(run.verdict === 'violated').toBe(naiveViolated(g));
+      }),
+      { numRuns: 1500, seed: 1718 },
     );
   });
 });

@@ -136,7 +136,8 @@ describe('weak, strong, justice', () => {
     const run = checkLiveness(ring(), { ...base, justice: [{ name: 'at 2', holds: (s) => s === 2 }] });
     expect(run.verdict).toBe('violated');
     // `go` is not fair, so without justice stuttering at 1 (no fair class there) would do; justice
-    // forces the cycle through 2, and the only cycle through 2 is the ring.
+    // forces the cycle through 2 (stuttering at 2 would do too; the search reports the maximal
+    // fair component, the ring, and its lasso visits 2).
     const lasso = run.lasso(run.sets[0]);
     expect(lasso.cycle.some((s) => s.state === 2)).toBe(true);
   });

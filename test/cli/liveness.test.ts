@@ -55,7 +55,7 @@ describe('memcg-check liveness', () => {
     expectNoStackTrace(r);
     expect(r.code, r.stderr).toBe(1);
     expect(r.stdout).toMatch(
-      /cut by a count past the state encoding at depth \d+ \(state\.memcg\[1\]\.ref = 128/,
+      /cut by a count past the state encoding from depth \d+ \(state\.memcg\[1\]\.ref = 128/,
     );
     expect(r.stdout).toMatch(/^ {2}leak +A +css\(A\) is/m);
   });

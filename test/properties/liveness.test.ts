@@ -8,12 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../../checker/index.js';
 import { checkLiveness } from '../../checker/liveness.js';
-import { scopeByName } from '../../model/config.js';
+import { parseMemcgs, scopeByName } from '../../model/config.js';
 import type { MemcgAction } from '../../model/machine.js';
 import { PROG } from '../../model/paths/order.js';
 import type { State } from '../../model/state.js';
 import { DESIGNS } from '../../model/variant.js';
-import { classify, FAIR_WORK, findings, memcgLivenessClaim } from '../../properties/liveness.js';
+import { classify, ENVIRONMENT, FAIR_WORK, findings, memcgLivenessClaim } from '../../properties/liveness.js';
 import { memcgSpec } from '../../properties/spec.js';
 
 const tiny1 = { ...scopeByName('tiny')!.config, cpus: 1 };
@@ -32,6 +32,41 @@ describe('the claim', () => {
       ),
     );
     expect(FAIR_WORK.filter((n) => !steps.has(n))).toEqual([]);
+  });
+
+  it('every path starts with a fair work item or an environment step (a new path must be put in one list)', () => {
+    const entries = new Set(
+      (['old', 'new'] as const).flatMap((d) => DESIGNS[d].programs.map((p) => p.steps[0].name)),
+    );
+    const listed = [...FAIR_WORK, ...ENVIRONMENT];
+    expect([...entries].filter((n) => !listed.includes(n))).toEqual([]);
+    expect(FAIR_WORK.filter((n) => ENVIRONMENT.includes(n))).toEqual([]);
+  });
+
+  it('a swap record naming the memcg excuses it too (it pins the id and the charge)', () => {
+    const swap = memcgSpec({ ...scopeByName('swap')!.config, cpus: 1 }, DESIGNS.new);
+    const claim = memcgLivenessClaim(swap, 'default');
+    const s = clone(swap.initial()[0]);
+    s.memcg[A].killed = 1;
+    expect(claim.stuck(s, 0)).toBe(true);
+    s.swapRecord[0] = A + 1;
+    expect(claim.stuck(s, 0)).toBe(false);
+  });
+
+  it('a page of a memcg below excuses its parent, and --fair stock looks below too', () => {
+    const nested = memcgSpec({ ...tiny1, memcgs: parseMemcgs('root/A,A/A1') }, DESIGNS.new);
+    const A1 = 2;
+    const claim = memcgLivenessClaim(nested, 'stock');
+    const s = clone(nested.initial()[0]);
+    s.memcg[A].killed = 1;
+    s.memcg[A1].killed = 1;
+    expect([claim.stuck(s, 0), claim.stuck(s, 1)]).toEqual([true, true]);
+    s.page[0] = A1 + 1;
+    expect([claim.stuck(s, 0), claim.stuck(s, 1)]).toEqual([false, false]);
+    s.page[0] = 0;
+    s.stock[0].cached = A1 + 1;
+    // cpu0's stock caches A1: the justice is not met for A1, nor for A above it.
+    expect([claim.justice![0].holds(s, 0), claim.justice![0].holds(s, 1)]).toEqual([false, false]);
   });
 
   it('a memcg is stuck when killed, not freed, and no page points at it', () => {
@@ -74,6 +109,21 @@ describe('the claim', () => {
   });
 });
 
+describe('fairness classes at two CPUs', () => {
+  it('the drain work is one strong class per CPU', () => {
+    const two = memcgSpec(scopeByName('tiny')!.config, DESIGNS.new);
+    const claim = memcgLivenessClaim(two, 'default');
+    const s = clone(two.initial()[0]);
+    s.stock[0].work = 1;
+    s.stock[1].work = 1;
+    const works = [...two.actions(s)].filter((a) => a.kind === 'drain_local_stock (work)');
+    expect(works.map((a) => claim.fairness(s, a))).toEqual([
+      { name: 'cpu0 drain_local_stock (work)', strong: true },
+      { name: 'cpu1 drain_local_stock (work)', strong: true },
+    ]);
+  });
+});
+
 describe('classification', () => {
   const dying = () => {
     const s = clone(spec.initial()[0]);
@@ -99,6 +149,22 @@ describe('classification', () => {
     // v5.8: a stock with no pages holds nothing, so the same state is a leak there.
     const old = memcgSpec(tiny1, DESIGNS.old);
     expect(classify(old, [s], A).kind).toBe('leak');
+  });
+
+  it('a count below the holders in every state is an underflow', () => {
+    const s = dying();
+    s.memcg[A].ref = -1;
+    expect(classify(spec, [s], A)).toMatchObject({ kind: 'underflow', stocks: [] });
+  });
+
+  it('another holder throughout (an uncharge batch) is held, and names it', () => {
+    const s = dying();
+    s.memcg[A].ref = 1;
+    s.cpu[0].ugMemcg = A + 1;
+    s.cpu[0].ugNr = 1;
+    const c = classify(spec, [s, s], A);
+    expect(c.kind).toBe('held');
+    expect(c.why).toContain('uncharge batch of cpu0');
   });
 });
 
