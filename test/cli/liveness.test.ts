@@ -25,7 +25,9 @@ describe('memcg-check liveness', () => {
       /zombie +A +cpu0's stock holds a reference on A in every state of the cycle \(nr_pages 0/,
     );
     expect(r.stdout).toContain('Cycle: stuttering');
-    expect(r.stdout).toContain('Holders of A on the cycle (css refcount 1):\n    stock of cpu0 (0 pages)');
+    expect(r.stdout).toContain(
+      "Holders of A at the cycle's first state (css refcount 1):\n    stock of cpu0 (0 pages)",
+    );
   });
 
   it('new and old under --fair stock: LIVE (exit 0)', () => {
