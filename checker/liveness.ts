@@ -85,8 +85,15 @@ function stuckStates<S, A>(g: LivenessGraph<S>, claim: LivenessClaim<S, A>) {
   const justice = claim.justice ?? [];
   const stuck: number[][] = Array.from({ length: n }, () => []);
   const just = Array.from({ length: n }, () => justice.map(() => new Uint8Array(g.expanded)));
+  // One reused state where the store can decode in place (the claim reads it, never keeps it).
+  const into = g.store.loadInto;
+  const scratch = into && g.expanded > 0 ? g.store.load(0) : undefined;
   for (let id = 0; id < g.expanded; id++) {
-    const s = g.store.load(id);
+    let s: S;
+    if (into && scratch !== undefined) {
+      into(id, scratch);
+      s = scratch;
+    } else s = g.store.load(id);
     for (let i = 0; i < n; i++) {
       if (!claim.stuck(s, i)) continue;
       stuck[i].push(id);
