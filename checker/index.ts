@@ -7,7 +7,6 @@ export { CheckerError, type CheckpointFault, checkpointError, type ErrorCode } f
 export { expectVerified, expectViolation } from './expect.js';
 export { canonicalJson, JsonStore } from './json-store.js';
 export { layoutCodec, leafPaths } from './layout.js';
-export { exploreParallel, type ParallelOptions, type WorkerSource } from './parallel.js';
 export {
   checkLiveness,
   checkLivenessAsync,
@@ -20,6 +19,7 @@ export {
   type LivenessClaim,
   type LivenessRun,
 } from './liveness.js';
+export { exploreParallel, type ParallelOptions, type WorkerSource } from './parallel.js';
 export { always, sometimes } from './property.js';
 export type { CheckRun } from './result.js';
 export { SIMULATE_DEFAULTS, simulate } from './simulate.js';
