@@ -1,6 +1,6 @@
 /** The options and result of a random simulation (checker/simulate.ts). */
 import type { Shard } from './simulate-seed.js';
-import type { Limit, Trace } from './types.js';
+import type { Limit, LimitKind, Trace } from './types.js';
 
 /**
  * `violated`: some run's walk reached a state that violates an invariant (a real counterexample);
@@ -92,7 +92,12 @@ export interface SimulationViolation<S, A> {
     readonly shrinkComplete: boolean;
   };
   /** The breadth-first search to the walk's depth: how many states it stored, and whether it finished. */
-  readonly search?: { readonly distinct: number; readonly complete: boolean };
+  readonly search?: {
+    readonly distinct: number;
+    readonly complete: boolean;
+    /** When it did not finish: the limit that stopped it (`maxStates` is `shortestStates`). */
+    readonly stoppedBy?: Exclude<LimitKind, 'maxDepth'>;
+  };
   /** The run's swarm weights (kinds in `spec.actionKinds` order), when swarm was on. */
   readonly weights?: Readonly<Record<string, number>>;
 }

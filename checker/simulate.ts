@@ -29,7 +29,7 @@ import type {
 } from './simulate-types.js';
 import { Walker, type WalkOutcome } from './simulate-walk.js';
 import { formatPath, replayPath } from './trace.js';
-import type { Limit, Spec } from './types.js';
+import type { Limit, LimitKind, Spec } from './types.js';
 
 /** Milliseconds between two turns of the event loop. */
 const SLICE_MS = 50;
@@ -220,9 +220,13 @@ async function counterexample<S, A>(
     ...(options.noSymmetry ? { noSymmetry: true } : {}),
   });
   const r = run.result;
+  const cut = r.verdict === 'incomplete' && r.limit.kind !== 'maxDepth' ? r.limit : undefined;
+  const stoppedBy = cut?.kind as Exclude<LimitKind, 'maxDepth'> | undefined;
   const search = {
     distinct: r.stats.distinct,
-    complete: r.verdict !== 'incomplete' || r.limit.kind === 'maxDepth',
+    complete: cut === undefined,
+    // What stopped it: shortestStates (maxStates), or the run's timeout or signal.
+    ...(stoppedBy ? { stoppedBy } : {}),
   };
   if (r.verdict !== 'violated') return { ...base, ...walkTrace, shortest: false, search };
   return {

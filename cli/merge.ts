@@ -119,7 +119,59 @@ function readResult(file: string): Record<string, unknown> {
   const c = r.coverage as Record<string, unknown> | undefined;
   if (typeof c !== 'object' || c === null || typeof c.steps !== 'number' || !Array.isArray(c.witnesses))
     throw new UsageError(`merge: ${file} has no coverage figures`);
+  checkFields(file, r, c);
   return r;
+}
+
+/** Every other field merge reads, with its type (exit 2 naming the file and the field). */
+function checkFields(file: string, r: Record<string, unknown>, c: Record<string, unknown>): void {
+  const bad = (field: string, what: string): never => {
+    throw new UsageError(
+      `merge: ${file}: ${field} ${what}; give the files "simulate --format json --out FILE" wrote`,
+    );
+  };
+  const whole = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;
+  if (!Array.isArray(r.actionKinds) || !r.actionKinds.every((k) => typeof k === 'string'))
+    bad('actionKinds', 'must be a list of names');
+  for (const k of ['runsDone', 'violatingRuns', 'deadEnds'] as const)
+    if (!whole(c[k])) bad(`coverage.${k}`, 'must be a whole number');
+  const fired = c.fired as Record<string, unknown> | undefined;
+  if (
+    typeof fired !== 'object' ||
+    fired === null ||
+    Array.isArray(fired) ||
+    !Object.values(fired).every(whole)
+  )
+    bad('coverage.fired', 'must map action kinds to whole numbers');
+  if (!Array.isArray(c.neverFired)) bad('coverage.neverFired', 'must be a list');
+  for (const w of c.witnesses as unknown[]) {
+    const x = w as Record<string, unknown> | null;
+    if (typeof x !== 'object' || x === null || typeof x.name !== 'string' || !whole(x.runs))
+      bad('coverage.witnesses', 'must be a list of { name, runs }');
+  }
+  const shard = r.shard as Record<string, unknown> | undefined;
+  if (shard !== undefined) {
+    const ok =
+      typeof shard === 'object' &&
+      shard !== null &&
+      Number.isInteger(shard.index) &&
+      Number.isInteger(shard.count) &&
+      (shard.index as number) >= 1 &&
+      (shard.index as number) <= (shard.count as number);
+    if (!ok) bad('shard', 'must be { index, count } with 1 <= index <= count');
+  }
+  const v = r.violation as Record<string, unknown> | undefined;
+  if (v !== undefined) {
+    if (typeof v !== 'object' || v === null || !whole(v.run) || (v.run as number) >= (r.runs as number))
+      bad('violation.run', 'must be a run index below runs');
+    if (shard && ((v.run as number) % (shard.count as number)) + 1 !== shard.index)
+      bad(
+        'violation.run',
+        `is run ${String(v.run)}, which is not one of shard ${String(shard.index)}/${String(shard.count)}'s`,
+      );
+    if (typeof v.path !== 'string' || typeof v.property !== 'string')
+      bad('violation', 'must have a path and a property');
+  }
 }
 
 /** The figures of a result's JSON (field for field the checker's, with `merged` as `mergedShards`). */

@@ -127,7 +127,11 @@ function simulateSettings(flags: Flags) {
   const seed = count('seed', flags.seed, 0) ?? randomInt(0, MAX_SEED + 1);
   if (seed > MAX_SEED) throw new UsageError(`--seed must be at most ${MAX_SEED}, got ${seed}`);
   const timeout = count('timeout', flags.timeout, 1);
+  if (timeout !== undefined && timeout > 31_536_000)
+    throw new UsageError(`--timeout must be at most 31536000 seconds (a year), got ${timeout}`);
   const shortestStates = count('shortest-states', flags['shortest-states'], 0);
+  if (shortestStates !== undefined && shortestStates > 2 ** 31)
+    throw new UsageError(`--shortest-states must be at most ${2 ** 31}, got ${shortestStates}`);
   return {
     runs,
     depth,

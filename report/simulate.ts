@@ -142,6 +142,14 @@ export function renderSimulation(
   return lines.join('\n');
 }
 
+/** What stopped the shortest search, in the flag's words. */
+function searchStop(by: string | undefined): string {
+  if (by === 'timeout') return 'the --timeout';
+  if (by === 'interrupted') return 'interrupted';
+  if (by === 'memory') return 'the memory ceiling';
+  return '--shortest-states';
+}
+
 function renderViolation(info: RunInfo & { readonly args: string }, v: Violation, mark: Marker): string[] {
   const steps = v.trace.steps.length;
   const walked = v.walk.path.length - 1;
@@ -150,7 +158,7 @@ function renderViolation(info: RunInfo & { readonly args: string }, v: Violation
     ? `Shortest counterexample (${steps} steps; from ${origin}; a breadth-first search to depth ${walked} found none shorter, ${n(v.search?.distinct ?? 0)} states):`
     : `Counterexample (${steps} steps, ${origin}; not known to be shortest: ${
         v.search
-          ? `the breadth-first search to depth ${walked} stopped at ${n(v.search.distinct)} states (--shortest-states)`
+          ? `the breadth-first search to depth ${walked} stopped at ${n(v.search.distinct)} states (${searchStop(v.search.stoppedBy)})`
           : 'no breadth-first search was made (--shortest-states 0, or a limit)'
       }):`;
   const last = steps ? v.trace.steps[steps - 1].state : v.trace.initial;

@@ -37,13 +37,26 @@ describe('finds a known bug and shrinks it to its known shortest length', () => 
     expect(v.message).toBe('x is 5, not below 5');
   });
 
-  it('DieHard: every violation found is shrunk to the 6 steps of the shortest', async () => {
-    for (const seed of [0, 2, 6, 8]) {
+  it('DieHard, seeds 0 to 11: a shrunk walk is never below the 6 steps of the shortest, most are 6, the search makes every one 6', async () => {
+    // Shrinking is heuristic: with these settings seed 7 stops at 8 steps and seed 5 finds no
+    // violation in 300 runs (both seen when this test was written); the breadth-first search
+    // after it is what makes the counterexample shortest.
+    let found = 0;
+    let six = 0;
+    for (let seed = 0; seed < 12; seed++) {
       const r = await simulate(dieHard, { runs: 300, depth: 30, seed, shortestStates: 0 });
-      assert(r.violation, `seed ${seed}: ${r.verdict}`);
-      expect(r.violation.walk.path.length - 1, `seed ${seed}`).toBe(6);
+      if (!r.violation) continue;
+      found++;
+      const len = r.violation.walk.path.length - 1;
+      expect(len, `seed ${seed}`).toBeGreaterThanOrEqual(6);
+      if (len === 6) six++;
       expectFailsAtEnd(dieHard, r.violation.walk.path, 'NotSolved');
+      const withSearch = await simulate(dieHard, { runs: 300, depth: 30, seed });
+      expect(withSearch.violation?.trace.steps, `seed ${seed}`).toHaveLength(6);
+      expect(withSearch.violation?.shortest).toBe(true);
     }
+    expect(found).toBeGreaterThanOrEqual(10);
+    expect(six).toBeGreaterThanOrEqual(found - 2);
   });
 
   it('with the breadth-first search: the shortest trace, marked shortest', async () => {

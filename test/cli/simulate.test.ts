@@ -215,6 +215,18 @@ describe('shards and merge', () => {
       'not a memcg-check simulate result',
     );
     expectUsageError(cli(['merge']), 'merge needs');
+    // A result with the right header but fields missing or out of range: exit 2 naming the field.
+    const header =
+      '"schema":"memcg-check/simulate","version":1,"seed":9,"runs":6,"depth":60,"shortestStates":0';
+    expectUsageError(
+      cli(['merge', a, tmp.write('partial.json', `{${header},"coverage":{"steps":0,"witnesses":[]}}`)]),
+      'partial.json: actionKinds',
+    );
+    const full = JSON.parse(readFileSync(b, 'utf8'));
+    expectUsageError(
+      cli(['merge', a, tmp.write('shard5.json', JSON.stringify({ ...full, shard: { index: 5, count: 2 } }))]),
+      'shard must be { index, count } with 1 <= index <= count',
+    );
     expectUsageError(cli(['merge', a, b, '--out', a]), 'one of the results');
     const other = join(tmp.dir, 'other-model.json');
     cli([
