@@ -67,11 +67,14 @@ export function swarmWeights(kinds: readonly string[], seedOfRun: number): Map<s
 
 /** The runs of a shard among `runs` runs, in order (every run without a shard). */
 export function shardRuns(runs: number, shard: Shard | undefined): number[] {
-  const out: number[] = [];
+  return [...shardRunIndices(runs, shard)];
+}
+
+/** The same runs, one by one, without listing them: the loop `simulate` walks. */
+export function* shardRunIndices(runs: number, shard: Shard | undefined): Generator<number> {
   const first = shard ? shard.index - 1 : 0;
   const step = shard ? shard.count : 1;
-  for (let r = first; r < runs; r += step) out.push(r);
-  return out;
+  for (let r = first; r < runs; r += step) yield r;
 }
 
 /** A shard as `I/N`, e.g. `2/3`. */

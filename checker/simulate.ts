@@ -20,7 +20,7 @@ import { FireCounts } from './kind.js';
 import { interruptedLimit } from './options.js';
 import { reduceWalk } from './simulate-reduce.js';
 import { type RunOutcome, runWalk } from './simulate-run.js';
-import { runSeed, type Shard, swarmWeights, validateShard } from './simulate-seed.js';
+import { runSeed, type Shard, shardRunIndices, swarmWeights, validateShard } from './simulate-seed.js';
 import type {
   SimulateOptions,
   SimulationCoverage,
@@ -48,7 +48,7 @@ export async function simulate<S, A>(
   const witnesses = spec.witnesses ?? [];
   const reachedRuns = witnesses.map(() => 0);
   const figures = { runsDone: 0, steps: 0, violatingRuns: 0, deadEnds: 0 };
-  // The shard's runs in order (checker/simulate-seed.ts `shardRuns`), without listing them.
+  // The shard's runs in order: checker/simulate-seed.ts `shardRunIndices` (its property test is this loop's).
   const firstRun = o.shard ? o.shard.index - 1 : 0;
   const stride = o.shard?.count ?? 1;
   const shardSize = Math.max(0, Math.ceil((o.runs - firstRun) / stride));
@@ -64,7 +64,7 @@ export async function simulate<S, A>(
   let first: FirstRun | undefined;
   let lastReport = started;
   let lastTurn = started;
-  for (let r = firstRun; r < o.runs; r += stride) {
+  for (const r of shardRunIndices(o.runs, o.shard)) {
     // A turn of the event loop about every 50 ms, so that a signal handler can abort the runs.
     if (performance.now() - lastTurn >= SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
