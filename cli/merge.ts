@@ -29,7 +29,7 @@ import {
 import { MODEL_FLAGS, modelRef, openModel } from './model.js';
 import { format, parse } from './options.js';
 import { checkOutputs, colorMarker, emit, useColor } from './output.js';
-import { exitCode, runInfo } from './simulate.js';
+import { exitCode, runInfo, variantNote } from './simulate.js';
 import { UsageError } from './usage.js';
 
 /** A violation as a shard's JSON holds it (report/simulate.ts `violationJson`). */
@@ -92,7 +92,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     trace: replayPath(open.spec, parsePath(v.path)),
   };
   const text = (mark?: Parameters<typeof renderSimulation>[3]) =>
-    renderSimulation(info, merged, violation, mark);
+    renderSimulation(info, merged, violation, mark) + variantNote(open, merged);
   emit(text(), flags.out, useColor() ? text(colorMarker) : undefined);
   return exitCode(merged.verdict);
 }

@@ -153,8 +153,11 @@ function shardOf(text: string | undefined): Shard | undefined {
   }
 }
 
-/** A variant's expectation against what the simulation gave (text only, as `check` adds it). */
-function variantNote(model: OpenModel, r: Result): string {
+/** A variant's expectation against what the simulation gave (text only, as `check` adds it; merge too). */
+export function variantNote(
+  model: Pick<OpenModel, 'variant'>,
+  r: { readonly violation?: { readonly property: string } },
+): string {
   const expected = model.variant?.expect;
   if (expected === undefined) return '';
   const want = expected === 'verified' ? 'verified' : `a violation of ${expected.violated}`;

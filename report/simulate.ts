@@ -164,6 +164,11 @@ function renderViolation(info: RunInfo & { readonly args: string }, v: Violation
   const last = steps ? v.trace.steps[steps - 1].state : v.trace.initial;
   const lines = [
     `${mark('claim', `Violated: ${v.property}`)}, first in run ${v.run} (run seed ${v.runSeed})`,
+    ...(v.walk.property !== v.property
+      ? [
+          `  (run ${v.run}'s walk violated ${v.walk.property}; the shortest counterexample at that depth violates ${v.property})`,
+        ]
+      : []),
     `  ${v.message}`,
     '',
     head,
