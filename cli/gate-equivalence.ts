@@ -6,8 +6,8 @@
 
 import { renderEquivalence } from '../report/equivalence.js';
 import { equivalenceRef, openEquivalence, runEquivalence } from './equivalence.js';
-import type { GateOutcome, Problem } from './gate-run.js';
-import { type Gate, PINS } from './manifest.js';
+import { type GateOutcome, interruptedProblem, type Problem, pinProblems } from './gate-run.js';
+import type { Gate } from './manifest.js';
 import { progressReporter } from './progress.js';
 
 export async function runEquivalenceGate(
@@ -40,17 +40,8 @@ export async function runEquivalenceGate(
     depth: r.stats.depth,
     ...(r.violation ? { traceLength: r.violation.trace.steps.length } : {}),
   };
-  for (const k of PINS) {
-    const want = gate[k];
-    const have = pinned[k as keyof typeof pinned];
-    if (want !== undefined && want !== have)
-      problems.push({ kind: 'pin', text: `${k} drifted: pinned ${want}, got ${have ?? 'none'}` });
-  }
-  if (interrupted)
-    problems.splice(0, problems.length, {
-      kind: 'interrupted',
-      text: `interrupted by ${interrupted}: not checked to completion`,
-    });
+  problems.push(...pinProblems(gate, pinned));
+  if (interrupted) problems.splice(0, problems.length, interruptedProblem(interrupted));
   return {
     gate,
     got,

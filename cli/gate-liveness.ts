@@ -7,9 +7,9 @@
  */
 import { STUCK_KINDS } from '../properties/liveness.js';
 import { renderLiveness } from '../report/liveness.js';
-import type { GateOutcome, Problem } from './gate-run.js';
+import { type GateOutcome, interruptedProblem, type Problem, pinProblems } from './gate-run.js';
 import { openLiveness, runLiveness } from './liveness.js';
-import { type Gate, PINS } from './manifest.js';
+import type { Gate } from './manifest.js';
 import { progressReporter } from './progress.js';
 
 export async function runLivenessGate(
@@ -39,17 +39,8 @@ export async function runLivenessGate(
   const problems: Problem[] = [];
   if (got !== want) problems.push({ kind: 'verdict', text: `expected ${want}, got ${got}` });
   const pinned = { distinct: run.distinct, transitions: run.transitions, depth: run.depth };
-  for (const k of PINS) {
-    const want = gate[k];
-    const have = pinned[k as keyof typeof pinned];
-    if (want !== undefined && want !== have)
-      problems.push({ kind: 'pin', text: `${k} drifted: pinned ${want}, got ${have ?? 'none'}` });
-  }
-  if (interrupted)
-    problems.splice(0, problems.length, {
-      kind: 'interrupted',
-      text: `interrupted by ${interrupted}: not checked to completion`,
-    });
+  problems.push(...pinProblems(gate, pinned));
+  if (interrupted) problems.splice(0, problems.length, interruptedProblem(interrupted));
   return {
     gate,
     got,

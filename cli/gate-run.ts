@@ -33,6 +33,23 @@ export interface Problem {
   readonly text: string;
 }
 
+/** The pins of a gate that differ from what its run counted. */
+export function pinProblems(gate: Gate, pinned: GateOutcome['pinned']): Problem[] {
+  const out: Problem[] = [];
+  for (const k of PINS) {
+    const want = gate[k];
+    const have = pinned[k];
+    if (want !== undefined && want !== have)
+      out.push({ kind: 'pin', text: `${k} drifted: pinned ${want}, got ${have ?? 'none'}` });
+  }
+  return out;
+}
+
+/** A gate a signal stopped: not judged (its counts are partial), only reported as not checked. */
+export function interruptedProblem(by: string): Problem {
+  return { kind: 'interrupted', text: `interrupted by ${by}: not checked to completion` };
+}
+
 /** The problems in words. */
 export const texts = (ps: readonly Problem[]) => ps.map((p) => p.text);
 
@@ -63,12 +80,7 @@ export async function runGate(
     depth: r.stats.depth,
     ...(r.violation ? { traceLength: r.violation.trace.steps.length } : {}),
   };
-  for (const k of PINS) {
-    const want = gate[k];
-    const have = pinned[k as keyof typeof pinned];
-    if (want !== undefined && want !== have)
-      problems.push({ kind: 'pin', text: `${k} drifted: pinned ${want}, got ${have ?? 'none'}` });
-  }
+  problems.push(...pinProblems(gate, pinned));
   if (gate.expect === 'verified' && r.verdict === 'verified') {
     if (r.neverFired.length)
       problems.push({ kind: 'coverage', text: `actions never fired: ${r.neverFired.join(', ')}` });
@@ -77,11 +89,7 @@ export async function runGate(
       problems.push({ kind: 'coverage', text: `witnesses never reached: ${unreached.join(', ')}` });
   }
   // Stopped by a signal: not judged (its counts are partial), only reported as not checked.
-  if (interrupted)
-    problems.splice(0, problems.length, {
-      kind: 'interrupted',
-      text: `interrupted by ${interrupted}: not checked to completion`,
-    });
+  if (interrupted) problems.splice(0, problems.length, interruptedProblem(interrupted));
   const L = model.spec.machine.L;
   const report = renderResult(
     {
